@@ -1,0 +1,9 @@
+# SPDX-License-Identifier: BSD-2-Clause
+noinst_LTLIBRARIES += common/libcommon.la
+common_libcommon_la_SOURCES = \
+	common/oidc_err.c common/oidc_err.h \
+	common/numparse.c common/numparse.h \
+	common/buf.c common/buf.h \
+	common/registry.c common/registry.h
+common_libcommon_la_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+common_libcommon_la_LIBADD = $(JSONC_LIBS)

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* OpenID Provider discovery and the JWKS, with an on-disk cache. */
+#ifndef OIDC_DISCOVERY_H
+#define OIDC_DISCOVERY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "jwks.h"
+
+struct oidc_err;
+struct oidc_conf;
+struct http_opts;
+
+struct oidc_provider {
+	char *issuer;
+	char *authorization_endpoint;		/* may be NULL */
+	char *token_endpoint;
+	char *device_authorization_endpoint;	/* may be NULL */
+	char *jwks_uri;
+	char *userinfo_endpoint;		/* may be NULL */
+};
+
+/* Build libcurl options from a configuration. */
+void discovery_http_opts(const struct oidc_conf *conf, struct http_opts *ret);
+
+/*
+ * Fetch <issuer>/.well-known/openid-configuration (or take it from the
+ * cache in conf->cache_dir when younger than conf->discovery_ttl).  Its
+ * "issuer" must equal conf->issuer byte for byte; every endpoint must be
+ * an allowed (https) URL.  now is the current time in seconds.
+ */
+int discovery_load(const struct oidc_conf *conf, int64_t now, struct oidc_provider **ret,
+		   struct oidc_err *err);
+
+void oidc_provider_free(struct oidc_provider *p);
+
+/*
+ * Get the provider's JWKS: from the cache when younger than jwks_ttl,
+ * else fetched from jwks_uri and cached.  With force_refresh (a kid was
+ * unknown) it refetches, but at most once per jwks_refresh_interval: the
+ * throttle is kept in a stamp file and, when that cannot be written, the
+ * refetch is refused (fails closed, OIDC_R_THROTTLED).
+ */
+int jwks_load(const struct oidc_conf *conf, const struct oidc_provider *p, int64_t now,
+	      bool force_refresh, struct jwks **ret, struct oidc_err *err);
+
+#endif

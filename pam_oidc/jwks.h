@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* JWK and JWKS (RFC 7517) to OpenSSL 3 EVP_PKEY. */
+#ifndef OIDC_JWKS_H
+#define OIDC_JWKS_H
+
+#include <stddef.h>
+#include <openssl/evp.h>
+#include <json-c/json.h>
+
+#include "jose_alg.h"
+
+struct oidc_err;
+
+#define JWKS_MAX_SIZE (256 * 1024)
+#define JWKS_MAX_KEYS 64
+#define JWK_RSA_MIN_BITS 2048
+#define JWK_RSA_MAX_BITS 16384
+
+enum jwk_kty {
+	JWK_KTY_RSA = 1,
+	JWK_KTY_EC_P256,
+	JWK_KTY_EC_P384,
+	JWK_KTY_EC_P521,
+	JWK_KTY_OKP_ED25519,
+};
+
+struct jwk {
+	char *kid;		/* NULL when the key has none */
+	enum jose_alg alg;	/* JOSE_ALG_UNKNOWN when the key has no "alg" */
+	enum jwk_kty kty;
+	EVP_PKEY *pkey;
+};
+
+struct jwks {
+	size_t n;
+	struct jwk *keys;
+};
+
+/*
+ * Turn one JWK object into a key.  RSA: n, e (e odd, >= 3, at most 2^32;
+ * modulus JWK_RSA_MIN_BITS..JWK_RSA_MAX_BITS); EC: crv P-256/384/521 with
+ * x, y of exactly the field size and on the curve; OKP: crv Ed25519 with
+ * 32-byte x.  Any private member (d, p, q, dp, dq, qi, oth, k) rejects.
+ * Returns 0, -EOPNOTSUPP for a key we cannot use (unknown kty/crv, use
+ * "enc"), or another negative errno for a broken key; err is filled.
+ */
+int jwk_parse(json_object *jwk, struct jwk *ret, struct oidc_err *err);
+
+/*
+ * Parse a JWKS document (strict JSON, at most JWKS_MAX_SIZE bytes).  Keys
+ * we cannot use are skipped; a set with private parameters, a malformed
+ * usable key, or duplicate kids is rejected as a whole.
+ */
+int jwks_parse(const char *text, size_t len, struct jwks **ret, struct oidc_err *err);
+
+/* Free a key set; NULL-safe. */
+void jwks_free(struct jwks *set);
+
+/* Does the key's type fit the algorithm? (RSA for RS/PS, curve for ES, Ed25519 for EdDSA) */
+int jwk_fits_alg(const struct jwk *key, enum jose_alg alg);
+
+/*
+ * Select the key for a JWS: kid non-NULL -> the key with exactly that kid
+ * (which must fit alg); kid NULL -> accepted only when exactly one key fits
+ * alg.  Keys with their own "alg" must name the same alg.
+ * Returns 0 and *ret (borrowed), -ENOENT (OIDC_R_NO_KEY) or -EINVAL.
+ */
+int jwks_find_key(const struct jwks *set, const char *kid, enum jose_alg alg,
+		  const struct jwk **ret, struct oidc_err *err);
+
+/*
+ * Verify a JWS signature with one key: alg must be in allowed_mask and fit
+ * the key; ES* signatures must be exactly 2*curve size (raw R||S) and are
+ * converted to DER only after that check; only OpenSSL's return of exactly
+ * 1 is success.  Returns 0 or -EBADMSG (OIDC_R_SIGNATURE) / -EINVAL.
+ */
+int jws_verify_with_key(enum jose_alg alg, unsigned allowed_mask, const struct jwk *key,
+			const unsigned char *msg, size_t msg_len,
+			const unsigned char *sig, size_t sig_len, struct oidc_err *err);
+
+#endif

@@ -1,0 +1,19 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# Shared test helpers and one fragment per area.
+noinst_LTLIBRARIES += tests/libtesthelp.la
+tests_libtesthelp_la_SOURCES = tests/testhelp.c tests/testhelp.h
+tests_libtesthelp_la_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_libtesthelp_la_LIBADD = $(CMOCKA_LIBS)
+
+TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+TEST_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(LIBCRYPTO_CFLAGS) $(JSONC_CFLAGS)
+TEST_LIBS = tests/libtesthelp.la pam_oidc/libpamoidc.la $(CMOCKA_LIBS)
+
+include tests/unit/common.mk
+include tests/unit/jose.mk
+include tests/unit/keys.mk
+include tests/unit/net.mk
+include tests/idp/idp.mk
+include tests/fuzz/fuzz.mk
+include tests/bench/bench.mk
+include tests/audit.mk

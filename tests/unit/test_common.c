@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests of common/: checked number parsing, bounded buffers, errors. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "buf.h"
+#include "numparse.h"
+#include "oidc_err.h"
+
+static void
+test_i64_ok(void **state)
+{
+	int64_t v;
+
+	assert_int_equal(num_parse_i64("0", 0, 10, &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(num_parse_i64("-42", -100, 100, &v), 0);
+	assert_int_equal(v, -42);
+	assert_int_equal(num_parse_i64("9223372036854775807", INT64_MIN, INT64_MAX, &v), 0);
+	assert_true(v == INT64_MAX);
+	assert_int_equal(num_parse_i64("-9223372036854775808", INT64_MIN, INT64_MAX, &v), 0);
+	assert_true(v == INT64_MIN);
+}
+
+static void
+test_i64_bad(void **state)
+{
+	int64_t v = 7;
+
+	assert_int_equal(num_parse_i64("", 0, 10, &v), -EINVAL);
+	assert_int_equal(num_parse_i64("-", -10, 10, &v), -EINVAL);
+	assert_int_equal(num_parse_i64("+1", 0, 10, &v), -EINVAL);
+	assert_int_equal(num_parse_i64(" 1", 0, 10, &v), -EINVAL);
+	assert_int_equal(num_parse_i64("1 ", 0, 10, &v), -EINVAL);
+	assert_int_equal(num_parse_i64("0x10", 0, 100, &v), -EINVAL);
+	assert_int_equal(num_parse_i64("11", 0, 10, &v), -ERANGE);
+	assert_int_equal(num_parse_i64("9223372036854775808", INT64_MIN, INT64_MAX, &v), -ERANGE);
+	assert_int_equal(num_parse_i64("-9223372036854775809", INT64_MIN, INT64_MAX, &v), -ERANGE);
+	assert_int_equal(v, 7);
+}
+
+static void
+test_u64_hex(void **state)
+{
+	uint64_t v;
+
+	assert_int_equal(num_parse_u64("18446744073709551615", UINT64_MAX, &v), 0);
+	assert_true(v == UINT64_MAX);
+	assert_int_equal(num_parse_u64("18446744073709551616", UINT64_MAX, &v), -ERANGE);
+	assert_int_equal(num_parse_hex_u64("fF", 2, 255, &v), 0);
+	assert_int_equal(v, 255);
+	assert_int_equal(num_parse_hex_u64("100", 3, 255, &v), -ERANGE);
+	assert_int_equal(num_parse_hex_u64("g", 1, 255, &v), -EINVAL);
+}
+
+static void
+test_buf_bounded(void **state)
+{
+	struct buf b;
+	char *s;
+	size_t n;
+
+	buf_init(&b, 8);
+	assert_int_equal(buf_append_str(&b, "abcd"), 0);
+	assert_int_equal(buf_append_str(&b, "efgh"), 0);
+	assert_int_equal(buf_append_str(&b, "i"), -EFBIG);
+	assert_int_equal(b.len, 8);
+	assert_string_equal(b.data, "abcdefgh");
+	s = buf_steal(&b, &n);
+	assert_int_equal(n, 8);
+	assert_string_equal(s, "abcdefgh");
+	assert_null(b.data);
+	secure_free_str(s);
+	buf_free(&b);
+	buf_free(NULL);
+}
+
+static void
+test_err_first_wins(void **state)
+{
+	struct oidc_err e;
+
+	oidc_err_clear(&e);
+	assert_int_equal(oidc_err_set(&e, OIDC_R_SIGNATURE, EBADMSG, "inner %d", 1), -EBADMSG);
+	assert_int_equal(oidc_err_set(&e, OIDC_R_MALFORMED, 0, "outer"), -EINVAL);
+	assert_int_equal(e.reason, OIDC_R_SIGNATURE);
+	assert_string_equal(e.msg, "inner 1");
+	assert_string_equal(oidc_reason_name(OIDC_R_SIGNATURE), "bad signature");
+	assert_string_equal(oidc_reason_name(OIDC__R_MAX), "unknown error");
+	assert_int_equal(oidc_err_set(NULL, OIDC_R_INTERNAL, ENOMEM, "x"), -ENOMEM);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_i64_ok),
+		cmocka_unit_test(test_i64_bad),
+		cmocka_unit_test(test_u64_hex),
+		cmocka_unit_test(test_buf_bounded),
+		cmocka_unit_test(test_err_first_wins),
+	};
+
+	return cmocka_run_group_tests_name("common", tests, NULL, NULL);
+}
