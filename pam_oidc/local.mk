@@ -21,3 +21,7 @@ sbin_PROGRAMS += pam_oidc/pam-oidc
 pam_oidc_pam_oidc_SOURCES = pam_oidc/cli.c
 pam_oidc_pam_oidc_CFLAGS = $(AM_CFLAGS) $(LIBCRYPTO_CFLAGS) $(JSONC_CFLAGS)
 pam_oidc_pam_oidc_LDADD = pam_oidc/libpamoidc.la
+
+# The device-flow login: oidc-child and pam_oidc.so (child.mk, module.mk).
+include pam_oidc/child.mk
+include pam_oidc/module.mk
