@@ -17,3 +17,6 @@ include tests/idp/idp.mk
 include tests/fuzz/fuzz.mk
 include tests/bench/bench.mk
 include tests/audit.mk
+include tests/audit_parse.mk
+include tests/child.mk
+include tests/pam.mk
