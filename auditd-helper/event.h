@@ -55,7 +55,15 @@ struct audit_event {
 	/* file */
 	char *operation;		/* "read", "write", "create", "delete", "rename", "chmod", "chown", "exec", ... */
 	size_t npaths;
-	char *paths[AUDIT_MAX_PATHS];	/* PATH records' name=, resolved against cwd when relative */
+	/*
+	 * PATH records' name=, resolved against cwd when relative, most
+	 * relevant first (see event.c): paths[0] is the object operated on
+	 * (the file opened / created / deleted / chmod'ed, the rename source,
+	 * the executable), paths[1] the second path when there is one (the
+	 * rename destination; for exec the interpreter).  PARENT items only
+	 * when no other item exists.  A NULL entry: the item had no name.
+	 */
+	char *paths[AUDIT_MAX_PATHS];
 	char *path_nametype[AUDIT_MAX_PATHS];	/* nametype= (NORMAL, CREATE, DELETE, PARENT, ...) */
 
 	/* login (LOGIN record) */
@@ -64,6 +72,10 @@ struct audit_event {
 	/* bookkeeping */
 	size_t nrecords;		/* records that made up the event */
 	bool incomplete;		/* closed by the window, not by EOE */
+
+	/* added by auparse (assemble.c) */
+	uint32_t first_type;		/* record type number of the first record (1300 SYSCALL, 1006 LOGIN, 1200 DAEMON_START, ...) */
+	uint32_t arch;			/* SYSCALL arch= (0xc000003e x86_64), 0 when absent */
 };
 
 /* Free an event and everything it owns; NULL-safe. */
