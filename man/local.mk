@@ -1,1 +1,2 @@
 # SPDX-License-Identifier: BSD-2-Clause
+dist_man_MANS += man/pam-oidc.8

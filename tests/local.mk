@@ -20,3 +20,6 @@ include tests/audit.mk
 include tests/audit_parse.mk
 include tests/child.mk
 include tests/pam.mk
+
+TESTS += tests/manlint.sh
+EXTRA_DIST += tests/manlint.sh
