@@ -1,1 +1,18 @@
 # SPDX-License-Identifier: BSD-2-Clause
+# oidc-audit tests (auditsink): registry, journal fields, enrichment, sinks,
+# search arguments; end-to-end scripts under tests/e2e/.
+AUDIT_TEST_LIBS = tests/libtesthelp.la common/libcommon.la $(CMOCKA_LIBS) $(JSONC_LIBS) $(LIBSYSTEMD_LIBS)
+
+check_PROGRAMS += tests/unit/test_registry
+TESTS += tests/unit/test_registry
+tests_unit_test_registry_SOURCES = tests/unit/test_registry.c
+tests_unit_test_registry_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_registry_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_registry_LDADD = $(AUDIT_TEST_LIBS)
+
+check_PROGRAMS += tests/unit/test_journal_fields
+TESTS += tests/unit/test_journal_fields
+tests_unit_test_journal_fields_SOURCES = tests/unit/test_journal_fields.c
+tests_unit_test_journal_fields_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_journal_fields_CFLAGS = $(TEST_CFLAGS) $(LIBSYSTEMD_CFLAGS)
+tests_unit_test_journal_fields_LDADD = $(AUDIT_TEST_LIBS)

@@ -1,0 +1,381 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Journal entries as FIELD=value lists; see journal_fields.h. */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <systemd/sd-journal.h>
+
+#include "journal_fields.h"
+
+/* See journal_fields.h. */
+void
+jf_init(struct jfields *f, size_t max_bytes)
+{
+	memset(f, 0, sizeof(*f));
+	f->max = max_bytes;
+}
+
+/* See journal_fields.h. */
+void
+jf_reset(struct jfields *f)
+{
+	f->len = 0;
+	f->n = 0;
+}
+
+/* See journal_fields.h. */
+void
+jf_free(struct jfields *f)
+{
+	if (f == NULL)
+		return;
+	free(f->data);
+	f->data = NULL;
+	f->len = f->cap = 0;
+	f->n = 0;
+}
+
+/* See journal_fields.h. */
+bool
+jf_name_valid(const char *name)
+{
+	size_t i;
+
+	if (name == NULL || name[0] == '\0' || name[0] == '_' || (name[0] >= '0' && name[0] <= '9'))
+		return false;
+	for (i = 0; name[i] != '\0'; i++) {
+		char c = name[i];
+
+		if (i >= JF_MAX_NAME)
+			return false;
+		if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
+			return false;
+	}
+	return true;
+}
+
+static int
+jf_reserve(struct jfields *f, size_t n)
+{
+	size_t ncap;
+	char *nd;
+
+	if (n > f->max || f->len > f->max - n)
+		return -EFBIG;
+	if (f->len + n <= f->cap)
+		return 0;
+	ncap = f->cap ? f->cap : 1024;
+	while (ncap < f->len + n)
+		ncap *= 2;
+	if (ncap > f->max)
+		ncap = f->max;
+	nd = realloc(f->data, ncap);
+	if (nd == NULL)
+		return -ENOMEM;
+	f->data = nd;
+	f->cap = ncap;
+	return 0;
+}
+
+/* See journal_fields.h. */
+int
+jf_add(struct jfields *f, const char *name, const void *value, size_t len)
+{
+	size_t nl;
+	int r;
+
+	if (value == NULL)
+		return 0;
+	if (!jf_name_valid(name))
+		return -EINVAL;
+	if (f->n >= JF_MAX_FIELDS)
+		return -E2BIG;
+	nl = strlen(name);
+	if (len > f->max)
+		return -EFBIG;
+	r = jf_reserve(f, nl + 1 + len);
+	if (r < 0)
+		return r;
+	f->off[f->n] = f->len;
+	f->nlen[f->n] = nl;
+	f->flen[f->n] = nl + 1 + len;
+	memcpy(f->data + f->len, name, nl);
+	f->data[f->len + nl] = '=';
+	if (len > 0)
+		memcpy(f->data + f->len + nl + 1, value, len);
+	f->len += nl + 1 + len;
+	f->n++;
+	return 0;
+}
+
+/* See journal_fields.h. */
+int
+jf_add_str(struct jfields *f, const char *name, const char *value)
+{
+	if (value == NULL)
+		return 0;
+	return jf_add(f, name, value, strlen(value));
+}
+
+/* See journal_fields.h. */
+int
+jf_add_u64(struct jfields *f, const char *name, uint64_t v)
+{
+	char tmp[24];
+	int n = snprintf(tmp, sizeof(tmp), "%" PRIu64, v);
+
+	return jf_add(f, name, tmp, (size_t)n);
+}
+
+/* See journal_fields.h. */
+int
+jf_add_i64(struct jfields *f, const char *name, int64_t v)
+{
+	char tmp[24];
+	int n = snprintf(tmp, sizeof(tmp), "%" PRId64, v);
+
+	return jf_add(f, name, tmp, (size_t)n);
+}
+
+/* See journal_fields.h. */
+void
+jf_get(const struct jfields *f, size_t i, const char **name, size_t *nlen,
+       const char **value, size_t *vlen)
+{
+	*name = f->data + f->off[i];
+	*nlen = f->nlen[i];
+	*value = f->data + f->off[i] + f->nlen[i] + 1;
+	*vlen = f->flen[i] - f->nlen[i] - 1;
+}
+
+/* See journal_fields.h. */
+const char *
+jf_find(const struct jfields *f, const char *name, size_t *vlen)
+{
+	size_t i, nl = strlen(name);
+
+	for (i = 0; i < f->n; i++) {
+		if (f->nlen[i] == nl && memcmp(f->data + f->off[i], name, nl) == 0) {
+			if (vlen != NULL)
+				*vlen = f->flen[i] - nl - 1;
+			return f->data + f->off[i] + nl + 1;
+		}
+	}
+	return NULL;
+}
+
+/* See journal_fields.h. */
+const struct iovec *
+jf_iovec(struct jfields *f, size_t *ret_n)
+{
+	size_t i;
+
+	/* Offsets, not pointers, are kept while adding: data may move. */
+	for (i = 0; i < f->n; i++) {
+		f->iov[i].iov_base = f->data + f->off[i];
+		f->iov[i].iov_len = f->flen[i];
+	}
+	*ret_n = f->n;
+	return f->iov;
+}
+
+/* See journal_fields.h. */
+int
+jf_send(struct jfields *f)
+{
+	const struct iovec *iov;
+	size_t n;
+
+	iov = jf_iovec(f, &n);
+	if (n == 0)
+		return -EINVAL;
+	return sd_journal_sendv(iov, (int)n);
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid. */
+static size_t
+utf8_seq(const unsigned char *s, size_t len)
+{
+	unsigned char c = s[0];
+	size_t n, i;
+	uint32_t cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (len < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* See journal_fields.h. */
+bool
+jf_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n;
+
+	while (i < len) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		n = utf8_seq(p + i, len - i);
+		if (n == 0)
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+/* See journal_fields.h. */
+size_t
+jf_escape(char *out, size_t cap, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t o = 0, i = 0, n;
+	char tmp[5];
+	size_t tl;
+
+	if (cap == 0)
+		return 0;
+	while (i < len) {
+		unsigned char c = p[i];
+
+		n = 1;
+		if (c == '\\') {
+			tmp[0] = '\\'; tmp[1] = '\\'; tl = 2;
+		} else if (c == '\n') {
+			tmp[0] = '\\'; tmp[1] = 'n'; tl = 2;
+		} else if (c == '\t') {
+			tmp[0] = '\\'; tmp[1] = 't'; tl = 2;
+		} else if (c < 0x20 || c == 0x7f) {
+			tmp[0] = '\\'; tmp[1] = 'x'; tmp[2] = hex[c >> 4]; tmp[3] = hex[c & 15]; tl = 4;
+		} else if (c < 0x80) {
+			tmp[0] = (char)c; tl = 1;
+		} else if ((n = utf8_seq(p + i, len - i)) != 0) {
+			memcpy(tmp, p + i, n);
+			tl = n;
+		} else {
+			n = 1;
+			tmp[0] = '\\'; tmp[1] = 'x'; tmp[2] = hex[c >> 4]; tmp[3] = hex[c & 15]; tl = 4;
+		}
+		/* Keep room for "..." and the NUL. */
+		if (o + tl + 4 > cap) {
+			if (o + 4 <= cap) {
+				memcpy(out + o, "...", 3);
+				o += 3;
+			}
+			break;
+		}
+		memcpy(out + o, tmp, tl);
+		o += tl;
+		i += n;
+	}
+	out[o < cap ? o : cap - 1] = '\0';
+	return o < cap ? o : cap - 1;
+}
+
+static int
+grow(char **out, size_t *outlen, size_t *outcap, size_t need)
+{
+	size_t ncap;
+	char *nd;
+
+	if (*outlen + need + 1 <= *outcap)
+		return 0;
+	ncap = *outcap ? *outcap : 4096;
+	while (ncap < *outlen + need + 1)
+		ncap *= 2;
+	nd = realloc(*out, ncap);
+	if (nd == NULL)
+		return -ENOMEM;
+	*out = nd;
+	*outcap = ncap;
+	return 0;
+}
+
+/* See journal_fields.h. */
+int
+jf_json_value(char **out, size_t *outlen, size_t *outcap, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i;
+	char *o;
+
+	if (!jf_utf8_valid(s, len)) {
+		/* Worst case "255," per byte plus brackets. */
+		if (grow(out, outlen, outcap, len * 4 + 2) < 0)
+			return -ENOMEM;
+		o = *out + *outlen;
+		*o++ = '[';
+		for (i = 0; i < len; i++) {
+			unsigned v = p[i];
+
+			if (i > 0)
+				*o++ = ',';
+			if (v >= 100)
+				*o++ = (char)('0' + v / 100);
+			if (v >= 10)
+				*o++ = (char)('0' + (v / 10) % 10);
+			*o++ = (char)('0' + v % 10);
+		}
+		*o++ = ']';
+		*outlen = (size_t)(o - *out);
+		(*out)[*outlen] = '\0';
+		return 0;
+	}
+	/* Worst case \u00XX (6 bytes) per byte plus quotes. */
+	if (grow(out, outlen, outcap, len * 6 + 2) < 0)
+		return -ENOMEM;
+	o = *out + *outlen;
+	*o++ = '"';
+	for (i = 0; i < len; i++) {
+		unsigned char c = p[i];
+
+		switch (c) {
+		case '"': *o++ = '\\'; *o++ = '"'; break;
+		case '\\': *o++ = '\\'; *o++ = '\\'; break;
+		case '\n': *o++ = '\\'; *o++ = 'n'; break;
+		case '\t': *o++ = '\\'; *o++ = 't'; break;
+		case '\r': *o++ = '\\'; *o++ = 'r'; break;
+		default:
+			if (c < 0x20 || c == 0x7f) {
+				*o++ = '\\'; *o++ = 'u'; *o++ = '0'; *o++ = '0';
+				*o++ = hex[c >> 4]; *o++ = hex[c & 15];
+			} else {
+				*o++ = (char)c;
+			}
+		}
+	}
+	*o++ = '"';
+	*outlen = (size_t)(o - *out);
+	(*out)[*outlen] = '\0';
+	return 0;
+}

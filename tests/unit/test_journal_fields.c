@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests of common/journal_fields.c: names, binary-safe values, escaping. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "journal_fields.h"
+
+static void
+test_names(void **state)
+{
+	char longname[80];
+
+	assert_true(jf_name_valid("OIDC_SUBJECT"));
+	assert_true(jf_name_valid("MESSAGE"));
+	assert_true(jf_name_valid("A1_2"));
+	assert_false(jf_name_valid(""));
+	assert_false(jf_name_valid(NULL));
+	assert_false(jf_name_valid("_PID"));
+	assert_false(jf_name_valid("1ABC"));
+	assert_false(jf_name_valid("oidc_subject"));
+	assert_false(jf_name_valid("OIDC-SUBJECT"));
+	assert_false(jf_name_valid("A=B"));
+	assert_false(jf_name_valid("A\nB"));
+	memset(longname, 'A', 64);
+	longname[64] = '\0';
+	assert_true(jf_name_valid(longname));
+	longname[64] = 'A';
+	longname[65] = '\0';
+	assert_false(jf_name_valid(longname));
+}
+
+static void
+test_add_binary(void **state)
+{
+	struct jfields f;
+	const struct iovec *iov;
+	const char *name, *val;
+	size_t n, nl, vl;
+	static const char bin[] = "a\nb\0c=\"\xff";
+
+	jf_init(&f, 4096);
+	assert_int_equal(jf_add_str(&f, "MESSAGE", "hello"), 0);
+	assert_int_equal(jf_add(&f, "OIDC_PATH", bin, sizeof(bin) - 1), 0);
+	assert_int_equal(jf_add_u64(&f, "OIDC_AUDIT_SERIAL", UINT64_MAX), 0);
+	assert_int_equal(jf_add_i64(&f, "OIDC_EXIT", -13), 0);
+	assert_int_equal(jf_add_str(&f, "OIDC_EMAIL", NULL), 0);	/* nothing added */
+	assert_int_equal(jf_add_str(&f, "_PID", "1"), -EINVAL);
+	assert_int_equal(jf_add_str(&f, "bad", "1"), -EINVAL);
+	assert_int_equal(jf_add(&f, "OIDC_EMPTY", "", 0), 0);
+	assert_int_equal(f.n, 5);
+
+	iov = jf_iovec(&f, &n);
+	assert_int_equal(n, 5);
+	assert_int_equal(iov[0].iov_len, strlen("MESSAGE=hello"));
+	assert_memory_equal(iov[0].iov_base, "MESSAGE=hello", iov[0].iov_len);
+	/* the value keeps every byte, NUL and newline included, with an exact length */
+	assert_int_equal(iov[1].iov_len, strlen("OIDC_PATH=") + sizeof(bin) - 1);
+	assert_memory_equal(iov[1].iov_base, "OIDC_PATH=", 10);
+	assert_memory_equal((char *)iov[1].iov_base + 10, bin, sizeof(bin) - 1);
+	assert_memory_equal(iov[2].iov_base, "OIDC_AUDIT_SERIAL=18446744073709551615", iov[2].iov_len);
+	assert_memory_equal(iov[3].iov_base, "OIDC_EXIT=-13", iov[3].iov_len);
+	assert_int_equal(iov[4].iov_len, strlen("OIDC_EMPTY="));
+
+	jf_get(&f, 1, &name, &nl, &val, &vl);
+	assert_int_equal(nl, 9);
+	assert_memory_equal(name, "OIDC_PATH", 9);
+	assert_int_equal(vl, sizeof(bin) - 1);
+	val = jf_find(&f, "OIDC_EXIT", &vl);
+	assert_non_null(val);
+	assert_int_equal(vl, 3);
+	assert_memory_equal(val, "-13", 3);
+	assert_null(jf_find(&f, "OIDC_NOPE", NULL));
+
+	jf_reset(&f);
+	assert_int_equal(f.n, 0);
+	assert_null(jf_find(&f, "MESSAGE", NULL));
+	jf_free(&f);
+	jf_free(&f);
+	jf_free(NULL);
+}
+
+static void
+test_limits(void **state)
+{
+	struct jfields f;
+	char name[16];
+	char *big;
+	int i;
+
+	jf_init(&f, 100);
+	big = calloc(1, 200);
+	assert_non_null(big);
+	memset(big, 'x', 199);
+	assert_int_equal(jf_add_str(&f, "A", big), -EFBIG);
+	assert_int_equal(f.n, 0);
+	assert_int_equal(jf_add(&f, "A", big, 90), 0);
+	assert_int_equal(jf_add(&f, "B", big, 20), -EFBIG);	/* over the total */
+	assert_int_equal(f.n, 1);
+	jf_free(&f);
+	free(big);
+
+	jf_init(&f, 1 << 20);
+	for (i = 0; i < JF_MAX_FIELDS; i++) {
+		snprintf(name, sizeof(name), "F%d", i);
+		assert_int_equal(jf_add_str(&f, name, "v"), 0);
+	}
+	assert_int_equal(jf_add_str(&f, "ONE_TOO_MANY", "v"), -E2BIG);
+	jf_free(&f);
+}
+
+static void
+test_escape(void **state)
+{
+	char out[64];
+	size_t n;
+	static const char hostile[] = "x\" ses=1 \"\nrm -rf\x1b[31m\\\xff\xc3\xa9";
+
+	n = jf_escape(out, sizeof(out), hostile, sizeof(hostile) - 1);
+	assert_string_equal(out, "x\" ses=1 \"\\nrm -rf\\x1b[31m\\\\\\xff\xc3\xa9");
+	assert_int_equal(n, strlen(out));
+	/* no raw control byte survives */
+	for (n = 0; out[n]; n++)
+		assert_true((unsigned char)out[n] >= 0x20 && out[n] != 0x7f);
+
+	/* overlong encodings and surrogates are not UTF-8 */
+	n = jf_escape(out, sizeof(out), "\xc0\xaf\xed\xa0\x80", 5);
+	assert_string_equal(out, "\\xc0\\xaf\\xed\\xa0\\x80");
+
+	/* truncation marks the cut and stays within the buffer */
+	memset(out, 'Z', sizeof(out));
+	n = jf_escape(out, 10, "abcdefghijklmnop", 16);
+	assert_string_equal(out, "abcdef...");
+	assert_true(n < 10);
+	assert_int_equal(out[10], 'Z');
+	n = jf_escape(out, 1, "abc", 3);
+	assert_int_equal(n, 0);
+	assert_string_equal(out, "");
+}
+
+static void
+test_utf8_json(void **state)
+{
+	char *o = NULL;
+	size_t len = 0, cap = 0;
+
+	assert_true(jf_utf8_valid("h\xc3\xa9llo", 6));
+	assert_true(jf_utf8_valid("\xf0\x9f\x98\x80", 4));
+	assert_false(jf_utf8_valid("\xff", 1));
+	assert_false(jf_utf8_valid("\xc3", 1));
+	assert_false(jf_utf8_valid("\xf4\x90\x80\x80", 4));	/* > U+10FFFF */
+	assert_false(jf_utf8_valid("\xe0\x80\x80", 3));	/* overlong */
+
+	assert_int_equal(jf_json_value(&o, &len, &cap, "a\"b\\c\n\x01", 7), 0);
+	assert_string_equal(o, "\"a\\\"b\\\\c\\n\\u0001\"");
+	len = 0;
+	assert_int_equal(jf_json_value(&o, &len, &cap, "a\xff\n", 3), 0);
+	assert_string_equal(o, "[97,255,10]");
+	len = 0;
+	assert_int_equal(jf_json_value(&o, &len, &cap, "", 0), 0);
+	assert_string_equal(o, "\"\"");
+	free(o);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_add_binary),
+		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_escape),
+		cmocka_unit_test(test_utf8_json),
+	};
+
+	return cmocka_run_group_tests_name("journal_fields", tests, NULL, NULL);
+}
