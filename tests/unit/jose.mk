@@ -1,1 +1,15 @@
 # SPDX-License-Identifier: BSD-2-Clause
+# Strict JOSE parsing and claims: base64url, JSON, JWS, claims.
+check_PROGRAMS += tests/unit/test_b64url
+TESTS += tests/unit/test_b64url
+tests_unit_test_b64url_SOURCES = tests/unit/test_b64url.c
+tests_unit_test_b64url_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_b64url_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_b64url_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/unit/test_json_strict
+TESTS += tests/unit/test_json_strict
+tests_unit_test_json_strict_SOURCES = tests/unit/test_json_strict.c
+tests_unit_test_json_strict_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_json_strict_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_json_strict_LDADD = $(TEST_LIBS)
