@@ -1,0 +1,100 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# shellcheck shell=bash
+#
+# Bash helpers to run the test OpenID provider (server.js) from a test.
+# Source it, then:
+#
+#     idp_available || { echo "1..0 # SKIP $IDP_SKIP_REASON"; exit 0; }
+#     trap idp_stop EXIT           # or call idp_stop from your own cleanup
+#     idp_start [--device-ttl S] [--id-token-ttl S]
+#     token=$(idp_device_token --client test-es256 alice)
+#
+# idp_start exports IDP_ISSUER (https://127.0.0.1:PORT), IDP_PORT, IDP_CA
+# (the test CA, PEM), IDP_PID, IDP_LOG and IDP_DIR (a private temporary
+# directory removed by idp_stop).  Needs $top_srcdir (set by make check).
+
+IDP_SRC=${top_srcdir:?top_srcdir not set}/tests/idp
+IDP_START_TIMEOUT=${IDP_START_TIMEOUT:-20}
+
+# True when node and the npm packages (npm ci in tests/idp) are there;
+# otherwise sets IDP_SKIP_REASON.
+idp_available() {
+	if ! command -v node >/dev/null 2>&1; then
+		IDP_SKIP_REASON="node is not installed"
+		return 1
+	fi
+	if [ ! -f "$IDP_SRC/node_modules/oidc-provider/package.json" ]; then
+		IDP_SKIP_REASON="oidc-provider is not installed (run: cd tests/idp && npm ci)"
+		return 1
+	fi
+	return 0
+}
+
+# Start server.js on a kernel-chosen loopback port with a fresh test CA and
+# wait until its discovery document answers.  Extra arguments go to
+# server.js.  Returns 1 (and prints the server log on stderr) on failure.
+idp_start() {
+	local i
+	IDP_DIR=$(mktemp -d /tmp/pam_oidc-idp.XXXXXX) || return 1
+	IDP_LOG=$IDP_DIR/server.log
+	IDP_CA=$IDP_DIR/certs/ca.pem
+	sh "$top_srcdir/tests/lib/mkcerts.sh" "$IDP_DIR/certs" || return 1
+	node "$IDP_SRC/server.js" --certs "$IDP_DIR/certs" --port 0 \
+		--port-file "$IDP_DIR/port" --watch-pid $$ "$@" >"$IDP_LOG" 2>&1 </dev/null &
+	IDP_PID=$!
+	for ((i = 0; i < IDP_START_TIMEOUT * 10; i++)); do
+		if [ -s "$IDP_DIR/port" ]; then
+			IDP_PORT=$(cat "$IDP_DIR/port")
+			IDP_ISSUER=https://127.0.0.1:$IDP_PORT
+			if curl -sf --max-time 2 --cacert "$IDP_CA" --noproxy '*' \
+				"$IDP_ISSUER/.well-known/openid-configuration" >/dev/null 2>&1; then
+				export IDP_ISSUER IDP_PORT IDP_CA IDP_PID IDP_LOG IDP_DIR
+				return 0
+			fi
+		fi
+		if ! kill -0 "$IDP_PID" 2>/dev/null; then
+			break
+		fi
+		sleep 0.1
+	done
+	echo "idp_start: the test provider did not come up; its log:" >&2
+	sed 's/^/  /' "$IDP_LOG" >&2
+	idp_stop
+	return 1
+}
+
+# Stop the provider started by idp_start and remove its directory.
+# Safe to call more than once, and before idp_start.
+idp_stop() {
+	if [ -n "${IDP_PID:-}" ]; then
+		kill "$IDP_PID" 2>/dev/null
+		wait "$IDP_PID" 2>/dev/null
+		IDP_PID=
+	fi
+	if [ -n "${IDP_DIR:-}" ] && [ -d "$IDP_DIR" ]; then
+		rm -rf "$IDP_DIR"
+	fi
+	IDP_DIR=
+}
+
+# device-token.js: a whole device flow, prints the ID token.
+idp_device_token() {
+	node "$IDP_SRC/device-token.js" "$@"
+}
+
+# approve.js USER_CODE ACCOUNT [--deny[=...]]: act as a person in a browser.
+idp_approve() {
+	node "$IDP_SRC/approve.js" "$@"
+}
+
+# Print member NAME of the JSON object on stdin ("" when absent); arrays
+# and objects come out as JSON.
+idp_json_get() {
+	node -e '
+		let s = "";
+		process.stdin.on("data", (d) => { s += d; });
+		process.stdin.on("end", () => {
+			const v = JSON.parse(s)[process.argv[1]];
+			process.stdout.write(v === undefined ? "" : typeof v === "string" ? v : JSON.stringify(v));
+		});' "$1"
+}
