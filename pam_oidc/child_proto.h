@@ -24,7 +24,9 @@
  *     ok
  *   or
  *     fail <reason> <message>           reason: an enum oidc_reason name token, see
- *                                       child_proto_reason_token(); message one line, no secrets
+ *                                       child_proto_reason_token(); message one line, no secrets.
+ *                                       The whole "reason message" is one encoded VALUE: after
+ *                                       decoding, split it at its first space.
  * module -> child at any time:
  *     cancel                            the person gave up (conversation failed); child exits
  */
@@ -37,9 +39,18 @@
 
 #define CHILD_PROTO_MAX_LINE 4096
 #define CHILD_PROTO_MAX_LINES 256
+/* The socketpair end is the child's fd 3; 0, 1 and 2 are /dev/null; nothing else is open. */
+#define CHILD_PROTO_FD 3
 
 /* Percent-encode value into out (NUL-terminated); -EFBIG if it does not fit. */
 int child_proto_encode(const char *value, char *out, size_t outsz);
+
+/*
+ * Format one line "key encoded-value\n" (just "key\n" when value is NULL)
+ * into out, NUL-terminated.  Returns the line length, -EINVAL for a bad key,
+ * or -EFBIG when it would exceed outsz or CHILD_PROTO_MAX_LINE.
+ */
+int child_proto_format(const char *key, const char *value, char *out, size_t outsz);
 
 /* Decode in place; -EINVAL on a bad escape or an encoded NUL. */
 int child_proto_decode(char *value);

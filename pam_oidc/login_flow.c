@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The login flow shared by oidc-child and pam-oidc login. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "claims.h"
+#include "conf.h"
+#include "device_flow.h"
+#include "discovery.h"
+#include "jws.h"
+#include "login_flow.h"
+#include "oidc_err.h"
+#include "policy.h"
+#include "usermap.h"
+#include "verify.h"
+
+const char *
+login_step_name(enum login_step step)
+{
+	static const char *const names[LOGIN_STEP__MAX] = {
+		[LOGIN_STEP_DISCOVERY] = "discovery",
+		[LOGIN_STEP_DEVICE_CODE] = "device code",
+		[LOGIN_STEP_WAITING] = "waiting",
+		[LOGIN_STEP_TOKEN] = "token",
+		[LOGIN_STEP_SIGNATURE] = "signature",
+		[LOGIN_STEP_CLAIMS] = "claims",
+		[LOGIN_STEP_MAPPING] = "mapping",
+	};
+
+	if ((unsigned)step >= LOGIN_STEP__MAX)
+		return "?";
+	return names[step];
+}
+
+struct flow {
+	const struct oidc_conf *conf;
+	const struct login_flow_ops *ops;
+	void *ctx;
+	int64_t start_ms;
+	int64_t deadline_ms;
+};
+
+static void
+step_done(struct flow *f, enum login_step step, int r, const char *detail,
+	  const struct oidc_err *err)
+{
+	if (f->ops->step != NULL)
+		f->ops->step(f->ctx, step, r, device_now_ms() - f->start_ms,
+			     detail != NULL ? detail : "", err);
+}
+
+/*
+ * A copy of the configuration whose per-request timeouts end at the
+ * deadline, for the library calls that take their timeouts from it.
+ */
+static int
+bounded_conf(const struct flow *f, struct oidc_conf *c, struct oidc_err *err)
+{
+	int64_t remaining = f->deadline_ms - device_now_ms(), secs;
+
+	if (remaining <= 0)
+		return oidc_err_set(err, OIDC_R_TIMEOUT, ETIMEDOUT, "deadline passed");
+	*c = *f->conf;
+	secs = (remaining + 999) / 1000;
+	if (c->http_timeout <= 0 || c->http_timeout > secs)
+		c->http_timeout = secs;
+	if (c->connect_timeout <= 0 || c->connect_timeout > secs)
+		c->connect_timeout = secs;
+	return 0;
+}
+
+static int
+verify_token(struct flow *f, const struct oidc_provider *prov, const char *token,
+	     json_object **ret_claims, struct oidc_err *err)
+{
+	const struct oidc_conf *conf = f->conf;
+	struct oidc_conf bc;
+	struct jwks *set = NULL;
+	struct jws *jws = NULL;
+	struct oidc_err first;
+	struct policy pol = { 0 };
+	bool have_pol = false;
+	char detail[160];
+	size_t len = strlen(token);
+	int r;
+
+	if ((r = bounded_conf(f, &bc, err)) < 0)
+		goto sig_fail;
+	r = jwks_load(&bc, prov, time(NULL), false, &set, err);
+	if (r < 0)
+		goto sig_fail;
+	oidc_err_clear(&first);
+	r = verify_signature(token, len, set, conf->algorithms, 1, &jws, &first);
+	if (r == -ENOENT) {
+		/* the provider may have rotated its keys: refetch once, throttled */
+		jwks_free(set);
+		set = NULL;
+		if ((r = bounded_conf(f, &bc, err)) < 0)
+			goto sig_fail;
+		r = jwks_load(&bc, prov, time(NULL), true, &set, err);
+		if (r < 0)
+			goto sig_fail;
+		r = verify_signature(token, len, set, conf->algorithms, 1, &jws, err);
+	} else if (r < 0) {
+		oidc_err_set(err, first.reason, -r, "%s", first.msg);
+	}
+	if (r < 0)
+		goto sig_fail;
+	snprintf(detail, sizeof(detail), "%s%s%.64s", jws->alg_name ? jws->alg_name : "?",
+		 jws->kid ? ", kid " : "", jws->kid ? jws->kid : "");
+	step_done(f, LOGIN_STEP_SIGNATURE, 0, detail, NULL);
+
+	r = policy_from_conf(conf, time(NULL), &pol, err);
+	if (r < 0)
+		goto claims_fail;
+	have_pol = true;
+	if (jws->payload == NULL) {
+		r = oidc_err_set(err, OIDC_R_MALFORMED, EINVAL, "the ID token payload is not JSON");
+		goto claims_fail;
+	}
+	r = claims_check(jws->payload, &pol.claims, err);
+	if (r < 0)
+		goto claims_fail;
+	step_done(f, LOGIN_STEP_CLAIMS, 0, "iss, aud, azp, exp, iat, nbf, auth_time, acr", NULL);
+	*ret_claims = json_object_get(jws->payload);
+	r = 0;
+	goto out;
+sig_fail:
+	step_done(f, LOGIN_STEP_SIGNATURE, r, NULL, err);
+	goto out;
+claims_fail:
+	step_done(f, LOGIN_STEP_CLAIMS, r, NULL, err);
+out:
+	if (have_pol)
+		policy_free(&pol);
+	jws_free(jws);
+	jwks_free(set);
+	return r;
+}
+
+int
+login_flow_run(const struct oidc_conf *conf, const char *want_user,
+	       const struct login_flow_ops *ops, void *ctx, struct oidc_identity **ret,
+	       struct oidc_err *err)
+{
+	struct flow f = { .conf = conf, .ops = ops, .ctx = ctx };
+	struct oidc_provider *prov = NULL;
+	struct device_auth *da = NULL;
+	struct device_client client = { .client_id = conf->client_id };
+	struct oidc_identity *id = NULL;
+	struct oidc_conf bc;
+	json_object *claims = NULL;
+	char *secret = NULL, *token = NULL, detail[200];
+	unsigned polls = 0;
+	int r;
+
+	f.start_ms = device_now_ms();
+	f.deadline_ms = f.start_ms + (conf->timeout > 0 ? conf->timeout : 100) * 1000;
+	if (want_user == NULL || ops == NULL || ops->show == NULL || ops->wait == NULL) {
+		r = oidc_err_set(err, OIDC_R_INTERNAL, EINVAL, "login_flow_run: bad arguments");
+		goto out;
+	}
+	/* fail on a local problem before the provider is contacted */
+	if (!usermap_name_valid(want_user)) {
+		r = oidc_err_set(err, OIDC_R_USER, EINVAL, "the requested user name is not valid");
+		goto out;
+	}
+	if (conf->client_secret_file != NULL) {
+		r = device_read_client_secret(conf->client_secret_file, &secret, err);
+		if (r < 0)
+			goto out;
+		client.secret = secret;
+	}
+
+	if ((r = bounded_conf(&f, &bc, err)) == 0)
+		r = discovery_load(&bc, time(NULL), &prov, err);
+	if (r == 0 && prov->device_authorization_endpoint == NULL)
+		r = oidc_err_set(err, OIDC_R_DISCOVERY, EOPNOTSUPP,
+				 "the provider announces no device_authorization_endpoint");
+	step_done(&f, LOGIN_STEP_DISCOVERY, r, r == 0 ? prov->issuer : NULL, err);
+	if (r < 0)
+		goto out;
+
+	r = device_authorize(conf, prov, &client, f.deadline_ms - device_now_ms(), &da, err);
+	if (r == 0)
+		snprintf(detail, sizeof(detail), "expires in %lld s, polling every %lld s",
+			 (long long)da->expires_in, (long long)da->interval);
+	step_done(&f, LOGIN_STEP_DEVICE_CODE, r, r == 0 ? detail : NULL, err);
+	if (r < 0)
+		goto out;
+	r = ops->show(ctx, da, err);
+	if (r < 0) {
+		oidc_err_set(err, OIDC_R_INTERNAL, -r, "cannot show the code");
+		goto out;
+	}
+
+	r = device_poll(conf, prov, &client, da, f.deadline_ms, ops->wait, ctx, &token, &polls,
+			err);
+	snprintf(detail, sizeof(detail), "%u token request%s", polls, polls == 1 ? "" : "s");
+	step_done(&f, LOGIN_STEP_WAITING, r, detail, err);
+	if (r < 0)
+		goto out;
+	snprintf(detail, sizeof(detail), "id_token of %zu bytes", strlen(token));
+	step_done(&f, LOGIN_STEP_TOKEN, 0, detail, NULL);
+
+	r = verify_token(&f, prov, token, &claims, err);
+	if (r < 0)
+		goto out;
+
+	r = usermap_map(conf, claims, want_user, &id, err);
+	if (r == 0)
+		snprintf(detail, sizeof(detail), "%s -> local user %s", id->username, id->user);
+	step_done(&f, LOGIN_STEP_MAPPING, r, r == 0 ? detail : NULL, err);
+	if (r < 0)
+		goto out;
+	*ret = id;
+	id = NULL;
+	r = 0;
+out:
+	oidc_identity_free(id);
+	if (claims != NULL)
+		json_object_put(claims);
+	secure_free_str(token);
+	secure_free_str(secret);
+	device_auth_free(da);
+	oidc_provider_free(prov);
+	return r;
+}
