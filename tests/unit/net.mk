@@ -1,1 +1,12 @@
 # SPDX-License-Identifier: BSD-2-Clause
+# Configuration, HTTP, discovery and the JWKS cache (area "net").
+EXTRA_DIST += pam_oidc/cache.h tests/lib/httpsd.js
+
+NET_TEST_SOURCES = tests/unit/net_testlib.c tests/unit/net_testlib.h
+
+check_PROGRAMS += tests/unit/test_http
+TESTS += tests/unit/test_http
+tests_unit_test_http_SOURCES = tests/unit/test_http.c $(NET_TEST_SOURCES)
+tests_unit_test_http_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_http_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_http_LDADD = $(TEST_LIBS)
