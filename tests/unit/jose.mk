@@ -13,3 +13,10 @@ tests_unit_test_json_strict_SOURCES = tests/unit/test_json_strict.c
 tests_unit_test_json_strict_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_json_strict_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_json_strict_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/unit/test_jws
+TESTS += tests/unit/test_jws
+tests_unit_test_jws_SOURCES = tests/unit/test_jws.c
+tests_unit_test_jws_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_jws_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_jws_LDADD = $(TEST_LIBS)
