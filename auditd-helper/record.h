@@ -98,18 +98,24 @@ record_val(const struct audit_record *rec, const struct audit_field *f)
 bool record_key_is(const struct audit_record *rec, const struct audit_field *f, const char *key);
 
 /*
- * Decode an untrusted string value into a new NUL-terminated string:
- * QUOTED -> the bytes between the quotes; BARE -> hex-decoded when it is
- * non-empty, even-length hex (audit's encoding of values with spaces,
- * quotes, control or non-ASCII bytes), else kept verbatim; NULL/NONE ->
- * *ret = NULL.  Decoding stops at a decoded NUL byte (a C string cannot
- * hold one).  Returns 0 or -ENOMEM.
+ * Decode a string value into a new NUL-terminated string: QUOTED -> the
+ * bytes between the quotes; BARE -> when hex is true and the value is
+ * non-empty, even-length hex (audit's encoding of untrusted strings with
+ * spaces, quotes, control or non-ASCII bytes), the decoded bytes, else the
+ * value verbatim; NULL/NONE -> *ret = NULL.  Pass hex = true only for
+ * fields audit encodes (exe, comm, cwd, name, aN, key, proctitle, ...):
+ * a tty such as "pts0" is never hex.  Decoding stops at a decoded NUL
+ * byte (a C string cannot hold one).  Returns 0 or -ENOMEM.
  */
-int record_val_string(const struct audit_record *rec, const struct audit_field *f, char **ret);
+int record_val_string(const struct audit_record *rec, const struct audit_field *f, bool hex,
+		      char **ret);
 
-/* As record_val_string, appending the decoded bytes to dst (no NUL added). */
-size_t record_val_decode_into(const struct audit_record *rec, const struct audit_field *f,
-			      char *dst, size_t dstlen);
+/*
+ * As record_val_string into dst, which must have room for f->val_len
+ * bytes; no NUL is added.  Returns the decoded length (0 for NULL/NONE).
+ */
+size_t record_val_decode(const struct audit_record *rec, const struct audit_field *f, bool hex,
+			 char *dst);
 
 /* Decimal signed value.  Returns 0, -EINVAL, -ERANGE. */
 int record_val_i64(const struct audit_record *rec, const struct audit_field *f, int64_t *ret);
