@@ -1,4 +1,551 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * One JWK (RFC 7517, RFC 7518 section 6, RFC 8037) to an OpenSSL 3
+ * EVP_PKEY, with the checks a verifier owes its users: no private
+ * material, RSA modulus and exponent within policy and without the ROCA
+ * fingerprint, EC points of exactly the field size and on the curve,
+ * Ed25519 keys of exactly 32 bytes.  Only the provider APIs of OpenSSL 3
+ * are used (EVP_PKEY_fromdata), never the deprecated RSA / EC_KEY ones.
+ */
 #include "config.h"
 
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+
+#include "b64url.h"
+#include "buf.h"
 #include "jwks.h"
+#include "jws.h"
+#include "oidc_err.h"
+
+/* Members that only a private or symmetric key carries (RFC 7518 section 6). */
+static const char *const private_members[] = {
+	"d", "p", "q", "dp", "dq", "qi", "oth", "k",
+};
+
+/* Base64url text of a modulus of JWK_RSA_MAX_BITS plus a few leading zeros. */
+#define RSA_N_MAX_B64 (((JWK_RSA_MAX_BITS / 8 + 8) * 4 + 2) / 3)
+/* A public exponent is at most 2^32, i.e. at most 5 octets (a few zeros allowed). */
+#define RSA_E_MAX_B64 16
+/* The largest coordinate (P-521) is 66 octets, 88 characters. */
+#define EC_COORD_MAX_B64 88
+#define ED25519_KEY_LEN 32
+
+/*
+ * Fetch an optional string member.  Returns 0 with *ret borrowed (NULL
+ * when absent), -EINVAL when present but not a string.
+ */
+static int
+get_opt_string(json_object *obj, const char *key, const char **ret, size_t *ret_len)
+{
+	json_object *v;
+
+	*ret = NULL;
+	if (ret_len != NULL)
+		*ret_len = 0;
+	if (!json_object_object_get_ex(obj, key, &v))
+		return 0;
+	if (!json_object_is_type(v, json_type_string))
+		return -EINVAL;
+	*ret = json_object_get_string(v);
+	if (ret_len != NULL)
+		*ret_len = (size_t)json_object_get_string_len(v);
+	return 0;
+}
+
+/* Decode a base64url member into *ret (caller frees); -EINVAL when bad or absent. */
+static int
+get_b64_member(json_object *obj, const char *key, size_t max_in,
+	       unsigned char **ret, size_t *ret_len, struct oidc_err *err)
+{
+	const char *s;
+	size_t slen;
+	int r;
+
+	r = get_opt_string(obj, key, &s, &slen);
+	if (r < 0 || s == NULL)
+		return oidc_err_set(err, OIDC_R_BAD_KEY, EINVAL,
+				    "JWK member \"%s\" missing or not a string", key);
+	r = b64url_decode(s, slen, max_in, ret, ret_len);
+	if (r == -ENOMEM)
+		return oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
+	if (r < 0)
+		return oidc_err_set(err, OIDC_R_BAD_KEY, EINVAL,
+				    "JWK member \"%s\" is not valid base64url of a sane length", key);
+	return 0;
+}
+
+/* A kid we are willing to compare against: 1..JWS_MAX_KID bytes, no control characters. */
+static bool
+kid_is_sane(const char *kid, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len > JWS_MAX_KID || strlen(kid) != len)
+		return false;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)kid[i];
+
+		if (c < 0x20 || c == 0x7f)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * "use" and "key_ops" (RFC 7517 sections 4.2, 4.3).  A key meant for
+ * encryption, or whose key_ops do not include "verify", is not ours to use:
+ * -EOPNOTSUPP.  A member of the wrong JSON type is a broken key: -EINVAL.
+ */
+static int
+check_usage(json_object *jwk, struct oidc_err *err)
+{
+	json_object *ops;
+	const char *use;
+	bool verify = false;
+	size_t i, n;
+
+	if (get_opt_string(jwk, "use", &use, NULL) < 0)
+		return oidc_err_set(err, OIDC_R_BAD_KEY, EINVAL, "JWK \"use\" is not a string");
+	if (use != NULL && strcmp(use, "sig") != 0)
+		return oidc_err_set(err, OIDC_R_BAD_KEY, EOPNOTSUPP,
+				    "JWK is not a signature key (use is not \"sig\")");
+	if (!json_object_object_get_ex(jwk, "key_ops", &ops))
+		return 0;
+	if (!json_object_is_type(ops, json_type_array))
+		return oidc_err_set(err, OIDC_R_BAD_KEY, EINVAL, "JWK \"key_ops\" is not an array");
+	n = json_object_array_length(ops);
+	for (i = 0; i < n; i++) {
+		json_object *op = json_object_array_get_idx(ops, i);
+
+		if (!json_object_is_type(op, json_type_string))
+			return oidc_err_set(err, OIDC_R_BAD_KEY, EINVAL,
+					    "JWK \"key_ops\" holds a non-string");
+		if (strcmp(json_object_get_string(op), "verify") == 0)
+			verify = true;
+	}
+	if (!verify)
+		return oidc_err_set(err, OIDC_R_BAD_KEY, EOPNOTSUPP,
+				    "JWK key_ops does not allow \"verify\"");
+	return 0;
+}
+
+/* Remove leading zero octets (Base64urlUInt is minimal, but some providers pad). */
+static void
+strip_zeros(const unsigned char **p, size_t *len)
+{
+	while (*len > 0 && (*p)[0] == 0) {
+		(*p)++;
+		(*len)--;
+	}
+}
+
+/*
+ * The ROCA fingerprint (CVE-2017-15361): moduli made by the Infineon
+ * library are, modulo each small prime below, a power of 65537.  A random
+ * modulus passes all of these tests with negligible probability.  The
+ * table is computed here rather than copied: for each prime we walk the
+ * cyclic subgroup generated by 65537.
+ */
+static bool
+rsa_has_roca_fingerprint(const BIGNUM *n)
+{
+	static const unsigned primes[] = {
+		3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67,
+		71, 73, 79, 83, 89, 97, 101, 103, 107, 109, 113, 127, 131, 137, 139,
+		149, 151, 157, 163, 167,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(primes) / sizeof(primes[0]); i++) {
+		unsigned p = primes[i], g = 65537 % p, x = 1, steps;
+		BN_ULONG rem = BN_mod_word(n, p);
+		bool in_group = false;
+
+		if (rem == (BN_ULONG)-1)
+			return false;
+		for (steps = 0; steps < p; steps++) {
+			if (x == rem) {
+				in_group = true;
+				break;
+			}
+			x = (x * g) % p;
+			if (x == 1)
+				break;
+		}
+		if (!in_group)
+			return false;
+	}
+	return true;
+}
+
+/* n must not have a small factor: such a modulus is broken or a trap. */
+static bool
+rsa_has_small_factor(const BIGNUM *n)
+{
+	unsigned p, d;
+
+	for (p = 3; p < 2000; p += 2) {
+		bool prime = true;
+
+		for (d = 3; d * d <= p; d += 2) {
+			if (p % d == 0) {
+				prime = false;
+				break;
+			}
+		}
+		if (prime && BN_mod_word(n, p) == 0)
+			return true;
+	}
+	return false;
+}
+
+static int
+jwk_rsa(json_object *jwk, EVP_PKEY **ret, struct oidc_err *err)
+{
+	unsigned char *nraw = NULL, *eraw = NULL;
+	const unsigned char *np, *ep;
+	size_t nlen, elen, i;
+	uint64_t e = 0;
+	BIGNUM *n = NULL, *ebn = NULL;
+	OSSL_PARAM_BLD *bld = NULL;
+	OSSL_PARAM *params = NULL;
+	EVP_PKEY_CTX *ctx = NULL;
+	EVP_PKEY *pkey = NULL;
+	int bits, r;
+
+	r = get_b64_member(jwk, "n", RSA_N_MAX_B64, &nraw, &nlen, err);
+	if (r < 0)
+		goto out;
+	r = get_b64_member(jwk, "e", RSA_E_MAX_B64, &eraw, &elen, err);
+	if (r < 0)
+		goto out;
+	np = nraw;
+	ep = eraw;
+	/* The size check below counts the bits of the value, so padding cannot inflate it. */
+	strip_zeros(&np, &nlen);
+	strip_zeros(&ep, &elen);
+	if (elen == 0 || elen > 5) {
+		r = oidc_err_set(err, OIDC_R_BAD_KEY, EINVAL, "RSA public exponent out of range");
+		goto out;
+	}
+	for (i = 0; i < elen; i++)
+		e = (e << 8) | ep[i];
+	if (e < 3 || (e & 1) == 0 || e > UINT64_C(0x100000000)) {
+		r = oidc_err_set(err, OIDC_R_BAD_KEY, EINVAL,
+				 "RSA public exponent must be odd, at least 3 and at most 2^32");
+		goto out;
+	}
+	n = BN_bin2bn(np, (int)nlen, NULL);
+	ebn = BN_new();
+	if (n == NULL || ebn == NULL || !BN_set_word(ebn, (BN_ULONG)e)) {
+		r = oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
+		goto out;
+	}
+	bits = BN_num_bits(n);
+	if (bits < JWK_RSA_MIN_BITS || bits > JWK_RSA_MAX_BITS) {
+		r = oidc_err_set(err, OIDC_R_BAD_KEY, EINVAL,
+				 "RSA modulus of %d bits (allowed: %d to %d)", bits,
+				 JWK_RSA_MIN_BITS, JWK_RSA_MAX_BITS);
+		goto out;
+	}
+	if (!BN_is_odd(n) || rsa_has_small_factor(n)) {
+		r = oidc_err_set(err, OIDC_R_BAD_KEY, EINVAL, "RSA modulus is not a product of large primes");
+		goto out;
+	}
+	if (rsa_has_roca_fingerprint(n)) {
+		r = oidc_err_set(err, OIDC_R_BAD_KEY, EINVAL,
+				 "RSA modulus has the ROCA fingerprint (CVE-2017-15361)");
+		goto out;
+	}
+
+	bld = OSSL_PARAM_BLD_new();
+	if (bld == NULL ||
+	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) ||
+	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, ebn) ||
+	    (params = OSSL_PARAM_BLD_to_param(bld)) == NULL) {
+		r = oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
+		goto out;
+	}
+	ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+	if (ctx == NULL || EVP_PKEY_fromdata_init(ctx) != 1 ||
+	    EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1) {
+		r = oidc_err_set(err, OIDC_R_BAD_KEY, EINVAL, "OpenSSL refused the RSA key");
+		goto out;
+	}
+	*ret = pkey;
+	pkey = NULL;
+	r = 0;
+out:
+	ERR_clear_error();
+	EVP_PKEY_free(pkey);
+	EVP_PKEY_CTX_free(ctx);
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
+	BN_free(n);
+	BN_free(ebn);
+	free(nraw);
+	free(eraw);
+	return r;
+}
+
+static int
+jwk_ec(json_object *jwk, enum jwk_kty kty, EVP_PKEY **ret, struct oidc_err *err)
+{
+	const char *group;
+	size_t size, xlen, ylen;
+	unsigned char *x = NULL, *y = NULL, *point = NULL;
+	OSSL_PARAM_BLD *bld = NULL;
+	OSSL_PARAM *params = NULL;
+	EVP_PKEY_CTX *ctx = NULL, *check = NULL;
+	EVP_PKEY *pkey = NULL;
+	int r;
+
+	switch (kty) {
+	case JWK_KTY_EC_P256:
+		group = "P-256";
+		size = 32;
+		break;
+	case JWK_KTY_EC_P384:
+		group = "P-384";
+		size = 48;
+		break;
+	case JWK_KTY_EC_P521:
+		group = "P-521";
+		size = 66;
+		break;
+	default:
+		return oidc_err_set(err, OIDC_R_INTERNAL, EINVAL, "not an EC key type");
+	}
+	r = get_b64_member(jwk, "x", EC_COORD_MAX_B64, &x, &xlen, err);
+	if (r < 0)
+		goto out;
+	r = get_b64_member(jwk, "y", EC_COORD_MAX_B64, &y, &ylen, err);
+	if (r < 0)
+		goto out;
+	/* RFC 7518 section 6.2.1.2: the full field size, leading zeros included. */
+	if (xlen != size || ylen != size) {
+		r = oidc_err_set(err, OIDC_R_BAD_KEY, EINVAL,
+				 "EC coordinates must be exactly %zu bytes for %s", size, group);
+		goto out;
+	}
+	point = malloc(1 + 2 * size);
+	if (point == NULL) {
+		r = oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
+		goto out;
+	}
+	point[0] = 0x04;	/* uncompressed (SEC 1, 2.3.3) */
+	memcpy(point + 1, x, size);
+	memcpy(point + 1 + size, y, size);
+
+	bld = OSSL_PARAM_BLD_new();
+	if (bld == NULL ||
+	    !OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, group, 0) ||
+	    !OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point, 1 + 2 * size) ||
+	    (params = OSSL_PARAM_BLD_to_param(bld)) == NULL) {
+		r = oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
+		goto out;
+	}
+	ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+	if (ctx == NULL || EVP_PKEY_fromdata_init(ctx) != 1 ||
+	    EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1) {
+		r = oidc_err_set(err, OIDC_R_BAD_KEY, EINVAL, "EC point is not on %s", group);
+		goto out;
+	}
+	/* Point on the curve, not infinity, in the prime-order subgroup. */
+	check = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
+	if (check == NULL || EVP_PKEY_public_check(check) != 1) {
+		r = oidc_err_set(err, OIDC_R_BAD_KEY, EINVAL, "EC public key fails validation on %s",
+				 group);
+		goto out;
+	}
+	*ret = pkey;
+	pkey = NULL;
+	r = 0;
+out:
+	ERR_clear_error();
+	EVP_PKEY_free(pkey);
+	EVP_PKEY_CTX_free(ctx);
+	EVP_PKEY_CTX_free(check);
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
+	free(point);
+	free(x);
+	free(y);
+	return r;
+}
+
+static int
+jwk_ed25519(json_object *jwk, EVP_PKEY **ret, struct oidc_err *err)
+{
+	unsigned char *x = NULL;
+	size_t xlen;
+	EVP_PKEY *pkey;
+	int r;
+
+	r = get_b64_member(jwk, "x", EC_COORD_MAX_B64, &x, &xlen, err);
+	if (r < 0)
+		goto out;
+	if (xlen != ED25519_KEY_LEN) {
+		r = oidc_err_set(err, OIDC_R_BAD_KEY, EINVAL, "Ed25519 key must be exactly 32 bytes");
+		goto out;
+	}
+	pkey = EVP_PKEY_new_raw_public_key_ex(NULL, "ED25519", NULL, x, xlen);
+	if (pkey == NULL) {
+		r = oidc_err_set(err, OIDC_R_BAD_KEY, EINVAL, "OpenSSL refused the Ed25519 key");
+		goto out;
+	}
+	*ret = pkey;
+	r = 0;
+out:
+	ERR_clear_error();
+	free(x);
+	return r;
+}
+
+/* Map kty (+crv) to our key type; -EOPNOTSUPP for types we do not verify with. */
+static int
+jwk_type(json_object *jwk, enum jwk_kty *ret, struct oidc_err *err)
+{
+	const char *kty, *crv;
+
+	if (get_opt_string(jwk, "kty", &kty, NULL) < 0 || kty == NULL)
+		return oidc_err_set(err, OIDC_R_BAD_KEY, EINVAL, "JWK without a string \"kty\"");
+	if (strcmp(kty, "RSA") == 0) {
+		*ret = JWK_KTY_RSA;
+		return 0;
+	}
+	if (strcmp(kty, "EC") != 0 && strcmp(kty, "OKP") != 0)
+		return oidc_err_set(err, OIDC_R_BAD_KEY, EOPNOTSUPP, "JWK key type not supported");
+	if (get_opt_string(jwk, "crv", &crv, NULL) < 0 || crv == NULL)
+		return oidc_err_set(err, OIDC_R_BAD_KEY, EINVAL, "JWK without a string \"crv\"");
+	if (strcmp(kty, "EC") == 0) {
+		if (strcmp(crv, "P-256") == 0)
+			*ret = JWK_KTY_EC_P256;
+		else if (strcmp(crv, "P-384") == 0)
+			*ret = JWK_KTY_EC_P384;
+		else if (strcmp(crv, "P-521") == 0)
+			*ret = JWK_KTY_EC_P521;
+		else
+			return oidc_err_set(err, OIDC_R_BAD_KEY, EOPNOTSUPP, "EC curve not supported");
+		return 0;
+	}
+	if (strcmp(crv, "Ed25519") != 0)
+		return oidc_err_set(err, OIDC_R_BAD_KEY, EOPNOTSUPP, "OKP curve not supported");
+	*ret = JWK_KTY_OKP_ED25519;
+	return 0;
+}
+
+/*
+ * Turn one JWK object into a key (see jwks.h).  Order matters: private
+ * members are looked for first, so that even a key we would skip cannot
+ * smuggle private material into a set we accept.
+ */
+int
+jwk_parse(json_object *jwk, struct jwk *ret, struct oidc_err *err)
+{
+	struct jwk key = { .kid = NULL, .alg = JOSE_ALG_UNKNOWN, .kty = 0, .pkey = NULL };
+	const char *kid, *alg;
+	size_t kidlen, i;
+	int r;
+
+	if (jwk == NULL || !json_object_is_type(jwk, json_type_object))
+		return oidc_err_set(err, OIDC_R_BAD_KEY, EINVAL, "JWK is not a JSON object");
+	for (i = 0; i < sizeof(private_members) / sizeof(private_members[0]); i++) {
+		if (json_object_object_get_ex(jwk, private_members[i], NULL))
+			return oidc_err_set(err, OIDC_R_BAD_KEY, EINVAL,
+					    "JWK carries private parameter \"%s\"", private_members[i]);
+	}
+	if (get_opt_string(jwk, "kid", &kid, &kidlen) < 0 ||
+	    (kid != NULL && !kid_is_sane(kid, kidlen)))
+		return oidc_err_set(err, OIDC_R_BAD_KEY, EINVAL,
+				    "JWK \"kid\" is not a string of 1 to %d printable bytes", JWS_MAX_KID);
+	r = check_usage(jwk, err);
+	if (r < 0)
+		return r;
+	r = jwk_type(jwk, &key.kty, err);
+	if (r < 0)
+		return r;
+	if (get_opt_string(jwk, "alg", &alg, NULL) < 0)
+		return oidc_err_set(err, OIDC_R_BAD_KEY, EINVAL, "JWK \"alg\" is not a string");
+	if (alg != NULL) {
+		/* A key bound to an algorithm we refuse (HS*, RSA1_5, a typo) is never usable. */
+		key.alg = jose_alg_from_name(alg);
+		if (key.alg == JOSE_ALG_UNKNOWN)
+			return oidc_err_set(err, OIDC_R_BAD_KEY, EOPNOTSUPP,
+					    "JWK \"alg\" is not a signature algorithm we accept");
+		if (!jwk_fits_alg(&key, key.alg))
+			return oidc_err_set(err, OIDC_R_BAD_KEY, EOPNOTSUPP,
+					    "JWK \"alg\" does not fit its key type");
+	}
+
+	switch (key.kty) {
+	case JWK_KTY_RSA:
+		r = jwk_rsa(jwk, &key.pkey, err);
+		break;
+	case JWK_KTY_EC_P256:
+	case JWK_KTY_EC_P384:
+	case JWK_KTY_EC_P521:
+		r = jwk_ec(jwk, key.kty, &key.pkey, err);
+		break;
+	case JWK_KTY_OKP_ED25519:
+		r = jwk_ed25519(jwk, &key.pkey, err);
+		break;
+	default:
+		r = oidc_err_set(err, OIDC_R_INTERNAL, EINVAL, "unexpected key type");
+		break;
+	}
+	if (r < 0)
+		goto out;
+	if (kid != NULL) {
+		key.kid = strdup(kid);
+		if (key.kid == NULL) {
+			r = oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
+			goto out;
+		}
+	}
+	*ret = key;
+	key.pkey = NULL;
+	key.kid = NULL;
+	r = 0;
+out:
+	EVP_PKEY_free(key.pkey);
+	free(key.kid);
+	return r;
+}
+
+/* Does the key's type fit the algorithm?  Returns 1 or 0. */
+int
+jwk_fits_alg(const struct jwk *key, enum jose_alg alg)
+{
+	if (key == NULL)
+		return 0;
+	switch (alg) {
+	case JOSE_ALG_RS256:
+	case JOSE_ALG_RS384:
+	case JOSE_ALG_RS512:
+	case JOSE_ALG_PS256:
+	case JOSE_ALG_PS384:
+	case JOSE_ALG_PS512:
+		return key->kty == JWK_KTY_RSA;
+	case JOSE_ALG_ES256:
+		return key->kty == JWK_KTY_EC_P256;
+	case JOSE_ALG_ES384:
+		return key->kty == JWK_KTY_EC_P384;
+	case JOSE_ALG_ES512:
+		return key->kty == JWK_KTY_EC_P521;
+	case JOSE_ALG_EDDSA:
+		return key->kty == JWK_KTY_OKP_ED25519;
+	default:
+		return 0;
+	}
+}
