@@ -18,7 +18,6 @@
 #include "http.h"
 #include "oidc_err.h"
 
-#define HTTP_MAX_URL 2048
 #define HTTP_DEFAULT_CONNECT_MS 5000L
 #define HTTP_DEFAULT_TIMEOUT_MS 10000L
 
@@ -27,40 +26,6 @@
 #else
 #define HTTP_PROTOCOLS "https"
 #endif
-
-/* Is url acceptable?  Returns 0 when it is, -EINVAL when it is not. */
-int
-http_url_allowed(const char *url)
-{
-	const char *host, *p;
-	size_t len, hlen;
-
-	if (url == NULL)
-		return -EINVAL;
-	len = strnlen(url, HTTP_MAX_URL + 1);
-	if (len > HTTP_MAX_URL)
-		return -EINVAL;
-	if (strncmp(url, "https://", 8) == 0)
-		host = url + 8;
-#ifdef OIDC_ALLOW_INSECURE_HTTP
-	else if (strncmp(url, "http://", 7) == 0)
-		host = url + 7;
-#endif
-	else
-		return -EINVAL;
-	for (p = url; *p != '\0'; p++)
-		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f || *p == '\\')
-			return -EINVAL;
-	hlen = strcspn(host, "/?#");
-	if (hlen == 0)
-		return -EINVAL;
-	/* No user info: "https://idp.example@evil.example/" must not pass. */
-	if (memchr(host, '@', hlen) != NULL)
-		return -EINVAL;
-	if (strchr(url, '#') != NULL)
-		return -EINVAL;
-	return 0;
-}
 
 struct http_sink {
 	struct buf body;

@@ -10,7 +10,7 @@ pam_oidc_libpamoidc_la_SOURCES = \
 	pam_oidc/jws_verify.c \
 	pam_oidc/claims.c pam_oidc/claims.h \
 	pam_oidc/verify.c pam_oidc/verify.h \
-	pam_oidc/http.c pam_oidc/http.h \
+	pam_oidc/http.c pam_oidc/http.h pam_oidc/http_url.c \
 	pam_oidc/discovery.c pam_oidc/jwks_cache.c pam_oidc/discovery.h \
 	pam_oidc/conf.c pam_oidc/conf.h \
 	pam_oidc/policy.c pam_oidc/policy.h
