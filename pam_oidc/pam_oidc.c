@@ -1,0 +1,681 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * pam_oidc.so: the PAM entry points.  This is the only file that knows PAM
+ * return codes; everything below it returns a negative errno and fills a
+ * struct oidc_err, and pam_code() translates once.  No network and no JOSE
+ * happen in this process: oidc-child does them (DESIGN.md, "Processes").
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#define PAM_SM_AUTH
+#define PAM_SM_ACCOUNT
+#define PAM_SM_SESSION
+#include <security/pam_modules.h>
+#include <security/pam_ext.h>
+
+#include "buf.h"
+#include "child_spawn.h"
+#include "conf.h"
+#include "converse.h"
+#include "numparse.h"
+#include "oidc_err.h"
+#include "pending.h"
+#include "qr.h"
+#include "registry.h"
+#include "sanitize.h"
+#include "session.h"
+
+#define MODULE_DATA_SESSION "pam_oidc_audit_session"
+#define DEFAULT_FAIL_DELAY_MS 2000
+#define CHILD_GRACE_S 5		/* beyond the device-flow timeout before the child is killed */
+#define SHOW_MAX 1024		/* a link or code as shown */
+#define HOST_MAX 256
+
+/*
+ * Module-only arguments: they concern the host side (files the module
+ * writes, its failure delay) and are neither checked by conf.c nor passed
+ * to oidc-child.
+ */
+struct mod_opts {
+	const char *config_path;	/* NULL = OIDC_CONF_DEFAULT_PATH */
+	const char *pending_dir;
+	const char *registry_dir;
+	unsigned fail_delay_ms;
+	int argc;			/* the remaining arguments, for conf.c and the child */
+	const char **argv;
+};
+
+/* Internal errnos with a fixed meaning for pam_code(). */
+#define E_VERDICT EACCES	/* a denial: by the person, the provider, the token or policy */
+#define E_NO_USER ESRCH		/* PAM_USER is not a local account */
+
+static void
+mod_opts_free(struct mod_opts *o)
+{
+	free(o->argv);
+	o->argv = NULL;
+}
+
+static int
+mod_opts_parse(int argc, const char **argv, struct mod_opts *o, struct oidc_err *err)
+{
+	int64_t v;
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	o->pending_dir = PENDING_DEFAULT_DIR;
+	o->registry_dir = REGISTRY_DEFAULT_DIR;
+	o->fail_delay_ms = DEFAULT_FAIL_DELAY_MS;
+	o->argv = calloc((size_t)argc + 1, sizeof(*o->argv));
+	if (o->argv == NULL)
+		return oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
+	for (i = 0; i < argc; i++) {
+		if (strncmp(argv[i], "config=", 7) == 0)
+			o->config_path = argv[i] + 7;
+		else if (strncmp(argv[i], "pending_dir=", 12) == 0)
+			o->pending_dir = argv[i] + 12;
+		else if (strncmp(argv[i], "registry_dir=", 13) == 0)
+			o->registry_dir = argv[i] + 13;
+		else if (strncmp(argv[i], "fail_delay=", 11) == 0) {
+			if (num_parse_i64(argv[i] + 11, 0, 60000, &v) < 0)
+				return oidc_err_set(err, OIDC_R_CONFIG, EINVAL,
+						    "fail_delay must be milliseconds between 0 and 60000");
+			o->fail_delay_ms = (unsigned)v;
+		} else
+			o->argv[o->argc++] = argv[i];
+	}
+	if ((o->config_path != NULL && o->config_path[0] != '/') || o->pending_dir[0] != '/' ||
+	    o->registry_dir[0] != '/')
+		return oidc_err_set(err, OIDC_R_CONFIG, EINVAL,
+				    "config, pending_dir and registry_dir must be absolute paths");
+	return 0;
+}
+
+/* The one translation from errno and reason to a PAM return code. */
+static int
+pam_code(int r, const struct oidc_err *err)
+{
+	if (r >= 0)
+		return PAM_SUCCESS;
+	switch (-r) {
+	case ENOTCONN:
+	case ECONNABORTED:
+		return PAM_CONV_ERR;
+	case ENOMEM:
+		return PAM_BUF_ERR;
+	case E_NO_USER:
+		return PAM_USER_UNKNOWN;
+	case E_VERDICT:
+		break;
+	default:
+		/* our own deadline, a broken child, config, files: infrastructure */
+		return PAM_AUTHINFO_UNAVAIL;
+	}
+	switch (err->reason) {
+	case OIDC_R_NETWORK:
+	case OIDC_R_HTTP:
+	case OIDC_R_TOO_LARGE:
+	case OIDC_R_DISCOVERY:
+	case OIDC_R_THROTTLED:
+	case OIDC_R_CONFIG:
+	case OIDC_R_INTERNAL:
+	case OIDC_R_USAGE:
+	case OIDC_R_NO_KEY:
+	case OIDC_R_BAD_KEY:
+		return PAM_AUTHINFO_UNAVAIL;
+	default:
+		/* denied, expired, bad token, wrong user: fail closed */
+		return PAM_AUTH_ERR;
+	}
+}
+
+static const char *
+item_str(pam_handle_t *pamh, int item)
+{
+	const void *v = NULL;
+
+	if (pam_get_item(pamh, item, &v) != PAM_SUCCESS)
+		return NULL;
+	return v;
+}
+
+static int
+load_conf(const struct mod_opts *o, struct oidc_conf *conf, struct oidc_err *err)
+{
+	const char *path = o->config_path != NULL ? o->config_path : OIDC_CONF_DEFAULT_PATH;
+	int r;
+
+	if ((r = conf_init(conf)) < 0)
+		return oidc_err_set(err, OIDC_R_INTERNAL, -r, "out of memory");
+	/* a non-root host (tests, a user's own tool) may read its own files */
+	r = conf_load_file(conf, path, geteuid() != 0, err);
+	if (r == -ENOENT && o->config_path == NULL) {
+		oidc_err_clear(err);
+		r = 0;
+	}
+	if (r < 0)
+		return r;
+	if ((r = conf_apply_args(conf, o->argc, o->argv, err)) < 0)
+		return r;
+	return conf_validate(conf, err);
+}
+
+/* require_publickey: sshd lists the methods that already succeeded in SSH_AUTH_INFO_0. */
+static bool
+publickey_accepted(pam_handle_t *pamh)
+{
+	const char *info = pam_getenv(pamh, "SSH_AUTH_INFO_0");
+	const char *line;
+
+	for (line = info; line != NULL && *line != '\0'; line = strchr(line, '\n')) {
+		if (*line == '\n')
+			line++;
+		if (strncmp(line, "publickey ", 10) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* What the child shows the person, sanitised. */
+struct prompt_data {
+	char uri[SHOW_MAX];
+	char uri_complete[SHOW_MAX];
+	char code[SHOW_MAX];
+};
+
+static int
+recv_prompt(struct child_proc *c, struct prompt_data *p, struct oidc_err *err)
+{
+	char *key, *value, *sp;
+	enum oidc_reason reason;
+	int r;
+
+	memset(p, 0, sizeof(*p));
+	for (;;) {
+		if ((r = child_recv(c, &key, &value, err)) < 0)
+			return r;
+		if (strcmp(key, "shown") == 0)
+			break;
+		if (strcmp(key, "verification_uri") == 0)
+			(void)sanitize_word(value, p->uri, sizeof(p->uri));
+		else if (strcmp(key, "verification_uri_complete") == 0)
+			(void)sanitize_word(value, p->uri_complete, sizeof(p->uri_complete));
+		else if (strcmp(key, "user_code") == 0)
+			(void)sanitize_word(value, p->code, sizeof(p->code));
+		else if (strcmp(key, "expires_in") == 0)
+			;
+		else if (strcmp(key, "fail") == 0) {
+			sp = strchr(value, ' ');
+			if (sp != NULL)
+				*sp++ = '\0';
+			reason = child_proto_reason_from_token(value);
+			return oidc_err_set(err, reason == OIDC_R_NONE ? OIDC_R_INTERNAL : reason,
+					    E_VERDICT, "%s", sp != NULL ? sp : oidc_reason_name(reason));
+		} else
+			return oidc_err_set(err, OIDC_R_MALFORMED, EPROTO,
+					    "oidc-child sent an unexpected line before the code");
+	}
+	if (p->uri[0] == '\0' || p->code[0] == '\0')
+		return oidc_err_set(err, OIDC_R_MALFORMED, EPROTO,
+				    "the provider gave no usable verification link or user code");
+	return 0;
+}
+
+static int
+set_field(char **dst, const char *value)
+{
+	if (*dst != NULL || strlen(value) > PENDING_MAX_FIELD)
+		return -EPROTO;
+	*dst = strdup(value);
+	return *dst == NULL ? -ENOMEM : 0;
+}
+
+static int
+recv_identity(struct child_proc *c, struct login_identity *id, struct oidc_err *err)
+{
+	char *key, *value, *sp;
+	enum oidc_reason reason;
+	bool have_auth = false;
+	int r;
+
+	for (;;) {
+		if ((r = child_recv(c, &key, &value, err)) < 0)
+			return r;
+		if (strcmp(key, "ok") == 0)
+			break;
+		if (strcmp(key, "fail") == 0) {
+			sp = strchr(value, ' ');
+			if (sp != NULL)
+				*sp++ = '\0';
+			reason = child_proto_reason_from_token(value);
+			return oidc_err_set(err, reason == OIDC_R_NONE ? OIDC_R_INTERNAL : reason,
+					    E_VERDICT, "%s", sp != NULL ? sp : oidc_reason_name(reason));
+		}
+		r = 0;
+		if (strcmp(key, "identity") == 0)
+			;
+		else if (strcmp(key, "issuer") == 0)
+			r = set_field(&id->issuer, value);
+		else if (strcmp(key, "subject") == 0)
+			r = set_field(&id->subject, value);
+		else if (strcmp(key, "username") == 0)
+			r = set_field(&id->username, value);
+		else if (strcmp(key, "email") == 0)
+			r = set_field(&id->email, value);
+		else if (strcmp(key, "acr") == 0)
+			r = set_field(&id->acr, value);
+		else if (strcmp(key, "user") == 0)
+			r = set_field(&id->user, value);
+		else if (strcmp(key, "auth_time") == 0) {
+			if (have_auth || num_parse_i64(value, 0, INT64_MAX, &id->auth_time) < 0)
+				r = -EPROTO;
+			have_auth = true;
+		} else
+			r = -EPROTO;
+		if (r < 0)
+			return oidc_err_set(err, r == -ENOMEM ? OIDC_R_INTERNAL : OIDC_R_MALFORMED, -r,
+					    "oidc-child sent a malformed identity");
+	}
+	if (id->issuer == NULL || id->subject == NULL || id->user == NULL ||
+	    id->issuer[0] == '\0' || id->subject[0] == '\0')
+		return oidc_err_set(err, OIDC_R_MALFORMED, EPROTO,
+				    "oidc-child answered ok without a complete identity");
+	if (id->username == NULL && (id->username = strdup("")) == NULL)
+		return oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
+	if (id->email == NULL && (id->email = strdup("")) == NULL)
+		return oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
+	if (id->acr == NULL && (id->acr = strdup("")) == NULL)
+		return oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
+	return 0;
+}
+
+static bool
+want_qr(pam_handle_t *pamh, enum conf_qr mode)
+{
+	static const char *const vars[] = { "LC_ALL", "LC_CTYPE", "LANG" };
+	const char *v;
+	size_t i;
+
+	if (mode != CONF_QR_AUTO)
+		return mode == CONF_QR_ON;
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		v = pam_getenv(pamh, vars[i]);
+		if (v == NULL || v[0] == '\0')
+			v = secure_getenv(vars[i]);
+		if (v != NULL && v[0] != '\0')
+			return qr_auto_wanted(v);
+	}
+	return qr_auto_wanted(NULL);
+}
+
+/* Show the link and code, then wait for Enter.  The child polls meanwhile. */
+static int
+show_code(pam_handle_t *pamh, const struct oidc_conf *conf, const char *user,
+	  const struct prompt_data *p, struct oidc_err *err)
+{
+	char host[HOST_MAX] = "this host";
+	char *text = NULL, *prompt = NULL, *qr = NULL;
+	const char *link;
+	int r;
+
+	if (gethostname(host, sizeof(host) - 1) < 0)
+		snprintf(host, sizeof(host), "this host");
+	host[sizeof(host) - 1] = '\0';
+	link = conf->show_complete_uri && p->uri_complete[0] != '\0' ? p->uri_complete : p->uri;
+	if (asprintf(&text, "To log in as %s on %s, open\n\n    %s\n\nand enter the code\n\n    %s\n",
+		     user, host, p->uri, p->code) < 0) {
+		text = NULL;
+		r = oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((r = converse_info(pamh, text)) < 0)
+		goto conv_failed;
+	if (conf->show_complete_uri && p->uri_complete[0] != '\0') {
+		free(text);
+		if (asprintf(&text, "or open this link, which carries the code:\n\n    %s\n",
+			     p->uri_complete) < 0) {
+			text = NULL;
+			r = oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
+			goto out;
+		}
+		if ((r = converse_info(pamh, text)) < 0)
+			goto conv_failed;
+	}
+	if (want_qr(pamh, conf->qr) && qr_render(link, &qr, NULL) == 0 &&
+	    (r = converse_info(pamh, qr)) < 0)
+		goto conv_failed;
+	/* again in the prompt: sshd < 10.3 and PAM_SILENT callers drop info text */
+	if (asprintf(&prompt, "Open %s and enter the code %s, then press Enter once you have signed in: ",
+		     p->uri, p->code) < 0) {
+		prompt = NULL;
+		r = oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((r = converse_prompt_enter(pamh, prompt)) < 0)
+		goto conv_failed;
+	r = 0;
+	goto out;
+conv_failed:
+	r = oidc_err_set(err, OIDC_R_DENIED, -r,
+			 "the conversation could not show the code or was answered with an error (no interactive terminal?)");
+out:
+	secure_free_str(text);
+	secure_free_str(prompt);
+	free(qr);
+	return r;
+}
+
+/* The device flow through oidc-child; on success id holds the identity for user. */
+static int
+run_child(pam_handle_t *pamh, const struct mod_opts *o, const struct oidc_conf *conf,
+	  const char *user, const char *service, struct login_identity *id, struct oidc_err *err)
+{
+	struct child_proc c;
+	struct prompt_data p;
+	uint64_t deadline;
+	bool cancel = true;
+	int i, r;
+
+	deadline = child_now_ms() + (uint64_t)(conf->timeout + CHILD_GRACE_S) * 1000u;
+	if ((r = child_spawn(conf->child_path, deadline, &c, err)) < 0)
+		return r;
+	for (i = 0; i < o->argc && r >= 0; i++)
+		r = child_send(&c, "arg", o->argv[i], err);
+	if (r >= 0 && o->config_path != NULL)
+		r = child_send(&c, "config", o->config_path, err);
+	if (r >= 0)
+		r = child_send(&c, "user", user, err);
+	if (r >= 0)
+		r = child_send(&c, "service", service != NULL ? service : "", err);
+	if (r >= 0)
+		r = child_send(&c, "start", NULL, err);
+	if (r < 0)
+		goto out;
+	if ((r = recv_prompt(&c, &p, err)) < 0)
+		goto out;
+	if ((r = show_code(pamh, conf, user, &p, err)) < 0)
+		goto out;
+	if ((r = recv_identity(&c, id, err)) < 0)
+		goto out;
+	cancel = false;
+	/* the child checked this too; the module never trusts a single check */
+	if (strcmp(id->user, user) != 0) {
+		r = oidc_err_set(err, OIDC_R_USER, E_VERDICT,
+				 "the signed-in identity maps to another local user");
+		goto out;
+	}
+	if (strcmp(id->issuer, conf->issuer) != 0) {
+		r = oidc_err_set(err, OIDC_R_ISSUER, E_VERDICT,
+				 "oidc-child reported an identity from another issuer");
+		goto out;
+	}
+	r = 0;
+out:
+	child_finish(&c, cancel, r < 0 ? 0 : 1000, NULL);
+	explicit_bzero(&p, sizeof(p));
+	return r;
+}
+
+static void
+log_failure(pam_handle_t *pamh, const struct session_ctx *ctx, int r, const struct oidc_err *err)
+{
+	char msg[sizeof(err->msg)];
+	const char *reason;
+
+	(void)sanitize_text(err->msg[0] != '\0' ? err->msg : strerror(-r), msg, sizeof(msg));
+	reason = err->reason != OIDC_R_NONE ? child_proto_reason_token(err->reason) : "internal";
+	if (reason == NULL)
+		reason = "internal";
+	pam_syslog(pamh, pam_code(r, err) == PAM_AUTHINFO_UNAVAIL ? LOG_ERR : LOG_NOTICE,
+		   "OIDC login as %s via %s from %s failed (%s): %s",
+		   ctx->user != NULL ? ctx->user : "(unknown)",
+		   ctx->service != NULL ? ctx->service : "(unknown)",
+		   ctx->rhost != NULL ? ctx->rhost : "(local)", reason, msg);
+	(void)session_log_failure(ctx, reason, msg);
+}
+
+/*
+ * Authenticate PAM_USER with the device flow.  PAM_SUCCESS only after
+ * oidc-child answered with a verified identity that maps to exactly
+ * PAM_USER; the identity then waits in a pending record for the session.
+ */
+PAM_EXTERN int
+pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	struct oidc_err err;
+	struct mod_opts o;
+	struct oidc_conf conf;
+	struct login_identity id = { 0 };
+	struct session_ctx ctx = { 0 };
+	struct passwd pw, *pwp = NULL;
+	char pwbuf[4096], handle[PENDING_HANDLE_LEN + 1], env[sizeof(PENDING_ENV) + PENDING_HANDLE_LEN + 1];
+	const char *user = NULL;
+	bool conf_ready = false;
+	int r, pr;
+
+	oidc_err_clear(&err);
+	memset(&conf, 0, sizeof(conf));
+	r = mod_opts_parse(argc, argv, &o, &err);
+	(void)pam_fail_delay(pamh, o.fail_delay_ms * 1000u);
+	ctx.service = item_str(pamh, PAM_SERVICE);
+	ctx.rhost = item_str(pamh, PAM_RHOST);
+	ctx.registry_dir = o.registry_dir;
+	if (r < 0)
+		goto out;
+
+	pr = pam_get_user(pamh, &user, NULL);
+	if (pr != PAM_SUCCESS || user == NULL || user[0] == '\0') {
+		user = NULL;
+		r = oidc_err_set(&err, OIDC_R_USER, E_NO_USER, "no user name");
+		goto out;
+	}
+	ctx.user = user;
+	if (getpwnam_r(user, &pw, pwbuf, sizeof(pwbuf), &pwp) != 0 || pwp == NULL) {
+		r = oidc_err_set(&err, OIDC_R_USER, E_NO_USER, "no such local user");
+		goto out;
+	}
+	r = load_conf(&o, &conf, &err);
+	conf_ready = true;
+	if (r < 0) {
+		err.reason = OIDC_R_CONFIG;
+		goto out;
+	}
+	if (conf.require_publickey && !publickey_accepted(pamh)) {
+		r = oidc_err_set(&err, OIDC_R_DENIED, E_VERDICT,
+				 "require_publickey is set and no public key was accepted first");
+		goto out;
+	}
+	/* probe: no provider traffic unless someone can be shown the code */
+	if ((r = converse_info(pamh, "Single sign-on: requesting a login code...")) < 0) {
+		r = oidc_err_set(&err, OIDC_R_DENIED, -r,
+				 "no usable conversation (non-interactive caller?); the provider was not contacted");
+		goto out;
+	}
+	if ((r = run_child(pamh, &o, &conf, user, ctx.service, &id, &err)) < 0)
+		goto out;
+	if ((r = pending_write(o.pending_dir, &id, handle, &err)) < 0)
+		goto out;
+	snprintf(env, sizeof(env), "%s=%s", PENDING_ENV, handle);
+	pr = pam_putenv(pamh, env);
+	explicit_bzero(env, sizeof(env));
+	explicit_bzero(handle, sizeof(handle));
+	if (pr != PAM_SUCCESS) {
+		r = oidc_err_set(&err, OIDC_R_INTERNAL, ENOMEM, "cannot set the PAM environment");
+		goto out;
+	}
+	pam_syslog(pamh, LOG_INFO, "OIDC login as %s via %s from %s accepted for subject %s of %s",
+		   user, ctx.service != NULL ? ctx.service : "(unknown)",
+		   ctx.rhost != NULL ? ctx.rhost : "(local)", id.subject, id.issuer);
+	r = 0;
+out:
+	if (r < 0)
+		log_failure(pamh, &ctx, r, &err);
+	login_identity_free(&id);
+	if (conf_ready)
+		conf_free(&conf);
+	mod_opts_free(&o);
+	explicit_bzero(pwbuf, sizeof(pwbuf));
+	return pam_code(r, &err);
+}
+
+/* Credentials are the session's business here: nothing to set. */
+PAM_EXTERN int
+pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	return PAM_SUCCESS;
+}
+
+/* The account phase enforces nothing (the identity was checked in auth). */
+PAM_EXTERN int
+pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	return PAM_IGNORE;
+}
+
+static void
+free_session_data(pam_handle_t *pamh, void *data, int error_status)
+{
+	free(data);
+}
+
+static int
+export_identity(pam_handle_t *pamh, const struct login_identity *id)
+{
+	const char *names[] = { "OIDC_SUBJECT", "OIDC_ISSUER", "OIDC_USERNAME" };
+	const char *values[] = { id->subject, id->issuer, id->username };
+	char *kv;
+	size_t i;
+	int pr;
+
+	for (i = 0; i < 3; i++) {
+		if (asprintf(&kv, "%s=%s", names[i], values[i]) < 0)
+			return -ENOMEM;
+		pr = pam_putenv(pamh, kv);
+		free(kv);
+		if (pr != PAM_SUCCESS)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * Bind the identity of this login to the audit session: consume the
+ * pending record, write the registry entry and the journald `login` entry,
+ * export OIDC_SUBJECT, OIDC_ISSUER and OIDC_USERNAME.  PAM_IGNORE when the
+ * login did not go through pam_oidc authentication.
+ */
+PAM_EXTERN int
+pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	struct oidc_err err;
+	struct mod_opts o;
+	struct login_identity id = { 0 };
+	struct session_ctx ctx = { 0 };
+	char handle[PENDING_HANDLE_LEN + 2] = "";
+	const char *h;
+	uint32_t session, *data;
+	int r, jr = 0, ret = PAM_SESSION_ERR;
+
+	oidc_err_clear(&err);
+	r = mod_opts_parse(argc, argv, &o, &err);
+	ctx.service = item_str(pamh, PAM_SERVICE);
+	ctx.rhost = item_str(pamh, PAM_RHOST);
+	ctx.user = item_str(pamh, PAM_USER);
+	ctx.registry_dir = o.registry_dir;
+	if (r < 0)
+		goto out;
+	h = pam_getenv(pamh, PENDING_ENV);
+	if (h == NULL) {
+		ret = PAM_IGNORE;
+		goto out;
+	}
+	snprintf(handle, sizeof(handle), "%s", h);
+	/* the handle is spent whatever happens; the shell must not see it */
+	(void)pam_putenv(pamh, PENDING_ENV);
+	if ((r = pending_consume(o.pending_dir, handle, ctx.user, &id, &err)) < 0)
+		goto out;
+	if ((r = session_open(&ctx, &id, &session, &jr, &err)) < 0)
+		goto out;
+	if (jr < 0)
+		pam_syslog(pamh, LOG_WARNING, "cannot write the login entry to the journal: %s",
+			   strerror(-jr));
+	if ((r = export_identity(pamh, &id)) < 0) {
+		oidc_err_set(&err, OIDC_R_INTERNAL, ENOMEM, "cannot set the PAM environment");
+		goto out;
+	}
+	data = malloc(sizeof(*data));
+	if (data != NULL) {
+		*data = session;
+		if (pam_set_data(pamh, MODULE_DATA_SESSION, data, free_session_data) != PAM_SUCCESS)
+			free(data);
+	}
+	ret = PAM_SUCCESS;
+out:
+	if (ret == PAM_SESSION_ERR) {
+		char msg[sizeof(err.msg)];
+
+		(void)sanitize_text(err.msg[0] != '\0' ? err.msg : strerror(-r), msg, sizeof(msg));
+		pam_syslog(pamh, LOG_ERR, "cannot open the OIDC session of %s: %s",
+			   ctx.user != NULL ? ctx.user : "(unknown)", msg);
+		(void)session_log_failure(&ctx, "session", msg);
+	}
+	explicit_bzero(handle, sizeof(handle));
+	login_identity_free(&id);
+	mod_opts_free(&o);
+	return ret;
+}
+
+/* Mark the registry entry closed and write the journald `logout` entry. */
+PAM_EXTERN int
+pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	struct oidc_err err;
+	struct mod_opts o;
+	struct session_ctx ctx = { 0 };
+	const void *data = NULL;
+	uint32_t session, loginuid;
+	int r, jr = 0, ret = PAM_SESSION_ERR;
+
+	oidc_err_clear(&err);
+	r = mod_opts_parse(argc, argv, &o, &err);
+	ctx.service = item_str(pamh, PAM_SERVICE);
+	ctx.rhost = item_str(pamh, PAM_RHOST);
+	ctx.user = item_str(pamh, PAM_USER);
+	ctx.registry_dir = o.registry_dir;
+	if (r < 0)
+		goto out;
+	if (pam_get_data(pamh, MODULE_DATA_SESSION, &data) == PAM_SUCCESS && data != NULL)
+		session = *(const uint32_t *)data;
+	else if (session_audit_ids(&session, &loginuid, NULL) < 0) {
+		ret = PAM_IGNORE;
+		goto out;
+	}
+	r = session_close(&ctx, session, &jr, &err);
+	if (r == -ENOENT) {
+		ret = PAM_IGNORE;
+		goto out;
+	}
+	if (r < 0)
+		goto out;
+	if (jr < 0)
+		pam_syslog(pamh, LOG_WARNING, "cannot write the logout entry to the journal: %s",
+			   strerror(-jr));
+	ret = PAM_SUCCESS;
+out:
+	if (ret == PAM_SESSION_ERR)
+		pam_syslog(pamh, LOG_ERR, "cannot close the OIDC session of %s: %s",
+			   ctx.user != NULL ? ctx.user : "(unknown)",
+			   err.msg[0] != '\0' ? err.msg : strerror(-r));
+	mod_opts_free(&o);
+	return ret;
+}

@@ -1,0 +1,402 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Record format: the child protocol's "key value" lines (percent-encoded
+ * values), so one parser serves both.  Times are CLOCK_BOOTTIME, which a
+ * clock change cannot move; /run does not outlive the boot either.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <stdbool.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+
+#include "buf.h"
+#include "child_proto.h"
+#include "numparse.h"
+#include "oidc_err.h"
+#include "pending.h"
+
+#define PENDING_VERSION "1"
+#define PENDING_SWEEP_MAX 4096
+
+static int64_t
+boottime_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* See pending.h. */
+void
+login_identity_free(struct login_identity *id)
+{
+	if (id == NULL)
+		return;
+	secure_free_str(id->user);
+	secure_free_str(id->issuer);
+	secure_free_str(id->subject);
+	secure_free_str(id->username);
+	secure_free_str(id->email);
+	secure_free_str(id->acr);
+	memset(id, 0, sizeof(*id));
+}
+
+static bool
+handle_valid(const char *h)
+{
+	size_t i;
+
+	if (h == NULL || strlen(h) != PENDING_HANDLE_LEN)
+		return false;
+	for (i = 0; i < PENDING_HANDLE_LEN; i++)
+		if (!((h[i] >= '0' && h[i] <= '9') || (h[i] >= 'a' && h[i] <= 'f')))
+			return false;
+	return true;
+}
+
+/* Open dir (creating it, and for the default its parent), check it is ours and closed. */
+static int
+dir_open(const char *dir, bool create, struct oidc_err *err)
+{
+	struct stat st;
+	char parent[4096];
+	int dfd, r;
+
+	if (dir == NULL || dir[0] != '/' || strlen(dir) >= sizeof(parent))
+		return oidc_err_set(err, OIDC_R_CONFIG, EINVAL, "pending directory must be an absolute path");
+	if (create && mkdir(dir, 0700) < 0 && errno == ENOENT) {
+		memcpy(parent, dir, strlen(dir) + 1);
+		if (mkdir(dirname(parent), 0755) < 0 && errno != EEXIST)
+			return oidc_err_set(err, OIDC_R_INTERNAL, errno,
+					    "cannot create the parent of %s: %m", dir);
+		(void)mkdir(dir, 0700);
+	}
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0)
+		return oidc_err_set(err, errno == ENOENT ? OIDC_R_NONE : OIDC_R_INTERNAL, errno,
+				    "cannot open %s: %m", dir);
+	if (fstat(dfd, &st) < 0) {
+		r = oidc_err_set(err, OIDC_R_INTERNAL, errno, "cannot stat %s: %m", dir);
+		close(dfd);
+		return r;
+	}
+	if (st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
+		close(dfd);
+		return oidc_err_set(err, OIDC_R_CONFIG, EPERM,
+				    "%s must be a directory owned by uid %u with mode 0700",
+				    dir, (unsigned)geteuid());
+	}
+	return dfd;
+}
+
+/* Remove records left over by logins whose session never opened. */
+static void
+sweep_stale(int dfd)
+{
+	struct dirent *de;
+	struct stat st;
+	struct timespec now;
+	unsigned n = 0;
+	DIR *d;
+	int fd;
+
+	fd = dup(dfd);
+	if (fd < 0)
+		return;
+	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+	d = fdopendir(fd);
+	if (d == NULL) {
+		close(fd);
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &now);
+	while ((de = readdir(d)) != NULL && n++ < PENDING_SWEEP_MAX) {
+		if (!handle_valid(de->d_name))
+			continue;
+		if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (st.st_mtim.tv_sec + 2 * PENDING_MAX_AGE_S < now.tv_sec)
+			(void)unlinkat(dfd, de->d_name, 0);
+	}
+	closedir(d);
+}
+
+static int
+put_field(struct buf *b, const char *key, const char *value)
+{
+	char enc[CHILD_PROTO_MAX_LINE];
+	int r;
+
+	if (value == NULL)
+		value = "";
+	if (strlen(value) > PENDING_MAX_FIELD)
+		return -EFBIG;
+	r = child_proto_encode(value, enc, sizeof(enc));
+	if (r >= 0)
+		r = buf_append_str(b, key);
+	if (r >= 0)
+		r = buf_append(b, " ", 1);
+	if (r >= 0)
+		r = buf_append_str(b, enc);
+	if (r >= 0)
+		r = buf_append(b, "\n", 1);
+	explicit_bzero(enc, sizeof(enc));
+	return r < 0 ? r : 0;
+}
+
+/* See pending.h. */
+int
+pending_write(const char *dir, const struct login_identity *id,
+	      char ret_handle[PENDING_HANDLE_LEN + 1], struct oidc_err *err)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char rnd[PENDING_HANDLE_LEN / 2];
+	char handle[PENDING_HANDLE_LEN + 1];
+	char num[32];
+	struct buf b;
+	size_t i, off;
+	ssize_t n;
+	int dfd = -1, fd = -1, r;
+
+	buf_init(&b, PENDING_MAX_FILE);
+	if ((dfd = dir_open(dir, true, err)) < 0) {
+		r = dfd;
+		goto out;
+	}
+	sweep_stale(dfd);
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd)) {
+		r = oidc_err_set(err, OIDC_R_INTERNAL, EIO, "no random bytes for the handle");
+		goto out;
+	}
+	for (i = 0; i < sizeof(rnd); i++) {
+		handle[2 * i] = hex[rnd[i] >> 4];
+		handle[2 * i + 1] = hex[rnd[i] & 15];
+	}
+	handle[PENDING_HANDLE_LEN] = '\0';
+
+	r = put_field(&b, "version", PENDING_VERSION);
+	if (r >= 0) {
+		snprintf(num, sizeof(num), "%" PRId64, boottime_us());
+		r = put_field(&b, "created", num);
+	}
+	if (r >= 0)
+		r = put_field(&b, "user", id->user);
+	if (r >= 0)
+		r = put_field(&b, "issuer", id->issuer);
+	if (r >= 0)
+		r = put_field(&b, "subject", id->subject);
+	if (r >= 0)
+		r = put_field(&b, "username", id->username);
+	if (r >= 0)
+		r = put_field(&b, "email", id->email);
+	if (r >= 0)
+		r = put_field(&b, "acr", id->acr);
+	if (r >= 0) {
+		snprintf(num, sizeof(num), "%" PRId64, id->auth_time);
+		r = put_field(&b, "auth_time", num);
+	}
+	if (r >= 0)
+		r = buf_append_str(&b, "end\n");
+	if (r < 0) {
+		r = oidc_err_set(err, r == -EFBIG ? OIDC_R_TOO_LARGE : OIDC_R_INTERNAL, -r,
+				 "identity too large for the pending record");
+		goto out;
+	}
+	fd = openat(dfd, handle, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		r = oidc_err_set(err, OIDC_R_INTERNAL, errno, "cannot create a pending record in %s: %m",
+				 dir);
+		goto out;
+	}
+	for (off = 0; off < b.len; off += (size_t)n) {
+		n = write(fd, b.data + off, b.len - off);
+		if (n < 0 && errno == EINTR) {
+			n = 0;
+			continue;
+		}
+		if (n <= 0) {
+			r = oidc_err_set(err, OIDC_R_INTERNAL, n < 0 ? errno : EIO,
+					 "cannot write the pending record: %m");
+			(void)unlinkat(dfd, handle, 0);
+			goto out;
+		}
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		r = oidc_err_set(err, OIDC_R_INTERNAL, errno, "cannot write the pending record: %m");
+		(void)unlinkat(dfd, handle, 0);
+		goto out;
+	}
+	fd = -1;
+	memcpy(ret_handle, handle, sizeof(handle));
+	r = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (dfd >= 0)
+		close(dfd);
+	buf_free(&b);
+	explicit_bzero(rnd, sizeof(rnd));
+	explicit_bzero(handle, sizeof(handle));
+	return r;
+}
+
+static int
+dup_field(char **dst, const char *value)
+{
+	if (*dst != NULL)
+		return -EPROTO;		/* a repeated key */
+	if (strlen(value) > PENDING_MAX_FIELD)
+		return -EPROTO;
+	*dst = strdup(value);
+	return *dst == NULL ? -ENOMEM : 0;
+}
+
+static int
+parse_record(char *text, struct login_identity *id, int64_t *ret_created)
+{
+	char *line, *next, *key, *value;
+	bool have_version = false, have_created = false, have_auth = false, have_end = false;
+	int r = 0;
+
+	for (line = text; *line != '\0' && !have_end; line = next) {
+		next = strchr(line, '\n');
+		if (next == NULL)
+			return -EPROTO;
+		*next++ = '\0';
+		if (child_proto_split(line, &key, &value) < 0)
+			return -EPROTO;
+		if (strcmp(key, "version") == 0) {
+			if (have_version || strcmp(value, PENDING_VERSION) != 0)
+				return -EPROTO;
+			have_version = true;
+		} else if (strcmp(key, "created") == 0) {
+			if (have_created || num_parse_i64(value, 0, INT64_MAX, ret_created) < 0)
+				return -EPROTO;
+			have_created = true;
+		} else if (strcmp(key, "auth_time") == 0) {
+			if (have_auth || num_parse_i64(value, 0, INT64_MAX, &id->auth_time) < 0)
+				return -EPROTO;
+			have_auth = true;
+		} else if (strcmp(key, "user") == 0)
+			r = dup_field(&id->user, value);
+		else if (strcmp(key, "issuer") == 0)
+			r = dup_field(&id->issuer, value);
+		else if (strcmp(key, "subject") == 0)
+			r = dup_field(&id->subject, value);
+		else if (strcmp(key, "username") == 0)
+			r = dup_field(&id->username, value);
+		else if (strcmp(key, "email") == 0)
+			r = dup_field(&id->email, value);
+		else if (strcmp(key, "acr") == 0)
+			r = dup_field(&id->acr, value);
+		else if (strcmp(key, "end") == 0)
+			have_end = true;
+		else
+			return -EPROTO;
+		if (r < 0)
+			return r;
+	}
+	if (!have_version || !have_created || !have_auth || !have_end || *line != '\0' ||
+	    id->user == NULL || id->issuer == NULL || id->subject == NULL ||
+	    id->username == NULL || id->email == NULL || id->acr == NULL ||
+	    id->user[0] == '\0' || id->issuer[0] == '\0' || id->subject[0] == '\0')
+		return -EPROTO;
+	return 0;
+}
+
+/* See pending.h. */
+int
+pending_consume(const char *dir, const char *handle, const char *user,
+		struct login_identity *ret, struct oidc_err *err)
+{
+	struct login_identity id = { 0 };
+	char data[PENDING_MAX_FILE + 1];
+	struct stat st;
+	size_t len = 0;
+	ssize_t n;
+	int64_t created = 0, age;
+	int dfd = -1, fd = -1, r;
+
+	if (!handle_valid(handle)) {
+		r = oidc_err_set(err, OIDC_R_USAGE, EINVAL, "malformed session handle");
+		goto out;
+	}
+	if ((dfd = dir_open(dir, false, err)) < 0) {
+		r = dfd == -ENOENT ? -ENOENT : dfd;
+		goto out;
+	}
+	fd = openat(dfd, handle, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		r = oidc_err_set(err, OIDC_R_USAGE, errno, "no pending login for this handle");
+		goto out;
+	}
+	if (fstat(fd, &st) < 0) {
+		r = oidc_err_set(err, OIDC_R_INTERNAL, errno, "cannot stat a pending record: %m");
+		goto out;
+	}
+	/* consume first: whatever happens next, the handle is spent */
+	if (unlinkat(dfd, handle, 0) < 0) {
+		r = oidc_err_set(err, OIDC_R_USAGE, errno == ENOENT ? ENOENT : errno,
+				 "pending login already used");
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 077) != 0 ||
+	    st.st_nlink != 1 || st.st_size > PENDING_MAX_FILE) {
+		r = oidc_err_set(err, OIDC_R_USAGE, EPERM, "pending record with wrong owner or mode");
+		goto out;
+	}
+	while (len < PENDING_MAX_FILE) {
+		n = read(fd, data + len, PENDING_MAX_FILE - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = oidc_err_set(err, OIDC_R_INTERNAL, errno, "cannot read a pending record: %m");
+			goto out;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	data[len] = '\0';
+	r = -EPROTO;
+	if (memchr(data, '\0', len) != NULL || (r = parse_record(data, &id, &created)) < 0) {
+		r = oidc_err_set(err, OIDC_R_MALFORMED, r == -ENOMEM ? ENOMEM : EPROTO,
+				 "malformed pending record");
+		goto out;
+	}
+	if (user == NULL || strcmp(id.user, user) != 0) {
+		r = oidc_err_set(err, OIDC_R_USER, EPERM,
+				 "pending login belongs to another user");
+		goto out;
+	}
+	age = boottime_us() - created;
+	if (age < 0 || age >= (int64_t)PENDING_MAX_AGE_S * 1000000) {
+		r = oidc_err_set(err, OIDC_R_EXPIRED, EPERM,
+				 "pending login is older than %d seconds", PENDING_MAX_AGE_S);
+		goto out;
+	}
+	*ret = id;
+	memset(&id, 0, sizeof(id));
+	r = 0;
+out:
+	login_identity_free(&id);
+	explicit_bzero(data, sizeof(data));
+	if (fd >= 0)
+		close(fd);
+	if (dfd >= 0)
+		close(dfd);
+	return r;
+}

@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Session registry and journald entries of the module.  Identity values
+ * are kept verbatim in their own fields and sanitised in MESSAGE, which a
+ * person reads on a terminal.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/random.h>
+
+#include "buf.h"
+#include "journal_fields.h"
+#include "message_ids.h"
+#include "numparse.h"
+#include "oidc_err.h"
+#include "registry.h"
+#include "session.h"
+
+#define AUDIT_UNSET 4294967295u
+#define MESSAGE_PART_MAX 256
+
+#define JOURNAL_MAX_BYTES (16 * 1024)
+
+/* A value fit for MESSAGE: escaped, bounded, "-" when absent. */
+static const char *
+msg_part(const char *in, char *out, size_t outsz)
+{
+	if (in == NULL || in[0] == '\0')
+		return "-";
+	(void)jf_escape(out, outsz, in, strlen(in));
+	return out;
+}
+
+static int
+add_context(struct jfields *j, const struct session_ctx *ctx, const char *event,
+	    const char *message_id)
+{
+	int r;
+
+	if ((r = jf_add_str(j, "MESSAGE_ID", message_id)) < 0 ||
+	    (r = jf_add_str(j, "SYSLOG_IDENTIFIER", "pam_oidc")) < 0 ||
+	    (r = jf_add_str(j, "OIDC_EVENT", event)) < 0 ||
+	    (r = jf_add_str(j, "OIDC_SERVICE", ctx->service)) < 0 ||
+	    (r = jf_add_str(j, "OIDC_REMOTE_HOST", ctx->rhost)) < 0 ||
+	    (r = jf_add_str(j, "OIDC_LOCAL_USER", ctx->user)) < 0)
+		return r;
+	return 0;
+}
+
+static int
+read_proc_u32(const char *path, uint32_t *ret)
+{
+	char text[32];
+	uint64_t v;
+	ssize_t n;
+	int fd, r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, text, sizeof(text) - 1);
+	r = n < 0 ? -errno : 0;
+	close(fd);
+	if (r < 0)
+		return r;
+	text[n] = '\0';
+	text[strcspn(text, "\n")] = '\0';
+	if ((r = num_parse_u64(text, UINT32_MAX, &v)) < 0)
+		return r;
+	*ret = (uint32_t)v;
+	return 0;
+}
+
+/* See session.h. */
+int
+session_audit_ids(uint32_t *ret_session, uint32_t *ret_loginuid, struct oidc_err *err)
+{
+	uint32_t ses, luid;
+	int r;
+
+	if ((r = read_proc_u32("/proc/self/sessionid", &ses)) < 0 ||
+	    (r = read_proc_u32("/proc/self/loginuid", &luid)) < 0)
+		return oidc_err_set(err, OIDC_R_INTERNAL, -r,
+				    "cannot read the audit session of this process: %s",
+				    strerror(-r));
+	if (ses == AUDIT_UNSET || luid == AUDIT_UNSET)
+		return oidc_err_set(err, OIDC_R_CONFIG, ENODATA,
+				    "this process has no audit session; put pam_loginuid.so before pam_oidc.so in the session stack");
+	*ret_session = ses;
+	*ret_loginuid = luid;
+	return 0;
+}
+
+static uint64_t
+realtime_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static int
+random_hex(char out[33])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char rnd[16];
+	size_t i;
+
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		return -EIO;
+	for (i = 0; i < sizeof(rnd); i++) {
+		out[2 * i] = hex[rnd[i] >> 4];
+		out[2 * i + 1] = hex[rnd[i] & 15];
+	}
+	out[32] = '\0';
+	return 0;
+}
+
+static int
+log_identity_event(const struct session_ctx *ctx, const struct registry_entry *e,
+		   const char *event, const char *message_id, const char *verb)
+{
+	char m_user[MESSAGE_PART_MAX], m_sub[MESSAGE_PART_MAX], m_svc[MESSAGE_PART_MAX];
+	char m_host[MESSAGE_PART_MAX], m_local[MESSAGE_PART_MAX];
+	char *message = NULL;
+	struct jfields j;
+	int r;
+
+	jf_init(&j, JOURNAL_MAX_BYTES);
+	if (asprintf(&message, "%s (sub %s) %s as %s via %s from %s, audit session %" PRIu32,
+		     msg_part(e->username, m_user, sizeof(m_user)),
+		     msg_part(e->subject, m_sub, sizeof(m_sub)), verb,
+		     msg_part(e->user, m_local, sizeof(m_local)),
+		     msg_part(ctx->service, m_svc, sizeof(m_svc)),
+		     msg_part(ctx->rhost, m_host, sizeof(m_host)), e->session) < 0) {
+		r = -ENOMEM;
+		message = NULL;
+		goto out;
+	}
+	if ((r = jf_add_str(&j, "MESSAGE", message)) < 0 ||
+	    (r = jf_add_str(&j, "PRIORITY", "6")) < 0 ||
+	    (r = add_context(&j, ctx, event, message_id)) < 0 ||
+	    (r = jf_add_str(&j, "OIDC_ISSUER", e->issuer)) < 0 ||
+	    (r = jf_add_str(&j, "OIDC_SUBJECT", e->subject)) < 0 ||
+	    (r = jf_add_str(&j, "OIDC_USERNAME", e->username)) < 0 ||
+	    (r = jf_add_str(&j, "OIDC_EMAIL", e->email)) < 0 ||
+	    (r = jf_add_str(&j, "OIDC_LOGIN_ID", e->login_id)) < 0 ||
+	    (r = jf_add_u64(&j, "OIDC_AUDIT_SESSION", e->session)) < 0 ||
+	    (r = jf_add_u64(&j, "OIDC_AUDIT_LOGINUID", e->loginuid)) < 0)
+		goto out;
+	r = jf_send(&j);
+out:
+	free(message);
+	jf_free(&j);
+	return r;
+}
+
+/* See session.h. */
+int
+session_open(const struct session_ctx *ctx, const struct login_identity *id,
+	     uint32_t *ret_session, int *ret_journal_r, struct oidc_err *err)
+{
+	struct registry_entry e = { 0 };
+	char boot_id[33], login_id[33];
+	int r;
+
+	*ret_journal_r = 0;
+	if ((r = session_audit_ids(&e.session, &e.loginuid, err)) < 0)
+		goto out;
+	if ((r = registry_boot_id(boot_id)) < 0) {
+		r = oidc_err_set(err, OIDC_R_INTERNAL, -r, "cannot read the boot id");
+		goto out;
+	}
+	if ((r = random_hex(login_id)) < 0) {
+		r = oidc_err_set(err, OIDC_R_INTERNAL, EIO, "no random bytes for the login id");
+		goto out;
+	}
+	/* the entry borrows every string; nothing here is freed through it */
+	e.boot_id = boot_id;
+	e.user = id->user;
+	e.issuer = id->issuer;
+	e.subject = id->subject;
+	e.username = id->username;
+	e.email = id->email != NULL && id->email[0] != '\0' ? id->email : NULL;
+	e.login_id = login_id;
+	e.auth_time = id->auth_time;
+	e.service = (char *)(uintptr_t)ctx->service;
+	e.rhost = ctx->rhost != NULL && ctx->rhost[0] != '\0' ?
+		(char *)(uintptr_t)ctx->rhost : NULL;
+	e.opened = realtime_us();
+	if ((r = registry_write(ctx->registry_dir, &e, err)) < 0)
+		goto out;
+	*ret_journal_r = log_identity_event(ctx, &e, "login", OIDC_MESSAGE_ID_LOGIN, "logged in");
+	*ret_session = e.session;
+	r = 0;
+out:
+	return r;
+}
+
+/* See session.h. */
+int
+session_close(const struct session_ctx *ctx, uint32_t session, int *ret_journal_r,
+	      struct oidc_err *err)
+{
+	struct registry_entry e = { 0 };
+	int r;
+
+	*ret_journal_r = 0;
+	if ((r = registry_read(ctx->registry_dir, session, &e, err)) < 0)
+		goto out;
+	if (e.user == NULL || ctx->user == NULL || strcmp(e.user, ctx->user) != 0 ||
+	    e.closed != 0) {
+		r = -ENOENT;
+		goto out;
+	}
+	e.closed = realtime_us();
+	if ((r = registry_close(ctx->registry_dir, session, e.closed, err)) < 0)
+		goto out;
+	*ret_journal_r = log_identity_event(ctx, &e, "logout", OIDC_MESSAGE_ID_LOGOUT,
+					    "logged out");
+	r = 0;
+out:
+	registry_entry_free(&e);
+	return r;
+}
+
+/* See session.h. */
+int
+session_log_failure(const struct session_ctx *ctx, const char *reason, const char *message)
+{
+	char m_local[MESSAGE_PART_MAX], m_svc[MESSAGE_PART_MAX], m_host[MESSAGE_PART_MAX];
+	char m_msg[MESSAGE_PART_MAX];
+	char *text = NULL;
+	struct jfields j;
+	int r;
+
+	jf_init(&j, JOURNAL_MAX_BYTES);
+	if (asprintf(&text, "OIDC login as %s via %s from %s failed: %s",
+		     msg_part(ctx->user, m_local, sizeof(m_local)),
+		     msg_part(ctx->service, m_svc, sizeof(m_svc)),
+		     msg_part(ctx->rhost, m_host, sizeof(m_host)),
+		     msg_part(message, m_msg, sizeof(m_msg))) < 0) {
+		r = -ENOMEM;
+		text = NULL;
+		goto out;
+	}
+	if ((r = jf_add_str(&j, "MESSAGE", text)) < 0 ||
+	    (r = jf_add_str(&j, "PRIORITY", "5")) < 0 ||
+	    (r = add_context(&j, ctx, "login-failed", OIDC_MESSAGE_ID_LOGIN_FAILED)) < 0 ||
+	    (r = jf_add_str(&j, "OIDC_REASON", reason)) < 0)
+		goto out;
+	r = jf_send(&j);
+out:
+	free(text);
+	jf_free(&j);
+	return r;
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The session phase: bind the verified identity to the kernel audit
+ * session (registry entry, written before the shell starts) and record
+ * login, logout and failed logins in journald with the fields of
+ * DESIGN.md, "Journal fields".
+ */
+#ifndef OIDC_SESSION_H
+#define OIDC_SESSION_H
+
+#include <stdint.h>
+
+#include "pending.h"
+
+struct oidc_err;
+
+/* The login context, borrowed from PAM items. */
+struct session_ctx {
+	const char *registry_dir;	/* REGISTRY_DEFAULT_DIR unless overridden */
+	const char *user;		/* PAM_USER */
+	const char *service;		/* PAM_SERVICE */
+	const char *rhost;		/* PAM_RHOST, may be NULL */
+};
+
+/* Audit session and login uid of this process; -ENODATA when unset (no pam_loginuid). */
+int session_audit_ids(uint32_t *ret_session, uint32_t *ret_loginuid, struct oidc_err *err);
+
+/*
+ * Write the registry entry for this process's audit session and the
+ * journald `login` entry.  Returns 0 and the audit session id, or a
+ * negative errno: -ENODATA when the process has no audit session, others
+ * from the registry.  A journald failure is not an error (the registry is
+ * what the audit helper needs); it is reported in *ret_journal_r (0 or a
+ * negative errno) for the caller to log.
+ */
+int session_open(const struct session_ctx *ctx, const struct login_identity *id,
+		 uint32_t *ret_session, int *ret_journal_r, struct oidc_err *err);
+
+/*
+ * Mark the entry of session closed and write the journald `logout` entry.
+ * -ENOENT when there is no open entry of ctx->user for that session (the
+ * session was not an OIDC login).  Journald failures as in session_open.
+ */
+int session_close(const struct session_ctx *ctx, uint32_t session, int *ret_journal_r,
+		  struct oidc_err *err);
+
+/*
+ * Write the journald `login-failed` entry: reason is a short token (the
+ * child protocol's reason names), message a one-line text without
+ * secrets.  Returns 0 or the negative errno of sd_journal_sendv.
+ */
+int session_log_failure(const struct session_ctx *ctx, const char *reason, const char *message);
+
+#endif
