@@ -192,6 +192,7 @@ int
 conf_set(struct oidc_conf *conf, const char *key, const char *value, struct oidc_err *err)
 {
 	const struct conf_option *o;
+	struct oidc_err aerr;
 	const unsigned char *p;
 	size_t len;
 	char **sp;
@@ -256,10 +257,11 @@ conf_set(struct oidc_conf *conf, const char *key, const char *value, struct oidc
 		break;
 	case CONF_T_ALGS:
 		mask = 0;
-		r = jose_alg_parse_list(value, &mask, err);
+		oidc_err_clear(&aerr);
+		r = jose_alg_parse_list(value, &mask, &aerr);
 		if (r < 0)
-			return oidc_err_set(err, OIDC_R_CONFIG, -r,
-					    "option '%s': bad algorithm list", o->name);
+			return oidc_err_set(err, OIDC_R_CONFIG, -r, "option '%s': %s", o->name,
+					    aerr.msg[0] != '\0' ? aerr.msg : "bad algorithm list");
 		if (mask == 0)
 			return oidc_err_set(err, OIDC_R_CONFIG, EINVAL,
 					    "option '%s': no algorithm allowed", o->name);

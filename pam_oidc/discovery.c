@@ -1,4 +1,228 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * OpenID Provider discovery (OpenID Connect Discovery 1.0, section 4),
+ * cached on disk.  A document from the cache is validated exactly like a
+ * fetched one.
+ */
 #include "config.h"
 
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "cache.h"
+#include "conf.h"
 #include "discovery.h"
+#include "http.h"
+#include "json_strict.h"
+#include "oidc_err.h"
+
+#define DISCOVERY_MAX_SIZE (128 * 1024)
+#define DISCOVERY_SUFFIX "/.well-known/openid-configuration"
+
+/* Build libcurl options from a configuration. */
+void
+discovery_http_opts(const struct oidc_conf *conf, struct http_opts *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	ret->ca_file = conf->ca_file;
+	ret->proxy = conf->proxy;
+	ret->connect_timeout_ms = (long)conf->connect_timeout * 1000;
+	ret->timeout_ms = (long)conf->http_timeout * 1000;
+	ret->max_body = 0;
+}
+
+/* Free a provider description; NULL-safe. */
+void
+oidc_provider_free(struct oidc_provider *p)
+{
+	if (p == NULL)
+		return;
+	free(p->issuer);
+	free(p->authorization_endpoint);
+	free(p->token_endpoint);
+	free(p->device_authorization_endpoint);
+	free(p->jwks_uri);
+	free(p->userinfo_endpoint);
+	free(p);
+}
+
+/* Is a response's content type one of ours (application/json or any +json)? */
+static bool
+discovery_is_json(const char *ct)
+{
+	size_t n = strlen(ct);
+
+	return strcmp(ct, "application/json") == 0 ||
+	       (strncmp(ct, "application/", 12) == 0 && n > 17 &&
+		strcmp(ct + n - 5, "+json") == 0);
+}
+
+/* Copy an endpoint member: must be an allowed URL; absent is -ENOENT. */
+static int
+discovery_endpoint(json_object *doc, const char *key, bool required, char **ret,
+		   struct oidc_err *err)
+{
+	const char *v;
+	int r;
+
+	r = json_get_string(doc, key, &v);
+	if (r == -ENOENT && !required)
+		return 0;
+	if (r == -ENOENT)
+		return oidc_err_set(err, OIDC_R_DISCOVERY, ENOENT,
+				    "discovery document has no %s", key);
+	if (r < 0)
+		return oidc_err_set(err, OIDC_R_DISCOVERY, EINVAL,
+				    "discovery document: %s is not a string", key);
+	if (http_url_allowed(v) < 0)
+		return oidc_err_set(err, OIDC_R_DISCOVERY, EINVAL,
+				    "discovery document: %s is not an https URL", key);
+	*ret = strdup(v);
+	if (*ret == NULL)
+		return oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
+	return 0;
+}
+
+/* Validate a document's text against the configuration; see discovery.h. */
+static int
+discovery_parse(const struct oidc_conf *conf, const char *text, size_t len,
+		struct oidc_provider **ret, struct oidc_err *err)
+{
+	struct oidc_provider *p = NULL;
+	json_object *doc = NULL;
+	const char *iss;
+	int r;
+
+	r = json_strict_parse(text, len, DISCOVERY_MAX_SIZE, JSON_STRICT_MAX_DEPTH, true, &doc,
+			      err);
+	if (r < 0) {
+		oidc_err_set(err, OIDC_R_DISCOVERY, -r, "discovery document is not valid JSON");
+		goto out;
+	}
+	r = json_get_string(doc, "issuer", &iss);
+	if (r < 0) {
+		r = oidc_err_set(err, OIDC_R_DISCOVERY, EINVAL,
+				 "discovery document has no issuer string");
+		goto out;
+	}
+	/* Byte for byte: no case folding, no trailing-slash leniency. */
+	if (strcmp(iss, conf->issuer) != 0) {
+		r = oidc_err_set(err, OIDC_R_ISSUER, EINVAL,
+				 "discovery document names another issuer than the configured '%.128s'",
+				 conf->issuer);
+		goto out;
+	}
+	p = calloc(1, sizeof(*p));
+	if (p == NULL || (p->issuer = strdup(iss)) == NULL) {
+		r = oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((r = discovery_endpoint(doc, "token_endpoint", true, &p->token_endpoint, err)) < 0 ||
+	    (r = discovery_endpoint(doc, "jwks_uri", true, &p->jwks_uri, err)) < 0 ||
+	    (r = discovery_endpoint(doc, "device_authorization_endpoint", false,
+				    &p->device_authorization_endpoint, err)) < 0 ||
+	    (r = discovery_endpoint(doc, "authorization_endpoint", false,
+				    &p->authorization_endpoint, err)) < 0 ||
+	    (r = discovery_endpoint(doc, "userinfo_endpoint", false, &p->userinfo_endpoint,
+				    err)) < 0)
+		goto out;
+	*ret = p;
+	p = NULL;
+	r = 0;
+out:
+	oidc_provider_free(p);
+	if (doc != NULL)
+		json_object_put(doc);
+	return r;
+}
+
+/* <issuer without one trailing '/'>/.well-known/openid-configuration */
+static char *
+discovery_url(const char *issuer)
+{
+	size_t n = strlen(issuer);
+	char *url;
+
+	if (n > 0 && issuer[n - 1] == '/')
+		n--;
+	url = malloc(n + sizeof(DISCOVERY_SUFFIX));
+	if (url == NULL)
+		return NULL;
+	memcpy(url, issuer, n);
+	memcpy(url + n, DISCOVERY_SUFFIX, sizeof(DISCOVERY_SUFFIX));
+	return url;
+}
+
+/* Load the provider's metadata, from the cache when fresh; see discovery.h. */
+int
+discovery_load(const struct oidc_conf *conf, int64_t now, struct oidc_provider **ret,
+	       struct oidc_err *err)
+{
+	struct http_opts opts;
+	struct http_response resp = { 0 };
+	char key[CACHE_KEY_LEN], name[CACHE_KEY_LEN + 16];
+	char *url = NULL, *cached = NULL;
+	size_t cached_len = 0;
+	int64_t mtime;
+	int dfd = -1, r;
+
+	if (conf->issuer == NULL)
+		return oidc_err_set(err, OIDC_R_CONFIG, EINVAL, "no issuer configured");
+	if (cache_key(conf->issuer, NULL, key) < 0)
+		return oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "cannot hash the issuer");
+	snprintf(name, sizeof(name), "disc-%s.json", key);
+
+	if (conf->cache_dir != NULL && conf->discovery_ttl > 0)
+		dfd = cache_dir_open(conf->cache_dir);
+	if (dfd >= 0 &&
+	    cache_read(dfd, name, DISCOVERY_MAX_SIZE, &cached, &cached_len, &mtime) == 0 &&
+	    now >= mtime && now - mtime < conf->discovery_ttl) {
+		struct oidc_err cerr;
+
+		oidc_err_clear(&cerr);
+		if (discovery_parse(conf, cached, cached_len, ret, &cerr) == 0) {
+			r = 0;
+			goto out;
+		}
+		/* An unusable cached copy is replaced by a fresh fetch. */
+	}
+
+	url = discovery_url(conf->issuer);
+	if (url == NULL) {
+		r = oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
+		goto out;
+	}
+	discovery_http_opts(conf, &opts);
+	opts.max_body = DISCOVERY_MAX_SIZE;
+	r = http_get(&opts, url, &resp, err);
+	if (r < 0)
+		goto out;
+	if (resp.status != 200) {
+		r = oidc_err_set(err, OIDC_R_HTTP, EPROTO, "discovery at %.128s: HTTP status %ld",
+				 url, resp.status);
+		goto out;
+	}
+	if (!discovery_is_json(resp.content_type)) {
+		r = oidc_err_set(err, OIDC_R_DISCOVERY, EPROTO,
+				 "discovery at %.128s: content type '%.64s' is not JSON", url,
+				 resp.content_type);
+		goto out;
+	}
+	r = discovery_parse(conf, resp.body, resp.body_len, ret, err);
+	if (r < 0)
+		goto out;
+	if (dfd >= 0)
+		(void)cache_write(dfd, name, resp.body, resp.body_len);	/* best effort */
+out:
+	if (cached != NULL)
+		secure_free(cached, cached_len + 1);
+	http_response_free(&resp);
+	free(url);
+	if (dfd >= 0)
+		close(dfd);
+	return r;
+}

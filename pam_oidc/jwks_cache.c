@@ -1,4 +1,343 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The provider's JWKS with an on-disk cache and a refetch throttle, and
+ * the small safe-file layer (cache.h) that discovery shares.
+ */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <openssl/evp.h>
+
+#include "buf.h"
+#include "cache.h"
+#include "conf.h"
 #include "discovery.h"
+#include "http.h"
+#include "jwks.h"
+#include "numparse.h"
+#include "oidc_err.h"
+
+/* ---------------------------------------------------------------- cache files */
+
+/* Hex SHA-256 of a "\n" b; see cache.h. */
+int
+cache_key(const char *a, const char *b, char ret[CACHE_KEY_LEN])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[32];
+	unsigned int mdlen = 0;
+	EVP_MD_CTX *ctx;
+	int ok, i;
+
+	ctx = EVP_MD_CTX_new();
+	if (ctx == NULL)
+		return -ENOMEM;
+	ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
+	     EVP_DigestUpdate(ctx, a, strlen(a)) == 1 &&
+	     (b == NULL || (EVP_DigestUpdate(ctx, "\n", 1) == 1 &&
+			    EVP_DigestUpdate(ctx, b, strlen(b)) == 1)) &&
+	     EVP_DigestFinal_ex(ctx, md, &mdlen) == 1 && mdlen == sizeof(md);
+	EVP_MD_CTX_free(ctx);
+	if (!ok)
+		return -EIO;
+	for (i = 0; i < 32; i++) {
+		ret[2 * i] = hex[md[i] >> 4];
+		ret[2 * i + 1] = hex[md[i] & 0xf];
+	}
+	ret[64] = '\0';
+	return 0;
+}
+
+static bool
+cache_owner_ok(const struct stat *st)
+{
+	return st->st_uid == 0 || st->st_uid == geteuid();
+}
+
+/* Open (and create) the cache directory; see cache.h. */
+int
+cache_dir_open(const char *path)
+{
+	struct stat st;
+	int fd, r;
+
+	if (path == NULL || path[0] != '/')
+		return -EINVAL;
+	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		goto fail;
+	}
+	if (!S_ISDIR(st.st_mode) || !cache_owner_ok(&st) || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		r = -EPERM;
+		goto fail;
+	}
+	return fd;
+fail:
+	close(fd);
+	return r;
+}
+
+/* Read a cache file that passes the ownership checks; see cache.h. */
+int
+cache_read(int dfd, const char *name, size_t max, char **ret, size_t *ret_len,
+	   int64_t *ret_mtime)
+{
+	struct stat st;
+	char *data = NULL;
+	size_t len = 0;
+	ssize_t n;
+	int fd, r;
+
+	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode) || !cache_owner_ok(&st) || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		r = -EPERM;
+		goto out;
+	}
+	if (st.st_size < 0 || (uint64_t)st.st_size > max) {
+		r = -EFBIG;
+		goto out;
+	}
+	data = malloc(max + 2);
+	if (data == NULL) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (;;) {
+		n = read(fd, data + len, max + 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = -errno;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > max) {
+			r = -EFBIG;
+			goto out;
+		}
+	}
+	data[len] = '\0';
+	*ret = data;
+	*ret_len = len;
+	*ret_mtime = (int64_t)st.st_mtime;
+	data = NULL;
+	r = 0;
+out:
+	if (data != NULL)
+		secure_free(data, max + 2);
+	close(fd);
+	return r;
+}
+
+/* Atomically replace a cache file; see cache.h. */
+int
+cache_write(int dfd, const char *name, const void *data, size_t len)
+{
+	char tmp[256];
+	uint64_t rnd;
+	const char *p = data;
+	ssize_t n;
+	int fd, r;
+
+	if (getrandom(&rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		return -EIO;
+	if ((size_t)snprintf(tmp, sizeof(tmp), ".%s.%016" PRIx64 ".tmp", name, rnd) >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			r = n < 0 ? -errno : -EIO;
+			goto fail;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (fsync(fd) < 0) {
+		r = -errno;
+		goto fail;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		r = -errno;
+		goto fail;
+	}
+	fd = -1;
+	if (renameat(dfd, tmp, dfd, name) < 0) {
+		r = -errno;
+		goto fail;
+	}
+	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	(void)unlinkat(dfd, tmp, 0);
+	return r;
+}
+
+/* ---------------------------------------------------------------- JWKS */
+
+static bool
+jwks_is_json(const char *ct)
+{
+	return strcmp(ct, "application/json") == 0 || strcmp(ct, "application/jwk-set+json") == 0;
+}
+
+/* Fetch and parse the JWKS; on success *ret_text holds the body for the cache. */
+static int
+jwks_fetch(const struct oidc_conf *conf, const struct oidc_provider *p, struct jwks **ret,
+	   struct http_response *resp, struct oidc_err *err)
+{
+	struct http_opts opts;
+	int r;
+
+	discovery_http_opts(conf, &opts);
+	opts.max_body = JWKS_MAX_SIZE;
+	r = http_get(&opts, p->jwks_uri, resp, err);
+	if (r < 0)
+		return r;
+	if (resp->status != 200)
+		return oidc_err_set(err, OIDC_R_HTTP, EPROTO, "JWKS at %.128s: HTTP status %ld",
+				    p->jwks_uri, resp->status);
+	if (!jwks_is_json(resp->content_type))
+		return oidc_err_set(err, OIDC_R_MALFORMED, EPROTO,
+				    "JWKS at %.128s: content type '%.64s' is not JSON", p->jwks_uri,
+				    resp->content_type);
+	return jwks_parse(resp->body, resp->body_len, ret, err);
+}
+
+/*
+ * Claim the right to refetch now: at most once per jwks_refresh_interval,
+ * recorded in a stamp file before the fetch.  Any doubt refuses (the
+ * throttle fails closed).  Returns 0 or -EAGAIN with err filled.
+ */
+static int
+jwks_throttle(const struct oidc_conf *conf, int dfd, const char *stamp, int64_t now,
+	      struct oidc_err *err)
+{
+	char *text = NULL, buf[32];
+	size_t len = 0;
+	int64_t mtime, last;
+	int r, n;
+
+	if (dfd < 0)
+		return oidc_err_set(err, OIDC_R_THROTTLED, EAGAIN,
+				    "JWKS refresh refused: no usable cache directory to record it");
+	if (flock(dfd, LOCK_EX) < 0)
+		return oidc_err_set(err, OIDC_R_THROTTLED, EAGAIN,
+				    "JWKS refresh refused: cannot lock the cache directory");
+	r = cache_read(dfd, stamp, 32, &text, &len, &mtime);
+	if (r == 0) {
+		if (num_parse_i64(text, 0, INT64_MAX, &last) == 0 && last <= now &&
+		    now - last < conf->jwks_refresh_interval) {
+			r = oidc_err_set(err, OIDC_R_THROTTLED, EAGAIN,
+					 "JWKS refresh refused: last one %" PRId64
+					 " s ago, interval %" PRId64 " s",
+					 now - last, conf->jwks_refresh_interval);
+			goto out;
+		}
+		/* A stamp from the future (clock stepped back) is rewritten below. */
+		if (num_parse_i64(text, 0, INT64_MAX, &last) == 0 && last > now) {
+			(void)snprintf(buf, sizeof(buf), "%" PRId64, now);
+			(void)cache_write(dfd, stamp, buf, strlen(buf));
+			r = oidc_err_set(err, OIDC_R_THROTTLED, EAGAIN,
+					 "JWKS refresh refused: refresh stamp lies in the future");
+			goto out;
+		}
+	} else if (r != -ENOENT) {
+		r = oidc_err_set(err, OIDC_R_THROTTLED, EAGAIN,
+				 "JWKS refresh refused: cannot read the refresh stamp");
+		goto out;
+	}
+	n = snprintf(buf, sizeof(buf), "%" PRId64, now);
+	if (n < 0 || (size_t)n >= sizeof(buf) || cache_write(dfd, stamp, buf, (size_t)n) < 0) {
+		r = oidc_err_set(err, OIDC_R_THROTTLED, EAGAIN,
+				 "JWKS refresh refused: cannot write the refresh stamp");
+		goto out;
+	}
+	r = 0;
+out:
+	if (text != NULL)
+		secure_free(text, len + 1);
+	(void)flock(dfd, LOCK_UN);
+	return r;
+}
+
+/* Get the provider's JWKS from the cache or the network; see discovery.h. */
+int
+jwks_load(const struct oidc_conf *conf, const struct oidc_provider *p, int64_t now,
+	  bool force_refresh, struct jwks **ret, struct oidc_err *err)
+{
+	struct http_response resp = { 0 };
+	char key[CACHE_KEY_LEN], name[CACHE_KEY_LEN + 16], stamp[CACHE_KEY_LEN + 16];
+	char *cached = NULL;
+	size_t cached_len = 0;
+	int64_t mtime;
+	int dfd = -1, r;
+
+	if (p == NULL || p->jwks_uri == NULL || p->issuer == NULL)
+		return oidc_err_set(err, OIDC_R_USAGE, EINVAL, "no jwks_uri");
+	if (cache_key(p->issuer, p->jwks_uri, key) < 0)
+		return oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "cannot hash the JWKS URI");
+	snprintf(name, sizeof(name), "jwks-%s.json", key);
+	snprintf(stamp, sizeof(stamp), "jwks-%s.stamp", key);
+
+	if (conf->cache_dir != NULL)
+		dfd = cache_dir_open(conf->cache_dir);
+
+	if (force_refresh) {
+		r = jwks_throttle(conf, dfd, stamp, now, err);
+		if (r < 0)
+			goto out;
+	} else if (dfd >= 0 && conf->jwks_ttl > 0 &&
+		   cache_read(dfd, name, JWKS_MAX_SIZE, &cached, &cached_len, &mtime) == 0 &&
+		   now >= mtime && now - mtime < conf->jwks_ttl) {
+		struct oidc_err cerr;
+
+		oidc_err_clear(&cerr);
+		if (jwks_parse(cached, cached_len, ret, &cerr) == 0) {
+			r = 0;
+			goto out;
+		}
+		/* An unusable cached copy is replaced by a fresh fetch. */
+	}
+
+	r = jwks_fetch(conf, p, ret, &resp, err);
+	if (r < 0)
+		goto out;
+	if (dfd >= 0 && conf->jwks_ttl > 0)
+		(void)cache_write(dfd, name, resp.body, resp.body_len);	/* best effort */
+out:
+	if (cached != NULL)
+		secure_free(cached, cached_len + 1);
+	http_response_free(&resp);
+	if (dfd >= 0)
+		close(dfd);
+	return r;
+}

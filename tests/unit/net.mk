@@ -10,3 +10,17 @@ tests_unit_test_http_SOURCES = tests/unit/test_http.c $(NET_TEST_SOURCES)
 tests_unit_test_http_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_http_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_http_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/unit/test_discovery
+TESTS += tests/unit/test_discovery
+tests_unit_test_discovery_SOURCES = tests/unit/test_discovery.c $(NET_TEST_SOURCES)
+tests_unit_test_discovery_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_discovery_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_discovery_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/unit/test_conf
+TESTS += tests/unit/test_conf
+tests_unit_test_conf_SOURCES = tests/unit/test_conf.c $(NET_TEST_SOURCES)
+tests_unit_test_conf_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_conf_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_conf_LDADD = $(TEST_LIBS)

@@ -1,0 +1,563 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Configuration: the option table, the file parser, module arguments, validation. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "conf.h"
+#include "jose_alg.h"
+#include "net_testlib.h"
+#include "oidc_err.h"
+
+static char dir[64];
+
+static int
+setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/pam_oidc-conf.XXXXXX");
+	return mkdtemp(dir) != NULL ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	nt_rm_rf(dir);
+	return 0;
+}
+
+/* Write a file under dir with mode 0600 and return its path (static buffer). */
+static const char *
+write_file(const char *name, const char *text, size_t len)
+{
+	static char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	unlink(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, len), (ssize_t)len);
+	close(fd);
+	return path;
+}
+
+static const char *
+write_conf(const char *name, const char *text)
+{
+	return write_file(name, text, strlen(text));
+}
+
+static void
+test_defaults(void **state)
+{
+	struct oidc_conf c;
+
+	assert_int_equal(conf_init(&c), 0);
+	assert_null(c.issuer);
+	assert_null(c.client_id);
+	assert_null(c.client_secret_file);
+	assert_string_equal(c.scopes, "openid profile email");
+	assert_int_equal(c.algorithms, JOSE_ALG_DEFAULT_MASK);
+	assert_int_equal(c.leeway, 60);
+	assert_int_equal(c.max_age, -1);
+	assert_null(c.acr_values);
+	assert_null(c.ca_file);
+	assert_null(c.proxy);
+	assert_int_equal(c.http_timeout, 10);
+	assert_int_equal(c.connect_timeout, 5);
+	assert_string_equal(c.cache_dir, LOCALSTATEDIR "/cache/pam_oidc");
+	assert_int_equal(c.discovery_ttl, 3600);
+	assert_int_equal(c.jwks_ttl, 3600);
+	assert_int_equal(c.jwks_refresh_interval, 300);
+	assert_int_equal(c.timeout, 100);
+	assert_int_equal(c.poll_interval, 5);
+	assert_int_equal(c.qr, CONF_QR_AUTO);
+	assert_false(c.show_complete_uri);
+	assert_false(c.require_publickey);
+	assert_string_equal(c.username_claim, "preferred_username");
+	assert_null(c.username_domain);
+	assert_null(c.user_map_file);
+	assert_null(c.allowed_subjects);
+	assert_null(c.allowed_groups);
+	assert_string_equal(c.groups_claim, "groups");
+	assert_string_equal(c.child_path, LIBEXECDIR "/oidc-child");
+	assert_false(c.debug);
+	conf_free(&c);
+	conf_free(&c);	/* idempotent */
+	conf_free(NULL);
+}
+
+static const char full_conf[] =
+	"# every option\n"
+	"\n"
+	"issuer = https://idp.example/realms/corp\n"
+	"client_id=pam-client\n"
+	"  client_secret_file\t=  /etc/security/pam_oidc.secret  \n"
+	"scopes = openid email\n"
+	"algorithms = ES256, RS256\n"
+	"leeway = 30\n"
+	"max_age = 3600\n"
+	"acr_values = urn:mfa\n"
+	"ca_file = /etc/ssl/idp.pem\n"
+	"proxy = http://proxy.example:3128\n"
+	"http_timeout = 20\n"
+	"connect_timeout = 3\n"
+	"cache_dir = /var/tmp/oidc\n"
+	"discovery_ttl = 60\n"
+	"jwks_ttl = 120\n"
+	"jwks_refresh_interval = 30\n"
+	"timeout = 200\n"
+	"poll_interval = 7\n"
+	"qr = no\n"
+	"show_complete_uri = yes\n"
+	"require_publickey = true\n"
+	"username_claim = email\n"
+	"username_domain = example.com\n"
+	"user_map_file = /etc/security/oidc_users\n"
+	"allowed_subjects = a b\n"
+	"allowed_groups = admins\n"
+	"groups_claim = roles\n"
+	"child_path = /usr/local/libexec/oidc-child\n"
+	"debug = 1\n"
+	"   # indented comment\n";
+
+static void
+check_full(const struct oidc_conf *c)
+{
+	assert_string_equal(c->issuer, "https://idp.example/realms/corp");
+	assert_string_equal(c->client_id, "pam-client");
+	assert_string_equal(c->client_secret_file, "/etc/security/pam_oidc.secret");
+	assert_string_equal(c->scopes, "openid email");
+	assert_int_equal(c->algorithms,
+			 JOSE_ALG_BIT(JOSE_ALG_ES256) | JOSE_ALG_BIT(JOSE_ALG_RS256));
+	assert_int_equal(c->leeway, 30);
+	assert_int_equal(c->max_age, 3600);
+	assert_string_equal(c->acr_values, "urn:mfa");
+	assert_string_equal(c->ca_file, "/etc/ssl/idp.pem");
+	assert_string_equal(c->proxy, "http://proxy.example:3128");
+	assert_int_equal(c->http_timeout, 20);
+	assert_int_equal(c->connect_timeout, 3);
+	assert_string_equal(c->cache_dir, "/var/tmp/oidc");
+	assert_int_equal(c->discovery_ttl, 60);
+	assert_int_equal(c->jwks_ttl, 120);
+	assert_int_equal(c->jwks_refresh_interval, 30);
+	assert_int_equal(c->timeout, 200);
+	assert_int_equal(c->poll_interval, 7);
+	assert_int_equal(c->qr, CONF_QR_OFF);
+	assert_true(c->show_complete_uri);
+	assert_true(c->require_publickey);
+	assert_string_equal(c->username_claim, "email");
+	assert_string_equal(c->username_domain, "example.com");
+	assert_string_equal(c->user_map_file, "/etc/security/oidc_users");
+	assert_string_equal(c->allowed_subjects, "a b");
+	assert_string_equal(c->allowed_groups, "admins");
+	assert_string_equal(c->groups_claim, "roles");
+	assert_string_equal(c->child_path, "/usr/local/libexec/oidc-child");
+	assert_true(c->debug);
+}
+
+static void
+test_every_option_file(void **state)
+{
+	struct oidc_conf c;
+	struct oidc_err err;
+	const char *const *names;
+	size_t n;
+
+	assert_int_equal(conf_init(&c), 0);
+	oidc_err_clear(&err);
+	assert_int_equal(conf_load_file(&c, write_conf("full.conf", full_conf), false, &err), 0);
+	check_full(&c);
+	assert_int_equal(conf_validate(&c, &err), 0);
+	conf_free(&c);
+
+	/* Every name the parser knows appears in the file above, and vice versa. */
+	for (names = conf_option_names(), n = 0; names[n] != NULL; n++) {
+		char probe[80];
+
+		snprintf(probe, sizeof(probe), "\n%s", names[n]);
+		if (strstr(full_conf, probe) == NULL) {
+			snprintf(probe, sizeof(probe), "\n  %s", names[n]);
+			if (strstr(full_conf, probe) == NULL)
+				fail_msg("option %s not exercised", names[n]);
+		}
+	}
+	assert_int_equal(n, 29);
+}
+
+static void
+test_every_option_args(void **state)
+{
+	struct oidc_conf c;
+	struct oidc_err err;
+	char *copy = strdup(full_conf), *line, *next, *argv[64], *p;
+	const char *cargv[64];
+	int argc = 0, i;
+
+	assert_non_null(copy);
+	/* The same settings as module arguments: key=value without spaces around '='. */
+	for (line = copy; *line != '\0'; line = next) {
+		char *k = line, *eq, *v, *ke;
+
+		next = strchr(line, '\n');
+		assert_non_null(next);
+		*next++ = '\0';
+
+		while (*k == ' ' || *k == '\t')
+			k++;
+		if (*k == '#' || *k == '\0')
+			continue;
+		eq = strchr(k, '=');
+		assert_non_null(eq);
+		ke = eq;
+		while (ke > k && (ke[-1] == ' ' || ke[-1] == '\t'))
+			ke--;
+		v = eq + 1;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		for (p = v + strlen(v); p > v && (p[-1] == ' ' || p[-1] == '\t'); p--)
+			;
+		*p = '\0';
+		*ke = '\0';
+		assert_true(asprintf(&argv[argc], "%s=%s", k, v) > 0);
+		argc++;
+	}
+	assert_int_equal(argc, 29);
+	assert_int_equal(conf_init(&c), 0);
+	oidc_err_clear(&err);
+	for (i = 0; i < argc; i++)
+		cargv[i] = argv[i];
+	assert_int_equal(conf_apply_args(&c, argc, cargv, &err), 0);
+	check_full(&c);
+	conf_free(&c);
+	while (argc > 0)
+		free(argv[--argc]);
+	free(copy);
+}
+
+static void
+expect_set_error(const char *key, const char *value, int errnum, const char *msg_part)
+{
+	struct oidc_conf c;
+	struct oidc_err err;
+
+	assert_int_equal(conf_init(&c), 0);
+	oidc_err_clear(&err);
+	assert_int_equal(conf_set(&c, key, value, &err), -errnum);
+	assert_int_equal(err.reason, OIDC_R_CONFIG);
+	if (strstr(err.msg, msg_part) == NULL)
+		fail_msg("%s=%s: message '%s' lacks '%s'", key, value, err.msg, msg_part);
+	conf_free(&c);
+}
+
+static void
+test_values_and_ranges(void **state)
+{
+	struct oidc_conf c;
+	struct oidc_err err;
+
+	expect_set_error("leeway", "601", ERANGE, "out of range 0..600");
+	expect_set_error("leeway", "-1", ERANGE, "'leeway'");
+	expect_set_error("leeway", "10s", EINVAL, "not a decimal integer");
+	expect_set_error("leeway", "+5", EINVAL, "'leeway'");
+	expect_set_error("leeway", " 5", EINVAL, "'leeway'");
+	expect_set_error("http_timeout", "0", ERANGE, "1..120");
+	expect_set_error("http_timeout", "121", ERANGE, "1..120");
+	expect_set_error("connect_timeout", "61", ERANGE, "1..60");
+	expect_set_error("timeout", "9", ERANGE, "10..600");
+	expect_set_error("timeout", "601", ERANGE, "10..600");
+	expect_set_error("max_age", "-2", ERANGE, "'max_age'");
+	expect_set_error("jwks_refresh_interval", "0", ERANGE, "'jwks_refresh_interval'");
+	expect_set_error("poll_interval", "99999999999999999999", ERANGE, "'poll_interval'");
+	expect_set_error("debug", "maybe", EINVAL, "expected yes or no");
+	expect_set_error("debug", "YES", EINVAL, "'debug'");
+	expect_set_error("qr", "sometimes", EINVAL, "'qr'");
+	expect_set_error("algorithms", "none", EINVAL, "'algorithms'");
+	expect_set_error("algorithms", "HS256", EINVAL, "'algorithms'");
+	expect_set_error("algorithms", "RS256,bogus", EINVAL, "'algorithms'");
+	expect_set_error("issuer", "", EINVAL, "empty value");
+	expect_set_error("client_id", "a\tb", EINVAL, "control character");
+	expect_set_error("isuer", "x", EINVAL, "unknown option 'isuer'");
+	expect_set_error("", "x", EINVAL, "unknown option");
+
+	/* Range ends are accepted; booleans in every spelling. */
+	assert_int_equal(conf_init(&c), 0);
+	oidc_err_clear(&err);
+	assert_int_equal(conf_set(&c, "leeway", "0", &err), 0);
+	assert_int_equal(c.leeway, 0);
+	assert_int_equal(conf_set(&c, "leeway", "600", &err), 0);
+	assert_int_equal(c.leeway, 600);
+	assert_int_equal(conf_set(&c, "max_age", "-1", &err), 0);
+	assert_int_equal(conf_set(&c, "debug", "true", &err), 0);
+	assert_true(c.debug);
+	assert_int_equal(conf_set(&c, "debug", "0", &err), 0);
+	assert_false(c.debug);
+	assert_int_equal(conf_set(&c, "debug", "yes", &err), 0);
+	assert_true(c.debug);
+	assert_int_equal(conf_set(&c, "debug", "false", &err), 0);
+	assert_false(c.debug);
+	assert_int_equal(conf_set(&c, "qr", "yes", &err), 0);
+	assert_int_equal(c.qr, CONF_QR_ON);
+	assert_int_equal(conf_set(&c, "qr", "auto", &err), 0);
+	assert_int_equal(c.qr, CONF_QR_AUTO);
+	/* An empty value resets the options that allow it. */
+	assert_int_equal(conf_set(&c, "proxy", "http://p:1", &err), 0);
+	assert_int_equal(conf_set(&c, "proxy", "", &err), 0);
+	assert_null(c.proxy);
+	/* A failed set leaves the old value. */
+	assert_int_equal(conf_set(&c, "leeway", "42", &err), 0);
+	assert_true(conf_set(&c, "leeway", "x", &err) < 0);
+	assert_int_equal(c.leeway, 42);
+	conf_free(&c);
+}
+
+static void
+expect_file_error(const char *text, const char *msg_part)
+{
+	struct oidc_conf c;
+	struct oidc_err err;
+	const char *path = write_conf("bad.conf", text);
+
+	assert_int_equal(conf_init(&c), 0);
+	oidc_err_clear(&err);
+	assert_true(conf_load_file(&c, path, false, &err) < 0);
+	assert_int_equal(err.reason, OIDC_R_CONFIG);
+	if (strstr(err.msg, msg_part) == NULL)
+		fail_msg("message '%s' lacks '%s'", err.msg, msg_part);
+	assert_non_null(strstr(err.msg, "bad.conf"));
+	conf_free(&c);
+}
+
+static void
+test_file_syntax_errors(void **state)
+{
+	expect_file_error("issuer = https://a.example\n# c\n\nisuer = x\n",
+			  "bad.conf:4: unknown option 'isuer'");
+	expect_file_error("leeway = 60\nleeway = 700\n", "bad.conf:2: option 'leeway'");
+	expect_file_error("\n\njust some words\n", "bad.conf:3: expected 'key = value'");
+	expect_file_error("= value\n", "bad.conf:1: missing option name");
+	expect_file_error("client_id =   \n", "bad.conf:1: option 'client_id': empty value");
+	expect_file_error("debug = yes please\n", "bad.conf:1: option 'debug'");
+}
+
+static void
+test_file_unsafe(void **state)
+{
+	struct oidc_conf c;
+	struct oidc_err err;
+	struct passwd *nobody;
+	char path[256], link[256], big[OIDC_CONF_MAX_SIZE + 2];
+
+	assert_int_equal(conf_init(&c), 0);
+
+	/* Missing: -ENOENT, so the caller may decide. */
+	oidc_err_clear(&err);
+	snprintf(path, sizeof(path), "%s/absent.conf", dir);
+	assert_int_equal(conf_load_file(&c, path, false, &err), -ENOENT);
+
+	/* Symlink to a good file. */
+	snprintf(path, sizeof(path), "%s", write_conf("good.conf", "debug = yes\n"));
+	oidc_err_clear(&err);
+	assert_int_equal(conf_load_file(&c, path, false, &err), 0);
+	snprintf(link, sizeof(link), "%s/link.conf", dir);
+	assert_int_equal(symlink(path, link), 0);
+	oidc_err_clear(&err);
+	assert_int_equal(conf_load_file(&c, link, false, &err), -ELOOP);
+	assert_non_null(strstr(err.msg, "symbolic link"));
+
+	/* Group- or other-writable. */
+	assert_int_equal(chmod(path, 0620), 0);
+	oidc_err_clear(&err);
+	assert_int_equal(conf_load_file(&c, path, false, &err), -EPERM);
+	assert_non_null(strstr(err.msg, "writable"));
+	assert_int_equal(chmod(path, 0602), 0);
+	oidc_err_clear(&err);
+	assert_int_equal(conf_load_file(&c, path, false, &err), -EPERM);
+	assert_int_equal(chmod(path, 0644), 0);
+	oidc_err_clear(&err);
+	assert_int_equal(conf_load_file(&c, path, false, &err), 0);
+
+	/* Owned by someone else (nobody): refused, also with allow_non_root_owner. */
+	nobody = getpwnam("nobody");
+	assert_non_null(nobody);
+	if (geteuid() != 0)
+		skip();
+	assert_int_equal(chown(path, nobody->pw_uid, nobody->pw_gid), 0);
+	oidc_err_clear(&err);
+	assert_int_equal(conf_load_file(&c, path, false, &err), -EPERM);
+	assert_non_null(strstr(err.msg, "not owned by root"));
+	oidc_err_clear(&err);
+	assert_int_equal(conf_load_file(&c, path, true, &err), -EPERM);
+	assert_int_equal(chown(path, 0, 0), 0);
+
+	/* Not a regular file: a directory, a FIFO (must not block). */
+	oidc_err_clear(&err);
+	assert_int_equal(conf_load_file(&c, dir, false, &err), -EINVAL);
+	snprintf(link, sizeof(link), "%s/fifo.conf", dir);
+	assert_int_equal(mkfifo(link, 0600), 0);
+	oidc_err_clear(&err);
+	assert_int_equal(conf_load_file(&c, link, false, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "not a regular file"));
+
+	/* Size: exactly the cap is fine, one byte more is refused. */
+	memset(big, '#', sizeof(big));
+	big[OIDC_CONF_MAX_SIZE - 1] = '\n';
+	oidc_err_clear(&err);
+	assert_int_equal(conf_load_file(&c, write_file("max.conf", big, OIDC_CONF_MAX_SIZE),
+					false, &err), 0);
+	oidc_err_clear(&err);
+	assert_int_equal(conf_load_file(&c, write_file("big.conf", big, OIDC_CONF_MAX_SIZE + 1),
+					false, &err), -EFBIG);
+	assert_int_equal(err.reason, OIDC_R_CONFIG);
+
+	/* A NUL byte hides the rest of a line from C string code: refused. */
+	oidc_err_clear(&err);
+	assert_int_equal(conf_load_file(&c, write_file("nul.conf", "debug = yes\0x\n", 14),
+					false, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "NUL"));
+	conf_free(&c);
+}
+
+static void
+test_args_override(void **state)
+{
+	struct oidc_conf c;
+	struct oidc_err err;
+	const char *args1[] = { "debug", "leeway=5", "proxy=", "issuer=https://b.example" };
+	const char *bad1[] = { "issuer" };
+	const char *bad2[] = { "debug", "nosuch=1" };
+	const char *bad3[] = { "=x" };
+	const char *bad4[] = { "qr" };
+	const char *off[] = { "debug=no" };
+
+	assert_int_equal(conf_init(&c), 0);
+	oidc_err_clear(&err);
+	assert_int_equal(conf_load_file(&c, write_conf("base.conf",
+		"issuer = https://a.example\nclient_id = x\nleeway = 100\n"
+		"proxy = http://p.example:3128\n"), false, &err), 0);
+	assert_int_equal(c.leeway, 100);
+	assert_false(c.debug);
+	assert_int_equal(conf_apply_args(&c, 4, args1, &err), 0);
+	assert_true(c.debug);			/* bare boolean */
+	assert_int_equal(c.leeway, 5);		/* argument beats file */
+	assert_null(c.proxy);			/* reset by an empty argument */
+	assert_string_equal(c.issuer, "https://b.example");
+	assert_string_equal(c.client_id, "x");	/* untouched */
+	assert_int_equal(conf_apply_args(&c, 1, off, &err), 0);
+	assert_false(c.debug);
+
+	oidc_err_clear(&err);
+	assert_true(conf_apply_args(&c, 1, bad1, &err) < 0);
+	assert_non_null(strstr(err.msg, "'issuer' needs a value"));
+	oidc_err_clear(&err);
+	assert_true(conf_apply_args(&c, 2, bad2, &err) < 0);
+	assert_non_null(strstr(err.msg, "argument 2: unknown option 'nosuch'"));
+	oidc_err_clear(&err);
+	assert_true(conf_apply_args(&c, 1, bad3, &err) < 0);
+	oidc_err_clear(&err);
+	assert_true(conf_apply_args(&c, 1, bad4, &err) < 0);
+	conf_free(&c);
+}
+
+static void
+expect_invalid(const char *key, const char *value, const char *msg_part)
+{
+	struct oidc_conf c;
+	struct oidc_err err;
+
+	assert_int_equal(conf_init(&c), 0);
+	oidc_err_clear(&err);
+	assert_int_equal(conf_set(&c, "issuer", "https://idp.example/x", &err), 0);
+	assert_int_equal(conf_set(&c, "client_id", "cid", &err), 0);
+	assert_int_equal(conf_validate(&c, &err), 0);
+	if (value != NULL)
+		assert_int_equal(conf_set(&c, key, value, &err), 0);
+	else
+		assert_int_equal(conf_set(&c, key, "", &err) < 0 ? 0 : 1, 0);
+	oidc_err_clear(&err);
+	assert_true(conf_validate(&c, &err) < 0);
+	assert_int_equal(err.reason, OIDC_R_CONFIG);
+	if (strstr(err.msg, msg_part) == NULL)
+		fail_msg("message '%s' lacks '%s'", err.msg, msg_part);
+	conf_free(&c);
+}
+
+static void
+test_validate(void **state)
+{
+	struct oidc_conf c;
+	struct oidc_err err;
+
+	assert_int_equal(conf_init(&c), 0);
+	oidc_err_clear(&err);
+	assert_true(conf_validate(&c, &err) < 0);
+	assert_non_null(strstr(err.msg, "'issuer' is required"));
+	assert_int_equal(conf_set(&c, "issuer", "https://idp.example", &err), 0);
+	oidc_err_clear(&err);
+	assert_true(conf_validate(&c, &err) < 0);
+	assert_non_null(strstr(err.msg, "'client_id' is required"));
+	conf_free(&c);
+
+	expect_invalid("issuer", "http://idp.example", "https");
+	expect_invalid("issuer", "idp.example", "https");
+	expect_invalid("issuer", "https://idp.example/?tenant=1", "query");
+	expect_invalid("issuer", "https://user@idp.example/", "https");
+	expect_invalid("ca_file", "ca.pem", "'ca_file' must be an absolute path");
+	expect_invalid("cache_dir", "cache", "'cache_dir'");
+	expect_invalid("client_secret_file", "./secret", "'client_secret_file'");
+	expect_invalid("user_map_file", "map", "'user_map_file'");
+	expect_invalid("child_path", "oidc-child", "'child_path'");
+	expect_invalid("http_timeout", "2", "connect_timeout");
+}
+
+static void
+test_option_names(void **state)
+{
+	const char *const *names = conf_option_names();
+	struct oidc_conf c;
+	struct oidc_err err;
+	size_t i, j;
+
+	assert_int_equal(conf_init(&c), 0);
+	for (i = 0; names[i] != NULL; i++) {
+		/* Every listed name is known to conf_set (an unknown one says so). */
+		oidc_err_clear(&err);
+		(void)conf_set(&c, names[i], "", &err);
+		assert_null(strstr(err.msg, "unknown option"));
+		for (j = 0; j < i; j++)
+			assert_string_not_equal(names[i], names[j]);
+	}
+	conf_free(&c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_every_option_file),
+		cmocka_unit_test(test_every_option_args),
+		cmocka_unit_test(test_values_and_ranges),
+		cmocka_unit_test(test_file_syntax_errors),
+		cmocka_unit_test(test_file_unsafe),
+		cmocka_unit_test(test_args_override),
+		cmocka_unit_test(test_validate),
+		cmocka_unit_test(test_option_names),
+	};
+
+	return cmocka_run_group_tests_name("conf", tests, setup, teardown);
+}

@@ -1,0 +1,410 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Discovery and the JWKS cache against tests/lib/httpsd.js. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "cache.h"
+#include "conf.h"
+#include "discovery.h"
+#include "http.h"
+#include "jwks.h"
+#include "net_testlib.h"
+#include "oidc_err.h"
+
+static struct nt_server srv;
+static unsigned cache_seq;
+
+static int
+setup(void **state)
+{
+	(void)state;
+	if (http_global_init() < 0)
+		return -1;
+	nt_server_start(&srv);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	nt_server_stop(&srv);
+	http_global_cleanup();
+	return 0;
+}
+
+/* A configuration for the issuer at base + path, with a fresh cache directory. */
+static void
+conf_for(struct oidc_conf *c, const char *path)
+{
+	char v[256];
+	struct oidc_err err;
+
+	oidc_err_clear(&err);
+	assert_int_equal(conf_init(c), 0);
+	snprintf(v, sizeof(v), "%s%s", srv.base, path);
+	assert_int_equal(conf_set(c, "issuer", v, &err), 0);
+	assert_int_equal(conf_set(c, "client_id", "test", &err), 0);
+	assert_int_equal(conf_set(c, "ca_file", srv.ca_file, &err), 0);
+	snprintf(v, sizeof(v), "%s/cache%u", srv.dir, ++cache_seq);
+	assert_int_equal(conf_set(c, "cache_dir", v, &err), 0);
+	assert_int_equal(conf_validate(c, &err), 0);
+}
+
+static int
+load(const struct oidc_conf *c, int64_t now, struct oidc_provider **p, struct oidc_err *err)
+{
+	oidc_err_clear(err);
+	*p = NULL;
+	return discovery_load(c, now, p, err);
+}
+
+static void
+test_discovery_ok_and_cache(void **state)
+{
+	const char *wk = "/good/.well-known/openid-configuration";
+	struct oidc_conf c;
+	struct oidc_provider *p;
+	struct oidc_err err;
+	struct stat st;
+	char exp[256], key[CACHE_KEY_LEN], path[512];
+	int64_t now = time(NULL), n0 = nt_count(&srv, wk);
+
+	conf_for(&c, "/good");
+	assert_int_equal(load(&c, now, &p, &err), 0);
+	assert_string_equal(p->issuer, c.issuer);
+	snprintf(exp, sizeof(exp), "%s/good/token", srv.base);
+	assert_string_equal(p->token_endpoint, exp);
+	snprintf(exp, sizeof(exp), "%s/good/jwks", srv.base);
+	assert_string_equal(p->jwks_uri, exp);
+	snprintf(exp, sizeof(exp), "%s/good/device", srv.base);
+	assert_string_equal(p->device_authorization_endpoint, exp);
+	assert_null(p->userinfo_endpoint);
+	oidc_provider_free(p);
+	assert_int_equal(nt_count(&srv, wk), n0 + 1);
+
+	/* The cache: directory 0700, file 0600, named by the issuer's hash. */
+	assert_int_equal(lstat(c.cache_dir, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0700);
+	assert_int_equal(cache_key(c.issuer, NULL, key), 0);
+	snprintf(path, sizeof(path), "%s/disc-%s.json", c.cache_dir, key);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+
+	/* Within the TTL: served from the cache, the server is not asked. */
+	assert_int_equal(load(&c, now + 10, &p, &err), 0);
+	assert_string_equal(p->issuer, c.issuer);
+	oidc_provider_free(p);
+	assert_int_equal(nt_count(&srv, wk), n0 + 1);
+
+	/* Past the TTL: fetched again. */
+	assert_int_equal(load(&c, now + c.discovery_ttl + 1, &p, &err), 0);
+	oidc_provider_free(p);
+	assert_int_equal(nt_count(&srv, wk), n0 + 2);
+
+	/* discovery_ttl = 0: no cache at all. */
+	c.discovery_ttl = 0;
+	assert_int_equal(load(&c, now, &p, &err), 0);
+	oidc_provider_free(p);
+	assert_int_equal(nt_count(&srv, wk), n0 + 3);
+	conf_free(&c);
+	oidc_provider_free(NULL);
+}
+
+static void
+test_cached_document_revalidated(void **state)
+{
+	const char *wk = "/good/.well-known/openid-configuration";
+	struct oidc_conf c;
+	struct oidc_provider *p;
+	struct oidc_err err;
+	char key[CACHE_KEY_LEN], path[512], doc[1024];
+	int64_t now = time(NULL), n0;
+	FILE *f;
+
+	conf_for(&c, "/good");
+	assert_int_equal(load(&c, now, &p, &err), 0);
+	oidc_provider_free(p);
+	n0 = nt_count(&srv, wk);
+
+	/* Plant a fresh cached copy with a plain-http token endpoint. */
+	assert_int_equal(cache_key(c.issuer, NULL, key), 0);
+	snprintf(path, sizeof(path), "%s/disc-%s.json", c.cache_dir, key);
+	snprintf(doc, sizeof(doc),
+		 "{\"issuer\":\"%s\",\"token_endpoint\":\"http://127.0.0.1:1/t\","
+		 "\"jwks_uri\":\"%s/good/jwks\"}", c.issuer, srv.base);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(doc, f);
+	fclose(f);
+	now = time(NULL);	/* the planted copy is fresh from here */
+	assert_int_equal(load(&c, now + 1, &p, &err), 0);
+	assert_int_equal(strncmp(p->token_endpoint, "https://", 8), 0);
+	oidc_provider_free(p);
+	assert_int_equal(nt_count(&srv, wk), n0 + 1);
+
+	/* A group-writable cache file is not trusted either. */
+	assert_int_equal(chmod(path, 0620), 0);
+	assert_int_equal(load(&c, now + 2, &p, &err), 0);
+	oidc_provider_free(p);
+	assert_int_equal(nt_count(&srv, wk), n0 + 2);
+	conf_free(&c);
+}
+
+static void
+test_unsafe_cache_dir(void **state)
+{
+	const char *wk = "/good/.well-known/openid-configuration";
+	struct oidc_conf c;
+	struct oidc_provider *p;
+	struct oidc_err err;
+	char link[512];
+	int64_t now = time(NULL), n0;
+
+	/* A group-writable directory is never used, but discovery still works. */
+	conf_for(&c, "/good");
+	assert_int_equal(mkdir(c.cache_dir, 0700), 0);
+	assert_int_equal(chmod(c.cache_dir, 0770), 0);
+	n0 = nt_count(&srv, wk);
+	assert_int_equal(load(&c, now, &p, &err), 0);
+	oidc_provider_free(p);
+	assert_int_equal(load(&c, now, &p, &err), 0);
+	oidc_provider_free(p);
+	assert_int_equal(nt_count(&srv, wk), n0 + 2);
+
+	/* A symlink to a good directory is not followed. */
+	assert_int_equal(chmod(c.cache_dir, 0700), 0);
+	snprintf(link, sizeof(link), "%s-link", c.cache_dir);
+	assert_int_equal(symlink(c.cache_dir, link), 0);
+	free(c.cache_dir);
+	c.cache_dir = strdup(link);
+	assert_int_equal(load(&c, now, &p, &err), 0);
+	oidc_provider_free(p);
+	assert_int_equal(load(&c, now, &p, &err), 0);
+	oidc_provider_free(p);
+	assert_int_equal(nt_count(&srv, wk), n0 + 4);
+	conf_free(&c);
+}
+
+static void
+test_issuer_mismatch(void **state)
+{
+	struct oidc_conf c;
+	struct oidc_provider *p;
+	struct oidc_err err;
+	int64_t now = time(NULL);
+
+	/* Configured with a trailing slash: the URL has no "//", but the issuer differs. */
+	conf_for(&c, "/good/");
+	assert_true(load(&c, now, &p, &err) < 0);
+	assert_int_equal(err.reason, OIDC_R_ISSUER);
+	assert_null(p);
+	conf_free(&c);
+
+	/* The document's issuer has a trailing slash the configuration lacks. */
+	conf_for(&c, "/slash");
+	assert_true(load(&c, now, &p, &err) < 0);
+	assert_int_equal(err.reason, OIDC_R_ISSUER);
+	conf_free(&c);
+
+	/* ... and when both have it, it matches byte for byte. */
+	conf_for(&c, "/slash/");
+	assert_int_equal(load(&c, now, &p, &err), 0);
+	assert_string_equal(p->issuer, c.issuer);
+	oidc_provider_free(p);
+	conf_free(&c);
+
+	/* Letter case counts. */
+	conf_for(&c, "/case");
+	assert_true(load(&c, now, &p, &err) < 0);
+	assert_int_equal(err.reason, OIDC_R_ISSUER);
+	conf_free(&c);
+}
+
+static void
+expect_discovery_failure(const char *path, enum oidc_reason reason)
+{
+	struct oidc_conf c;
+	struct oidc_provider *p;
+	struct oidc_err err;
+
+	conf_for(&c, path);
+	assert_true(load(&c, time(NULL), &p, &err) < 0);
+	if (err.reason != reason)
+		fail_msg("%s: reason %d (%s), expected %d", path, err.reason, err.msg, reason);
+	assert_null(p);
+	conf_free(&c);
+}
+
+static void
+test_bad_documents(void **state)
+{
+	expect_discovery_failure("/httpep", OIDC_R_DISCOVERY);
+	expect_discovery_failure("/httpjwks", OIDC_R_DISCOVERY);
+	expect_discovery_failure("/nojwks", OIDC_R_DISCOVERY);
+	expect_discovery_failure("/dup", OIDC_R_MALFORMED);
+	expect_discovery_failure("/textdisc", OIDC_R_DISCOVERY);
+	expect_discovery_failure("/err", OIDC_R_HTTP);
+	expect_discovery_failure("/nothing-here", OIDC_R_HTTP);
+}
+
+static void
+provider_for(struct oidc_conf *c, struct oidc_provider **p, const char *path)
+{
+	struct oidc_err err;
+
+	conf_for(c, path);
+	assert_int_equal(load(c, time(NULL), p, &err), 0);
+}
+
+static int
+jload(const struct oidc_conf *c, const struct oidc_provider *p, int64_t now, bool force,
+      struct oidc_err *err)
+{
+	struct jwks *set = NULL;
+	int r;
+
+	oidc_err_clear(err);
+	r = jwks_load(c, p, now, force, &set, err);
+	if (r == 0) {
+		assert_non_null(set);
+		assert_int_equal(set->n, 1);
+		assert_string_equal(set->keys[0].kid, "k1");
+	} else {
+		assert_null(set);
+	}
+	jwks_free(set);
+	return r;
+}
+
+static void
+test_jwks_ttl(void **state)
+{
+	struct oidc_conf c;
+	struct oidc_provider *p;
+	struct oidc_err err;
+	int64_t now = time(NULL), n0 = nt_count(&srv, "/good/jwks");
+
+	provider_for(&c, &p, "/good");
+	assert_int_equal(jload(&c, p, now, false, &err), 0);
+	assert_int_equal(nt_count(&srv, "/good/jwks"), n0 + 1);
+	now = time(NULL);	/* no later than the cache file's mtime */
+	assert_int_equal(jload(&c, p, now + c.jwks_ttl - 5, false, &err), 0);
+	assert_int_equal(nt_count(&srv, "/good/jwks"), n0 + 1);
+	assert_int_equal(jload(&c, p, now + c.jwks_ttl + 5, false, &err), 0);
+	assert_int_equal(nt_count(&srv, "/good/jwks"), n0 + 2);
+	oidc_provider_free(p);
+	conf_free(&c);
+}
+
+static void
+test_jwks_force_throttle(void **state)
+{
+	struct oidc_conf c;
+	struct oidc_provider *p;
+	struct oidc_err err;
+	int64_t now = time(NULL), n0 = nt_count(&srv, "/good/jwks");
+
+	provider_for(&c, &p, "/good");
+	assert_int_equal(jload(&c, p, now, false, &err), 0);
+	assert_int_equal(nt_count(&srv, "/good/jwks"), n0 + 1);
+	/* A kid miss: one refetch even though the cache is fresh. */
+	assert_int_equal(jload(&c, p, now + 1, true, &err), 0);
+	assert_int_equal(nt_count(&srv, "/good/jwks"), n0 + 2);
+	/* A second miss within the interval is refused without a request. */
+	assert_int_equal(jload(&c, p, now + 2, true, &err), -EAGAIN);
+	assert_int_equal(err.reason, OIDC_R_THROTTLED);
+	assert_int_equal(jload(&c, p, now + c.jwks_refresh_interval, true, &err), -EAGAIN);
+	assert_int_equal(nt_count(&srv, "/good/jwks"), n0 + 2);
+	/* The throttle does not stop ordinary cached loads. */
+	assert_int_equal(jload(&c, p, now + 3, false, &err), 0);
+	assert_int_equal(nt_count(&srv, "/good/jwks"), n0 + 2);
+	/* One interval later, one more refetch. */
+	assert_int_equal(jload(&c, p, now + 1 + c.jwks_refresh_interval, true, &err), 0);
+	assert_int_equal(nt_count(&srv, "/good/jwks"), n0 + 3);
+	assert_int_equal(jload(&c, p, now + 2 + c.jwks_refresh_interval, true, &err), -EAGAIN);
+	assert_int_equal(nt_count(&srv, "/good/jwks"), n0 + 3);
+	oidc_provider_free(p);
+	conf_free(&c);
+}
+
+static void
+test_jwks_throttle_fails_closed(void **state)
+{
+	struct oidc_conf c;
+	struct oidc_provider *p;
+	struct oidc_err err;
+	char key[CACHE_KEY_LEN], path[512];
+	int64_t now = time(NULL), n0 = nt_count(&srv, "/good/jwks");
+
+	/* The stamp path is a directory: it can be neither read nor replaced. */
+	provider_for(&c, &p, "/good");
+	assert_int_equal(cache_key(p->issuer, p->jwks_uri, key), 0);
+	snprintf(path, sizeof(path), "%s/jwks-%s.stamp", c.cache_dir, key);
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_int_equal(jload(&c, p, now, true, &err), -EAGAIN);
+	assert_int_equal(err.reason, OIDC_R_THROTTLED);
+	assert_int_equal(jload(&c, p, now + 100000, true, &err), -EAGAIN);
+	assert_int_equal(nt_count(&srv, "/good/jwks"), n0);
+	/* Plain loads still work. */
+	assert_int_equal(jload(&c, p, now, false, &err), 0);
+	assert_int_equal(nt_count(&srv, "/good/jwks"), n0 + 1);
+
+	/* No usable cache directory at all: every plain load fetches, no forced refetch. */
+	free(c.cache_dir);
+	c.cache_dir = strdup("/nonexistent-pam_oidc/cache");
+	assert_int_equal(jload(&c, p, now, false, &err), 0);
+	assert_int_equal(jload(&c, p, now, false, &err), 0);
+	assert_int_equal(nt_count(&srv, "/good/jwks"), n0 + 3);
+	assert_int_equal(jload(&c, p, now, true, &err), -EAGAIN);
+	assert_int_equal(err.reason, OIDC_R_THROTTLED);
+	assert_int_equal(nt_count(&srv, "/good/jwks"), n0 + 3);
+	oidc_provider_free(p);
+	conf_free(&c);
+}
+
+static void
+test_jwks_bad_set(void **state)
+{
+	struct oidc_conf c;
+	struct oidc_provider *p;
+	struct oidc_err err;
+
+	provider_for(&c, &p, "/badjwks");
+	assert_true(jload(&c, p, time(NULL), false, &err) < 0);
+	assert_int_not_equal(err.reason, OIDC_R_NONE);
+	oidc_provider_free(p);
+	conf_free(&c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_discovery_ok_and_cache),
+		cmocka_unit_test(test_cached_document_revalidated),
+		cmocka_unit_test(test_unsafe_cache_dir),
+		cmocka_unit_test(test_issuer_mismatch),
+		cmocka_unit_test(test_bad_documents),
+		cmocka_unit_test(test_jwks_ttl),
+		cmocka_unit_test(test_jwks_force_throttle),
+		cmocka_unit_test(test_jwks_throttle_fails_closed),
+		cmocka_unit_test(test_jwks_bad_set),
+	};
+
+	return cmocka_run_group_tests_name("discovery", tests, setup, teardown);
+}
