@@ -13,6 +13,9 @@
 # (the test CA, PEM), IDP_PID, IDP_LOG and IDP_DIR (a private temporary
 # directory removed by idp_stop).  Needs $top_srcdir (set by make check).
 
+# Set by whoever sources this file.
+# shellcheck disable=SC2034 # read by the sourcing test
+IDP_SKIP_REASON=
 IDP_SRC=${top_srcdir:?top_srcdir not set}/tests/idp
 IDP_START_TIMEOUT=${IDP_START_TIMEOUT:-20}
 

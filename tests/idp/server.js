@@ -59,7 +59,9 @@ const watchPid = opt['watch-pid'] === undefined ? 0 : intOpt('watch-pid', 1, 2 *
 const DEVICE = 'urn:ietf:params:oauth:grant-type:device_code';
 
 // Public clients, one per ID-token signing algorithm, plus one confidential
-// client (client_secret_basic) to exercise client secrets.
+// client (client_secret_basic) to exercise client secrets.  The public ones
+// always get auth_time in their ID tokens (as most providers send it); the
+// confidential one only when asked, so both shapes exist.
 function publicClient(clientId, alg) {
   return {
     client_id: clientId,
@@ -69,6 +71,7 @@ function publicClient(clientId, alg) {
     response_types: [],
     redirect_uris: [],
     id_token_signed_response_alg: alg,
+    require_auth_time: true,
   };
 }
 export const clients = [
@@ -81,6 +84,7 @@ export const clients = [
     client_name: 'pam_oidc test (client secret)',
     token_endpoint_auth_method: 'client_secret_basic',
     client_secret: 'test-client-secret-not-for-production',
+    require_auth_time: false,
   },
 ];
 
