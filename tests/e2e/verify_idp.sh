@@ -1,0 +1,219 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# `pam-oidc verify` against ID tokens minted by a real OpenID provider
+# (tests/idp, oidc-provider on loopback HTTPS): for each signing algorithm
+# (RS256, PS256, ES256, EdDSA) a token from a real device flow verifies
+# through real discovery and the real JWKS, with the test CA.  And the
+# refusals: wrong client_id (audience), wrong or mismatching issuer, a
+# tampered payload (bad signature), no CA file (TLS), the clock far ahead
+# (expired), a key set without the signing key; the cache keeps working
+# when the provider is down, and nothing works from a cold cache then.
+set -u
+. "$top_srcdir/tests/idp/lib.sh"
+
+if ! idp_available; then
+	echo "1..0 # SKIP $IDP_SKIP_REASON"
+	exit 0
+fi
+PAM_OIDC=$top_builddir/pam_oidc/pam-oidc
+
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
+
+work=
+cleanup() {
+	idp_stop
+	[ -n "$work" ] && rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+echo "1..31"
+
+work=$(mktemp -d /tmp/pam_oidc-verify.XXXXXX) || exit 1
+if ! idp_start; then
+	echo "Bail out! the test provider did not start"
+	exit 1
+fi
+
+# conf NAME KEY=VALUE... : write $work/NAME.conf, root-owned 0600, and print its path.
+conf() {
+	local f=$work/$1.conf kv
+	shift
+	(
+		umask 077
+		: >"$f"
+		for kv in "$@"; do
+			printf '%s = %s\n' "${kv%%=*}" "${kv#*=}" >>"$f"
+		done
+	)
+	echo "$f"
+}
+
+# run_verify ARGS... : run pam-oidc verify with a 30 s bound; sets rc, out, err.
+run_verify() {
+	timeout 30 "$PAM_OIDC" verify "$@" >"$work/out" 2>"$work/err" </dev/null
+	rc=$?
+	out=$(cat "$work/out")
+	err=$(cat "$work/err")
+}
+
+# expect_fail NAME PATTERN ARGS... : exit 1, nothing on stdout, one line on
+# stderr matching the extended regex PATTERN (case-insensitive).
+expect_fail() {
+	local name=$1 pattern=$2
+	shift 2
+	run_verify "$@"
+	if [ "$rc" = 1 ] && [ -z "$out" ] && [ "$(wc -l <"$work/err")" = 1 ] &&
+		grep -qiE -- "$pattern" "$work/err"; then
+		ok "$name"
+	else
+		not_ok "$name"
+		echo "# exit $rc, stdout: ${out:0:200}" | head -3
+		echo "# stderr: ${err:0:300}" | head -3
+	fi
+}
+
+# newcache NAME: a fresh root-only cache directory; prints its path.
+newcache() {
+	mkdir -m 700 "$work/cache-$1" && echo "$work/cache-$1"
+}
+
+# The payload of TOKEN with one claim changed, re-encoded, old signature kept.
+tamper() {
+	node -e '
+		const [h, p, s] = process.argv[1].split(".");
+		const c = JSON.parse(Buffer.from(p, "base64url"));
+		c.preferred_username = "root";
+		process.stdout.write([h, Buffer.from(JSON.stringify(c)).toString("base64url"), s].join("."));
+	' "$1"
+}
+
+cache=$work/cache
+mkdir -m 700 "$cache"
+declare -A token
+for alg in rs256 ps256 es256 eddsa; do
+	token[$alg]=$(idp_device_token --client "test-$alg" alice 2>"$work/idp-err")
+	[ -n "${token[$alg]}" ] || { echo "# no token for test-$alg:"; sed 's/^/# /' "$work/idp-err"; }
+done
+
+# --- every algorithm, through discovery and the JWKS over HTTPS
+for alg in rs256 ps256 es256 eddsa; do
+	c=$(conf "$alg" issuer="$IDP_ISSUER" client_id="test-$alg" ca_file="$IDP_CA" cache_dir="$cache")
+	run_verify --config "$c" "${token[$alg]}"
+	if [ "$rc" = 0 ]; then
+		ok "${alg^^}: real ID token verifies (exit 0)"
+	else
+		not_ok "${alg^^}: real ID token verifies (exit 0)"
+		echo "# exit $rc, stderr: ${err:0:300}"
+	fi
+	if node -e '
+		const c = JSON.parse(process.argv[1]);
+		process.exit(c.sub === "7f6c1a52-alice-0001" && c.preferred_username === "alice"
+			&& c.iss === process.argv[2] && c.email === "alice@example.test" ? 0 : 1);
+	' "$out" "$IDP_ISSUER" 2>/dev/null; then
+		ok "${alg^^}: claims JSON on stdout has alice's sub and preferred_username"
+	else
+		not_ok "${alg^^}: claims JSON on stdout has alice's sub and preferred_username"
+		echo "# stdout: ${out:0:300}"
+	fi
+	expect_fail "${alg^^}: tampered payload is a bad signature" "bad signature" \
+		--config "$c" "$(tamper "${token[$alg]}")"
+done
+
+RS=$(conf rs issuer="$IDP_ISSUER" client_id=test-rs256 ca_file="$IDP_CA" cache_dir="$cache")
+
+timeout 30 "$PAM_OIDC" verify --config "$RS" - <<<"${token[rs256]}" >"$work/out" 2>"$work/err"
+rc=$?
+if [ "$rc" = 0 ] && grep -q '"7f6c1a52-alice-0001"' "$work/out"; then
+	ok "token read from stdin with -"
+else
+	not_ok "token read from stdin with -"
+	echo "# exit $rc, stderr: $(head -c 300 "$work/err")"
+fi
+
+# --- claims
+expect_fail "wrong client_id: audience" "audience" \
+	--config "$(conf aud issuer="$IDP_ISSUER" client_id=test-es256 ca_file="$IDP_CA" cache_dir="$cache")" \
+	"${token[rs256]}"
+expect_fail "client_id of another real client: audience (ES256 token)" "audience" \
+	--config "$RS" "${token[es256]}"
+now=$(date +%s)
+expect_fail "--now a day after expiry: expired" "expired" \
+	--config "$RS" --now $((now + 90000)) "${token[rs256]}"
+expect_fail "--now an hour before issue: refused" "future|not yet|iat" \
+	--config "$RS" --now $((now - 3600)) "${token[rs256]}"
+run_verify --config "$RS" --now $((now + 600)) "${token[rs256]}"
+if [ "$rc" = 0 ]; then ok "--now ten minutes later, still valid"; else not_ok "--now ten minutes later, still valid"; fi
+
+# --- issuer and transport
+expect_fail "issuer with a path the provider does not serve: refused" "discovery|HTTP|issuer|404" \
+	--config "$(conf wrongpath issuer="$IDP_ISSUER/other" client_id=test-rs256 ca_file="$IDP_CA" \
+		cache_dir="$(newcache wrongpath)")" "${token[rs256]}"
+# Same server, reached as localhost (the certificate names it): discovery
+# answers issuer https://127.0.0.1:PORT, which is not the configured one.
+expect_fail "issuer https://localhost:PORT: discovery issuer mismatch" "issuer" \
+	--config "$(conf localhost issuer="https://localhost:$IDP_PORT" client_id=test-rs256 ca_file="$IDP_CA" \
+		cache_dir="$(newcache localhost)")" "${token[rs256]}"
+expect_fail "issuer with a trailing slash: refused" "issuer|discovery" \
+	--config "$(conf slash issuer="$IDP_ISSUER/" client_id=test-rs256 ca_file="$IDP_CA" \
+		cache_dir="$(newcache slash)")" "${token[rs256]}"
+expect_fail "no ca_file (system store only): TLS error" "tls|ssl|certificate" \
+	--config "$(conf noca issuer="$IDP_ISSUER" client_id=test-rs256 cache_dir="$(newcache noca)")" \
+	"${token[rs256]}"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj "/CN=other CA" \
+	-keyout "$work/other.key" -out "$work/other.pem" >/dev/null 2>&1
+expect_fail "ca_file of another CA: TLS error" "tls|ssl|certificate" \
+	--config "$(conf otherca issuer="$IDP_ISSUER" client_id=test-rs256 ca_file="$work/other.pem" \
+		cache_dir="$(newcache otherca)")" "${token[rs256]}"
+
+# --- --jwks FILE: the provider's own published key set, and a set without the key
+curl -sf --max-time 10 --noproxy '*' --cacert "$IDP_CA" "$IDP_ISSUER/jwks" >"$work/jwks.json"
+node -e '
+	const s = JSON.parse(require("fs").readFileSync(process.argv[1]));
+	s.keys = s.keys.filter((k) => k.kid !== "test-rs256");
+	process.stdout.write(JSON.stringify(s));' "$work/jwks.json" >"$work/jwks-no-rs.json"
+run_verify --config "$RS" --jwks "$work/jwks.json" "${token[rs256]}"
+if [ "$rc" = 0 ] && grep -q '"preferred_username" *: *"alice"' "$work/out"; then
+	ok "--jwks with the provider's key set: valid"
+else
+	not_ok "--jwks with the provider's key set: valid"
+	echo "# exit $rc, stderr: ${err:0:300}"
+fi
+expect_fail "--jwks without the signing key: no matching key" "key" \
+	--config "$RS" --jwks "$work/jwks-no-rs.json" "${token[rs256]}"
+run_verify --config "$RS" --signature-only --jwks "$work/jwks.json" --now $((now + 90000)) "${token[eddsa]}"
+if [ "$rc" = 0 ]; then ok "--signature-only ignores expiry (EdDSA)"; else not_ok "--signature-only ignores expiry (EdDSA)"; fi
+expect_fail "--signature-only still checks the signature" "bad signature" \
+	--config "$RS" --signature-only --jwks "$work/jwks.json" "$(tamper "${token[eddsa]}")"
+
+# --- a confidential client's token
+tok=$(idp_device_token --client test-secret --secret test-client-secret-not-for-production bob 2>/dev/null)
+run_verify --config "$(conf secret issuer="$IDP_ISSUER" client_id=test-secret ca_file="$IDP_CA" cache_dir="$cache")" "$tok"
+if [ "$rc" = 0 ] && grep -q '"2b9e44d0-bob-0002"' "$work/out"; then
+	ok "bob's token for the confidential client verifies"
+else
+	not_ok "bob's token for the confidential client verifies"
+	echo "# exit $rc, stderr: ${err:0:300}"
+fi
+
+# --- provider down: the warm cache still answers, a cold one cannot
+idp_stop
+run_verify --config "$RS" "${token[rs256]}"
+if [ "$rc" = 0 ]; then
+	ok "provider down: verifies from the cached discovery and JWKS"
+else
+	not_ok "provider down: verifies from the cached discovery and JWKS"
+	echo "# exit $rc, stderr: ${err:0:300}"
+fi
+expect_fail "provider down: tampered token still a bad signature" "bad signature" \
+	--config "$RS" "$(tamper "${token[rs256]}")"
+expect_fail "provider down, cold cache: network error" "network|connect|refused" \
+	--config "$(conf cold issuer="$IDP_ISSUER" client_id=test-rs256 ca_file="$IDP_CA" \
+		cache_dir="$(newcache cold)")" "${token[rs256]}"
+
+[ "$n" = 31 ] || { echo "# ran $n tests, planned 31"; failed=1; }
+exit $failed
