@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Restart back-fill.  On start-up the daemon asks the journal for the last
+ * exec/file entry it wrote (SYSLOG_IDENTIFIER=oidc-audit; its kernel time
+ * and serial), then replays the audit.log files for everything newer, so
+ * events that arrived while it was down (or were read but not yet written
+ * when it was killed) still reach the journal.  Events the live stream
+ * delivers again afterwards are recognised by (time, serial) and counted
+ * as duplicates.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <systemd/sd-journal.h>
+
+#include "numparse.h"
+#include "oidc_audit.h"
+
+static int
+field_u64(sd_journal *j, const char *name, uint64_t *ret)
+{
+	const void *d;
+	size_t l, nl = strlen(name);
+	char tmp[32];
+	int r;
+
+	r = sd_journal_get_data(j, name, &d, &l);
+	if (r < 0)
+		return r;
+	if (l <= nl + 1 || l - nl - 1 >= sizeof(tmp))
+		return -EBADMSG;
+	memcpy(tmp, (const char *)d + nl + 1, l - nl - 1);
+	tmp[l - nl - 1] = '\0';
+	return num_parse_u64(tmp, UINT64_MAX, ret);
+}
+
+/* See oidc_audit.h. */
+int
+backfill_last_mark(struct audit_mark *ret)
+{
+	sd_journal *j = NULL;
+	int r, steps;
+
+	r = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
+	if (r < 0)
+		return r;
+	if ((r = sd_journal_add_match(j, "SYSLOG_IDENTIFIER=" OIDC_AUDIT_IDENT, 0)) < 0 ||
+	    (r = sd_journal_add_match(j, "OIDC_EVENT=exec", 0)) < 0 ||
+	    (r = sd_journal_add_match(j, "OIDC_EVENT=file", 0)) < 0)
+		goto out;
+	r = sd_journal_seek_tail(j);
+	if (r < 0)
+		goto out;
+	for (steps = 0; steps < 1000; steps++) {
+		struct audit_mark m;
+
+		r = sd_journal_previous(j);
+		if (r < 0)
+			goto out;
+		if (r == 0) {
+			r = -ENOENT;
+			goto out;
+		}
+		if (field_u64(j, "OIDC_EVENT_TIME", &m.time_us) < 0 ||
+		    field_u64(j, "OIDC_AUDIT_SERIAL", &m.serial) < 0)
+			continue;
+		*ret = m;
+		r = 0;
+		goto out;
+	}
+	r = -ENOENT;
+out:
+	sd_journal_close(j);
+	return r;
+}
+
+/* See oidc_audit.h. */
+int
+backfill_list_logs(const char *newest, char ***ret, size_t *ret_n)
+{
+	char **v = NULL, path[PATH_MAX];
+	size_t n = 0;
+	long i, last = 0;
+	struct stat st;
+
+	/* auditd numbers rotated files 1..num_logs-1 without gaps. */
+	for (i = 1; i < 1000; i++) {
+		snprintf(path, sizeof(path), "%s.%ld", newest, i);
+		if (stat(path, &st) < 0)
+			break;
+		last = i;
+	}
+	v = calloc((size_t)last + 2, sizeof(*v));
+	if (v == NULL)
+		return -ENOMEM;
+	for (i = last; i >= 1; i--) {
+		snprintf(path, sizeof(path), "%s.%ld", newest, i);
+		if ((v[n] = strdup(path)) == NULL)
+			goto nomem;
+		n++;
+	}
+	if (stat(newest, &st) == 0) {
+		if ((v[n] = strdup(newest)) == NULL)
+			goto nomem;
+		n++;
+	}
+	*ret = v;
+	*ret_n = n;
+	return 0;
+nomem:
+	while (n > 0)
+		free(v[--n]);
+	free(v);
+	return -ENOMEM;
+}
+
+/* Split "X.N" into base length and N (0 when there is no numeric suffix). */
+static void
+rotation_split(const char *name, size_t *ret_bl, uint64_t *ret_n)
+{
+	const char *dot = strrchr(name, '.');
+	uint64_t n;
+
+	if (dot != NULL && dot[1] != '\0' && num_parse_u64(dot + 1, 100000, &n) == 0) {
+		*ret_bl = (size_t)(dot - name);
+		*ret_n = n;
+		return;
+	}
+	*ret_bl = strlen(name);
+	*ret_n = 0;
+}
+
+/* See oidc_audit.h. */
+void
+replay_sort_files(char **files, size_t n)
+{
+	size_t i, j;
+
+	/*
+	 * Insertion sort (a handful of names): "X.N" moves before "X.M" when
+	 * N > M, and before "X" itself (N = 0); files of other bases keep
+	 * their order.
+	 */
+	for (i = 1; i < n; i++) {
+		for (j = i; j > 0; j--) {
+			size_t bc, bp;
+			uint64_t nc, np;
+
+			rotation_split(files[j], &bc, &nc);
+			rotation_split(files[j - 1], &bp, &np);
+			if (bc != bp || memcmp(files[j], files[j - 1], bc) != 0 || nc <= np)
+				break;
+			char *t = files[j];
+
+			files[j] = files[j - 1];
+			files[j - 1] = t;
+		}
+	}
+}

@@ -1,0 +1,542 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * oidc-audit: auditd plugin (default: records on stdin), `replay FILE...`
+ * for audit.log files, and `search`.  See man/oidc-audit.8.
+ *
+ * Single-threaded by design (see oidc_audit.h): read -> assemble ->
+ * enrich -> sink, synchronously; a slow sink stops the reading, which is
+ * the back-pressure.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "assemble.h"
+#include "oidc_audit.h"
+#include "oidc_err.h"
+
+#define READ_CHUNK (256 * 1024)
+#define DEDUPE_SLOTS (1u << 17)
+#define TICK_MS 250
+
+enum loss_reason {
+	LOSS_KERNEL, LOSS_SERIAL_GAP, LOSS_UNPARSABLE, LOSS_TRUNCATED, LOSS_EVICTED,
+	LOSS_RECORDS_DROPPED, LOSS_BUILD, LOSS_JOURNAL, LOSS_DUPLICATES, LOSS__MAX
+};
+
+static const char *const loss_names[LOSS__MAX] = {
+	"kernel", "serial-gap", "unparsable", "truncated", "evicted",
+	"records-dropped", "out-of-memory", "journal", "duplicates",
+};
+
+static const char *const loss_details[LOSS__MAX] = {
+	"the kernel's audit backlog or rate limit dropped records (auditctl -s: lost)",
+	"audit serial numbers were skipped in the stream (possible loss upstream)",
+	"records without a valid header",
+	"over-long records or values were cut",
+	"events completed early because too many were pending",
+	"records over the per-event cap were dropped",
+	"records that could not be turned into an event",
+	"journald refused entries",
+	"events seen in both the audit.log back-fill and the live stream were written once",
+};
+
+struct dedupe {
+	uint64_t *slot;		/* 0 = empty; key = serial * 1000003 ^ time_us, never 0 */
+	size_t used;
+};
+
+struct daemon {
+	struct audit_conf conf;
+	const char *conf_path;
+	struct enricher *en;
+	struct jfields f;
+	FILE *out;
+	bool live;
+	uint64_t now_ms;
+
+	bool backfilling;
+	bool have_mark;
+	struct audit_mark mark;
+	struct dedupe dd;
+
+	uint64_t counts[LOSS__MAX];	/* running totals */
+	uint64_t reported[LOSS__MAX];	/* totals already written */
+	bool have_kernel;
+	uint32_t kernel_lost;
+	uint64_t last_status_ms;
+
+	uint64_t written, skipped_no_identity, backfilled;
+};
+
+static uint64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static uint64_t
+dedupe_key(uint64_t serial, uint64_t time_us)
+{
+	uint64_t k = serial * 1000003u ^ time_us;
+
+	return k ? k : 1;
+}
+
+static bool
+dedupe_has(const struct dedupe *d, uint64_t k)
+{
+	size_t i;
+
+	if (d->slot == NULL)
+		return false;
+	for (i = k & (DEDUPE_SLOTS - 1);; i = (i + 1) & (DEDUPE_SLOTS - 1)) {
+		if (d->slot[i] == 0)
+			return false;
+		if (d->slot[i] == k)
+			return true;
+	}
+}
+
+static void
+dedupe_add(struct dedupe *d, uint64_t k)
+{
+	size_t i;
+
+	if (d->slot == NULL) {
+		d->slot = calloc(DEDUPE_SLOTS, sizeof(uint64_t));
+		if (d->slot == NULL)
+			return;
+	}
+	/* Keep the table at most 3/4 full; beyond, duplicates simply get written. */
+	if (d->used >= DEDUPE_SLOTS / 4 * 3)
+		return;
+	for (i = k & (DEDUPE_SLOTS - 1); d->slot[i] != 0; i = (i + 1) & (DEDUPE_SLOTS - 1))
+		if (d->slot[i] == k)
+			return;
+	d->slot[i] = k;
+	d->used++;
+}
+
+static void
+emit(struct daemon *d)
+{
+	int r;
+
+	if (d->conf.output == AUDIT_OUTPUT_JSON) {
+		r = sink_json_write(d->out, &d->f);
+		if (r < 0)
+			d->counts[LOSS_JOURNAL]++;
+		return;
+	}
+	r = sink_journal_send(&d->f);
+	if (r < 0)
+		d->counts[LOSS_JOURNAL]++;
+}
+
+static void
+emit_loss(struct daemon *d, const char *reason, uint64_t count, uint64_t total, const char *detail)
+{
+	jf_reset(&d->f);
+	if (fields_loss(&d->f, reason, count, total, detail) == 0)
+		emit(d);
+}
+
+static void
+on_event(struct audit_event *ev, void *arg)
+{
+	struct daemon *d = arg;
+	const struct registry_entry *re;
+	uint64_t k;
+
+	if (ev->kind != AUDIT_EV_EXEC && ev->kind != AUDIT_EV_FILE)
+		goto out;
+	k = dedupe_key(ev->serial, ev->time_us);
+	if (d->backfilling) {
+		if (d->have_mark && (ev->time_us < d->mark.time_us ||
+				     (ev->time_us == d->mark.time_us && ev->serial <= d->mark.serial)))
+			goto out;
+	} else if (d->dd.used > 0 && dedupe_has(&d->dd, k)) {
+		d->counts[LOSS_DUPLICATES]++;
+		goto out;
+	}
+	re = enrich_lookup(d->en, ev->session, d->now_ms);
+	if (re == NULL && !d->conf.all_sessions) {
+		d->skipped_no_identity++;
+		goto out;
+	}
+	jf_reset(&d->f);
+	if (fields_from_event(&d->f, ev, re, d->conf.message_max) < 0) {
+		d->counts[LOSS_BUILD]++;
+		goto out;
+	}
+	emit(d);
+	d->written++;
+	if (d->backfilling) {
+		d->backfilled++;
+		dedupe_add(&d->dd, k);
+	}
+out:
+	audit_event_free(ev);
+}
+
+/* Turn the growth of every loss counter into a `loss` entry. */
+static void
+report_losses(struct daemon *d, const struct assembler *as)
+{
+	struct assembler_stats st;
+	size_t i;
+
+	if (as != NULL) {
+		assembler_get_stats(as, &st);
+		d->counts[LOSS_SERIAL_GAP] = st.serial_gaps;
+		d->counts[LOSS_UNPARSABLE] = st.garbage;
+		d->counts[LOSS_TRUNCATED] = st.truncated;
+		d->counts[LOSS_EVICTED] = st.evicted;
+		d->counts[LOSS_RECORDS_DROPPED] = st.records_dropped;
+		d->counts[LOSS_BUILD] = st.build_errors;
+	}
+	for (i = 0; i < LOSS__MAX; i++) {
+		if (d->counts[i] <= d->reported[i])
+			continue;
+		emit_loss(d, loss_names[i], d->counts[i] - d->reported[i], d->counts[i], loss_details[i]);
+		d->reported[i] = d->counts[i];
+	}
+	if (d->out != NULL)
+		fflush(d->out);
+}
+
+static void
+check_kernel(struct daemon *d)
+{
+	uint32_t lost, backlog;
+
+	if (!d->live || d->conf.status_interval == 0)
+		return;
+	if (d->have_kernel && d->now_ms - d->last_status_ms < d->conf.status_interval * 1000ull)
+		return;
+	d->last_status_ms = d->now_ms;
+	if (loss_kernel_lost(&lost, &backlog) < 0)
+		return;
+	if (d->have_kernel && lost != d->kernel_lost)
+		d->counts[LOSS_KERNEL] += (uint32_t)(lost - d->kernel_lost);
+	d->kernel_lost = lost;
+	d->have_kernel = true;
+}
+
+static int
+make_assembler(struct daemon *d, enum assembler_mode mode, struct assembler **ret)
+{
+	struct assembler_config cfg = {
+		.mode = mode,
+		.window_ms = d->conf.window_ms,
+		.skip_other = true,
+		.on_event = on_event,
+		.arg = d,
+	};
+	struct oidc_err err = { 0 };
+	int r = assembler_new(&cfg, ret, &err);
+
+	if (r < 0)
+		fprintf(stderr, "oidc-audit: %s\n", err.msg[0] ? err.msg : strerror(-r));
+	return r;
+}
+
+/* Feed a whole file (or fd) to an assembler. */
+static int
+feed_fd(struct assembler *as, int fd, const char *name)
+{
+	static char buf[READ_CHUNK];
+	ssize_t n;
+
+	for (;;) {
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			fprintf(stderr, "oidc-audit: reading %s: %s\n", name, strerror(errno));
+			return -errno;
+		}
+		if (n == 0)
+			return 0;
+		if (assembler_feed_bytes(as, buf, (size_t)n, 0) < 0)
+			return -ENOMEM;
+	}
+}
+
+static int
+replay_files(struct daemon *d, char **files, size_t n)
+{
+	struct assembler *as = NULL;
+	size_t i;
+	int r, rc = 0;
+
+	r = make_assembler(d, ASSEMBLER_MODE_WINDOW, &as);
+	if (r < 0)
+		return r;
+	for (i = 0; i < n; i++) {
+		int fd = strcmp(files[i], "-") == 0 ? STDIN_FILENO
+			: open(files[i], O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0) {
+			fprintf(stderr, "oidc-audit: cannot open %s: %s\n", files[i], strerror(errno));
+			rc = -errno;
+			continue;
+		}
+		r = feed_fd(as, fd, files[i]);
+		if (fd != STDIN_FILENO)
+			close(fd);
+		if (r < 0)
+			rc = r;
+	}
+	assembler_flush(as);
+	report_losses(d, as);
+	assembler_free(as);
+	return rc;
+}
+
+/* After a restart: everything in audit.log newer than our last journal entry. */
+static void
+backfill(struct daemon *d)
+{
+	char **files = NULL, detail[256];
+	size_t n = 0, i;
+	int r;
+
+	if (!d->conf.backfill || d->conf.output != AUDIT_OUTPUT_JOURNAL)
+		return;
+	r = backfill_last_mark(&d->mark);
+	if (r < 0)
+		return;	/* first start (or no journal): nothing to catch up with */
+	d->have_mark = true;
+	r = backfill_list_logs(d->conf.audit_log ? d->conf.audit_log : OIDC_AUDIT_LOG_DEFAULT, &files, &n);
+	if (r < 0)
+		return;
+	d->backfilling = true;
+	(void)replay_files(d, files, n);
+	d->backfilling = false;
+	snprintf(detail, sizeof(detail),
+		 "back-filled %" PRIu64 " events newer than serial %" PRIu64 " at %" PRIu64 " from %zu audit.log file(s)",
+		 d->backfilled, d->mark.serial, d->mark.time_us, n);
+	emit_loss(d, "restart", d->backfilled, d->backfilled, detail);
+	for (i = 0; i < n; i++)
+		free(files[i]);
+	free(files);
+}
+
+static void
+reload(struct daemon *d)
+{
+	struct oidc_err err = { 0 };
+	struct audit_conf c;
+	int r;
+
+	audit_conf_init(&c);
+	r = audit_conf_load(&c, d->conf_path, &err);
+	if (r < 0 && r != -ENOENT) {
+		fprintf(stderr, "oidc-audit: reload: %s (keeping the old configuration)\n", err.msg);
+		audit_conf_free(&c);
+		return;
+	}
+	/* The output cannot change under auditd; everything else may. */
+	c.output = d->conf.output;
+	if (enrich_set_dir(d->en, c.registry_dir ? c.registry_dir : REGISTRY_DEFAULT_DIR) < 0) {
+		audit_conf_free(&c);
+		return;
+	}
+	audit_conf_free(&d->conf);
+	d->conf = c;
+	fprintf(stderr, "oidc-audit: configuration reloaded\n");
+}
+
+static int
+run_plugin(struct daemon *d)
+{
+	struct assembler *as = NULL;
+	struct pollfd pfd[2];
+	sigset_t mask;
+	int sfd = -1, r, rc = 0;
+	char *buf = NULL;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0 ||
+	    (sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
+		fprintf(stderr, "oidc-audit: signalfd: %s\n", strerror(errno));
+		return 1;
+	}
+	buf = malloc(READ_CHUNK);
+	if (buf == NULL)
+		goto fail;
+	d->live = true;
+	d->now_ms = mono_ms();
+	check_kernel(d);	/* the baseline */
+	backfill(d);
+	if (make_assembler(d, ASSEMBLER_MODE_EOE, &as) < 0)
+		goto fail;
+	pfd[0].fd = STDIN_FILENO;
+	pfd[0].events = POLLIN;
+	pfd[1].fd = sfd;
+	pfd[1].events = POLLIN;
+	for (;;) {
+		r = poll(pfd, 2, TICK_MS);
+		d->now_ms = mono_ms();
+		if (r < 0 && errno != EINTR)
+			goto fail;
+		if (r > 0 && (pfd[1].revents & POLLIN)) {
+			struct signalfd_siginfo si;
+
+			if (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+				if (si.ssi_signo == SIGHUP)
+					reload(d);
+				else
+					break;	/* SIGTERM, SIGINT: flush and exit */
+			}
+		}
+		if (r > 0 && (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))) {
+			ssize_t n = read(STDIN_FILENO, buf, READ_CHUNK);
+
+			if (n < 0 && errno != EINTR && errno != EAGAIN)
+				goto fail;
+			if (n == 0)
+				break;	/* auditd closed the pipe */
+			if (n > 0 && assembler_feed_bytes(as, buf, (size_t)n, d->now_ms) < 0)
+				d->counts[LOSS_BUILD]++;
+		}
+		assembler_tick(as, d->now_ms);
+		check_kernel(d);
+		report_losses(d, as);
+	}
+	assembler_flush(as);
+	check_kernel(d);
+	report_losses(d, as);
+	goto out;
+fail:
+	fprintf(stderr, "oidc-audit: %s\n", strerror(errno ? errno : ENOMEM));
+	rc = 1;
+	if (as != NULL) {
+		assembler_flush(as);
+		report_losses(d, as);
+	}
+out:
+	assembler_free(as);
+	free(buf);
+	if (sfd >= 0)
+		close(sfd);
+	return rc;
+}
+
+static void
+usage(FILE *f)
+{
+	fputs("usage: oidc-audit [--config FILE] [--registry DIR] [--all-sessions] [--output journal|json]\n"
+	      "                  [--audit-log FILE] [--no-backfill]\n"
+	      "       oidc-audit replay [same options] FILE...\n"
+	      "       oidc-audit search [--subject SUB | --user NAME | --email ADDR] [--path GLOB]\n"
+	      "                  [--since T] [--until T] [--session N] [--output text|json]\n", f);
+}
+
+/* Entry point. */
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "registry", required_argument, NULL, 'r' },
+		{ "all-sessions", no_argument, NULL, 'a' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "audit-log", required_argument, NULL, 'l' },
+		{ "no-backfill", no_argument, NULL, 'B' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct daemon d;
+	struct oidc_err err = { 0 };
+	const char *registry = NULL, *output = NULL, *audit_log = NULL;
+	bool all = false, nobackfill = false, replay = false;
+	int c, r, rc;
+
+	if (argc > 1 && strcmp(argv[1], "search") == 0)
+		return search_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "replay") == 0) {
+		replay = true;
+		argc--;
+		argv++;
+	}
+	memset(&d, 0, sizeof(d));
+	audit_conf_init(&d.conf);
+	d.conf_path = OIDC_AUDIT_CONF_DEFAULT;
+	while ((c = getopt_long(argc, argv, "+c:r:ao:l:Bh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': d.conf_path = optarg; break;
+		case 'r': registry = optarg; break;
+		case 'a': all = true; break;
+		case 'o': output = optarg; break;
+		case 'l': audit_log = optarg; break;
+		case 'B': nobackfill = true; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': puts(PACKAGE_STRING); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	r = audit_conf_load(&d.conf, d.conf_path, &err);
+	if (r < 0 && r != -ENOENT) {
+		fprintf(stderr, "oidc-audit: %s\n", err.msg);
+		return 2;
+	}
+	oidc_err_clear(&err);
+	if ((registry && audit_conf_set(&d.conf, "registry_dir", registry, &err) < 0) ||
+	    (output && audit_conf_set(&d.conf, "output", output, &err) < 0) ||
+	    (audit_log && audit_conf_set(&d.conf, "audit_log", audit_log, &err) < 0)) {
+		fprintf(stderr, "oidc-audit: %s\n", err.msg);
+		return 2;
+	}
+	if (all)
+		d.conf.all_sessions = true;
+	if (nobackfill)
+		d.conf.backfill = false;
+	if (replay && optind >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (!replay && optind < argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (enrich_new(d.conf.registry_dir ? d.conf.registry_dir : REGISTRY_DEFAULT_DIR, &d.en) < 0)
+		return 1;
+	jf_init(&d.f, 4u << 20);
+	d.out = stdout;
+	if (d.conf.output == AUDIT_OUTPUT_JSON)
+		setvbuf(stdout, NULL, _IOFBF, 1 << 20);
+	if (replay) {
+		replay_sort_files(argv + optind, (size_t)(argc - optind));
+		rc = replay_files(&d, argv + optind, (size_t)(argc - optind)) < 0 ? 1 : 0;
+	} else {
+		rc = run_plugin(&d);
+	}
+	if (fflush(stdout) != 0)
+		rc = 1;
+	jf_free(&d.f);
+	enrich_free(d.en);
+	free(d.dd.slot);
+	audit_conf_free(&d.conf);
+	return rc;
+}

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * oidc-audit internals shared by the daemon, replay, search and the tests:
+ * configuration, enrichment, journal fields of an event, sinks, loss
+ * accounting and restart back-fill.
+ *
+ * Flow control is single-threaded on purpose: one loop reads stdin, feeds
+ * the assembler, whose callback enriches the event and hands it to the
+ * sink synchronously.  A sink that blocks (journald slow, its socket
+ * buffer full; a stdout pipe full) blocks the loop, so nothing more is
+ * read: the pipe from auditd fills and auditd queues (q_depth) and reports
+ * its own overflow.  There is no queue inside oidc-audit that could
+ * overflow silently; the bounded "queue" is the pipe plus the assembler's
+ * capped pending set.
+ */
+#ifndef OIDC_AUDIT_H
+#define OIDC_AUDIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "event.h"
+#include "journal_fields.h"
+#include "registry.h"
+
+struct oidc_err;
+
+#define OIDC_AUDIT_CONF_DEFAULT SYSCONFDIR "/pam_oidc/oidc-audit.conf"
+#define OIDC_AUDIT_LOG_DEFAULT "/var/log/audit/audit.log"
+#define OIDC_AUDIT_IDENT "oidc-audit"
+
+enum audit_output {
+	AUDIT_OUTPUT_JOURNAL = 0,
+	AUDIT_OUTPUT_JSON,
+};
+
+/* Configuration: file (key = value) overridden by the command line. */
+struct audit_conf {
+	char *registry_dir;		/* registry_dir */
+	bool all_sessions;		/* all_sessions */
+	enum audit_output output;	/* output = journal | json */
+	char *audit_log;		/* audit_log: newest file of audit.log[.N] */
+	bool backfill;			/* backfill */
+	unsigned status_interval;	/* kernel_status_interval (s), 0 = off */
+	unsigned window_ms;		/* window_ms */
+	unsigned message_max;		/* message_max: MESSAGE cap in bytes */
+};
+
+/* Defaults. */
+void audit_conf_init(struct audit_conf *c);
+void audit_conf_free(struct audit_conf *c);
+
+/*
+ * Read a key = value file into c (keys above; '#' comments; unknown keys,
+ * bad values are errors naming the line).  A missing file is -ENOENT with
+ * c untouched.  The file must be a regular file, not writable by others,
+ * at most 64 KiB.
+ */
+int audit_conf_load(struct audit_conf *c, const char *path, struct oidc_err *err);
+
+/* Set one key from text (shared by the file and tests). */
+int audit_conf_set(struct audit_conf *c, const char *key, const char *value, struct oidc_err *err);
+
+/* ---- enrichment (enrich.c) */
+struct enricher;
+
+struct enrich_stats {
+	uint64_t hits, misses, reads, read_errors, negative;
+	size_t cached;
+};
+
+/* Cache of registry entries keyed by audit session; dir is copied. */
+int enrich_new(const char *dir, struct enricher **ret);
+void enrich_free(struct enricher *en);
+
+/* Point at another directory (SIGHUP); drops the cache. */
+int enrich_set_dir(struct enricher *en, const char *dir);
+
+/*
+ * The registry entry of session ses, or NULL when there is none (or it is
+ * unreadable; counted).  Entries stay cached until the process exits or
+ * the cache is full (then the oldest half is dropped); a miss is cached
+ * for a short time (now_ms based) so events of a session whose entry is
+ * written a moment later are still enriched.  The pointer is valid until
+ * the next call.
+ */
+const struct registry_entry *enrich_lookup(struct enricher *en, uint32_t ses, uint64_t now_ms);
+
+void enrich_get_stats(const struct enricher *en, struct enrich_stats *ret);
+
+/* ---- fields of an event (fields.c) */
+
+/*
+ * Build the journal fields of an exec or file event; re (the identity)
+ * may be NULL for --all-sessions.  Returns 0, -EINVAL for other kinds,
+ * or a negative errno from jf_add.
+ */
+int fields_from_event(struct jfields *f, const struct audit_event *ev,
+		      const struct registry_entry *re, size_t message_max);
+
+/*
+ * Build a `loss` entry: reason (kernel, serial-gap, unparsable, truncated,
+ * evicted, journal, restart ...), count since the last report, total.
+ */
+int fields_loss(struct jfields *f, const char *reason, uint64_t count, uint64_t total,
+		const char *detail);
+
+/* Shell-quote argv into out (growing); the form kept in OIDC_ARGV. */
+int fields_quote_argv(char **out, size_t *len, size_t *cap, char *const *argv, size_t argc);
+
+/* ---- sinks (sink_journal.c, sink_json.c) */
+
+/* Send one entry to journald; retries transient errors a few times. */
+int sink_journal_send(struct jfields *f);
+
+/* Write one entry as a JSON object on one line to out (buffered). */
+int sink_json_write(FILE *out, struct jfields *f);
+
+/* ---- loss accounting (loss.c) */
+struct loss_state {
+	bool have_kernel;
+	uint64_t kernel_lost;		/* last value of audit_status.lost */
+	uint64_t reported[16];		/* per reason, totals already reported */
+};
+
+/* Read the kernel's audit status `lost` counter.  -errno on failure. */
+int loss_kernel_lost(uint32_t *ret_lost, uint32_t *ret_backlog);
+
+/* ---- back-fill (backfill.c) */
+struct audit_mark {
+	uint64_t time_us;
+	uint64_t serial;
+};
+
+/* The last exec/file event oidc-audit wrote to the local journal; -ENOENT when none. */
+int backfill_last_mark(struct audit_mark *ret);
+
+/*
+ * List the files of an audit log (newest path, e.g. /var/log/audit/audit.log)
+ * oldest first: path.N ... path.1, path.  Caller frees the array and names.
+ */
+int backfill_list_logs(const char *newest, char ***ret, size_t *ret_n);
+
+/* Order replay arguments oldest first (rotation suffix .N descending, others kept in order). */
+void replay_sort_files(char **files, size_t n);
+
+/* ---- search (search.c) */
+struct search_opts {
+	const char *subject, *user, *email, *path_glob;
+	const char *journal_dir;	/* --directory: read journal files there */
+	uint64_t since_us, until_us;	/* 0 / UINT64_MAX when unset */
+	uint32_t session;		/* UINT32_MAX when unset */
+	bool has_session;
+	enum audit_output output;	/* text (JOURNAL value) or json */
+};
+
+/*
+ * Parse `search` arguments (argv[0] is "search").  Returns 0, or -EINVAL
+ * with err naming the problem.  now_us is the clock for relative times.
+ */
+int search_parse_args(int argc, char **argv, uint64_t now_us, struct search_opts *o,
+		      struct oidc_err *err);
+
+/* Parse a time: @EPOCH[.frac], YYYY-MM-DD[ HH:MM[:SS]] (UTC with a trailing Z, local otherwise), now, -Ns/m/h/d. */
+int search_parse_time(const char *s, uint64_t now_us, uint64_t *ret_us);
+
+/* Run the search; prints to out.  Returns matches (>= 0) or -errno. */
+int search_run(const struct search_opts *o, FILE *out, struct oidc_err *err);
+
+/* Entry point of `oidc-audit search`; returns the exit status. */
+int search_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,406 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * `oidc-audit search`: the timeline of one identity (or session, or path)
+ * from the journal, with the sd-journal API: matches on the OIDC_* fields,
+ * time bounds on the kernel's event time, a glob on the paths.  Exit 1
+ * when nothing matched.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <systemd/sd-journal.h>
+
+#include "numparse.h"
+#include "oidc_audit.h"
+#include "oidc_err.h"
+
+#define SEARCH_MAX_ARG 1024
+
+static const char *const search_kinds[] = { "login", "logout", "login-failed", "exec", "file", "loss" };
+
+/* See oidc_audit.h. */
+int
+search_parse_time(const char *s, uint64_t now_us, uint64_t *ret_us)
+{
+	static const char *const fmts[] = { "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M",
+					    "%Y-%m-%dT%H:%M", "%Y-%m-%d" };
+	struct tm tm;
+	char tmp[64];
+	size_t len, i;
+	bool utc = false;
+	int64_t n;
+	time_t t;
+
+	if (s == NULL || (len = strlen(s)) == 0 || len >= sizeof(tmp))
+		return -EINVAL;
+	if (strcmp(s, "now") == 0) {
+		*ret_us = now_us;
+		return 0;
+	}
+	if (s[0] == '@') {
+		const char *dot = strchr(s + 1, '.');
+		uint64_t sec, frac = 0;
+		size_t fl = 0;
+
+		if (dot == NULL) {
+			if (num_parse_u64(s + 1, UINT64_MAX / 1000000, &sec) < 0)
+				return -EINVAL;
+		} else {
+			memcpy(tmp, s + 1, (size_t)(dot - s - 1));
+			tmp[dot - s - 1] = '\0';
+			fl = strlen(dot + 1);
+			if (fl == 0 || fl > 6 || num_parse_u64(tmp, UINT64_MAX / 1000000 - 1, &sec) < 0 ||
+			    num_parse_u64(dot + 1, 999999, &frac) < 0)
+				return -EINVAL;
+			for (i = fl; i < 6; i++)
+				frac *= 10;
+		}
+		*ret_us = sec * 1000000 + frac;
+		return 0;
+	}
+	if (s[0] == '-' && len >= 3) {
+		uint64_t mult;
+
+		switch (s[len - 1]) {
+		case 's': mult = 1000000ull; break;
+		case 'm': mult = 60000000ull; break;
+		case 'h': mult = 3600000000ull; break;
+		case 'd': mult = 86400000000ull; break;
+		default: return -EINVAL;
+		}
+		if (num_parse_i64n(s + 1, len - 2, 0, INT64_MAX / 86400000000ll, &n) < 0)
+			return -EINVAL;
+		if ((uint64_t)n * mult > now_us)
+			return -ERANGE;
+		*ret_us = now_us - (uint64_t)n * mult;
+		return 0;
+	}
+	memcpy(tmp, s, len + 1);
+	if (tmp[len - 1] == 'Z') {
+		utc = true;
+		tmp[--len] = '\0';
+	}
+	for (i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+		const char *end;
+
+		memset(&tm, 0, sizeof(tm));
+		end = strptime(tmp, fmts[i], &tm);
+		if (end == NULL || *end != '\0')
+			continue;
+		tm.tm_isdst = -1;
+		t = utc ? timegm(&tm) : mktime(&tm);
+		if (t == (time_t)-1 || t < 0)
+			return -EINVAL;
+		*ret_us = (uint64_t)t * 1000000;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int
+arg_ok(const char *v, const char *opt, struct oidc_err *err)
+{
+	if (v[0] == '\0' || strlen(v) > SEARCH_MAX_ARG)
+		return oidc_err_set(err, OIDC_R_USAGE, EINVAL, "%s: empty or too long", opt);
+	return 0;
+}
+
+/* See oidc_audit.h. */
+int
+search_parse_args(int argc, char **argv, uint64_t now_us, struct search_opts *o, struct oidc_err *err)
+{
+	static const struct option opts[] = {
+		{ "subject", required_argument, NULL, 's' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "email", required_argument, NULL, 'e' },
+		{ "path", required_argument, NULL, 'p' },
+		{ "since", required_argument, NULL, 'S' },
+		{ "until", required_argument, NULL, 'U' },
+		{ "session", required_argument, NULL, 'n' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "directory", required_argument, NULL, 'D' },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint64_t u;
+	int c, r, identities = 0;
+
+	memset(o, 0, sizeof(*o));
+	o->until_us = UINT64_MAX;
+	o->session = UINT32_MAX;
+	o->output = AUDIT_OUTPUT_JOURNAL;
+	optind = 0;	/* full reset: the tests call this several times */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': case 'u': case 'e':
+			if ((r = arg_ok(optarg, "identity", err)) < 0)
+				return r;
+			identities++;
+			if (c == 's')
+				o->subject = optarg;
+			else if (c == 'u')
+				o->user = optarg;
+			else
+				o->email = optarg;
+			break;
+		case 'p':
+			if ((r = arg_ok(optarg, "--path", err)) < 0)
+				return r;
+			o->path_glob = optarg;
+			break;
+		case 'D':
+			if ((r = arg_ok(optarg, "--directory", err)) < 0)
+				return r;
+			o->journal_dir = optarg;
+			break;
+		case 'S':
+			if (search_parse_time(optarg, now_us, &o->since_us) < 0)
+				return oidc_err_set(err, OIDC_R_USAGE, EINVAL, "--since: cannot parse the time");
+			break;
+		case 'U':
+			if (search_parse_time(optarg, now_us, &o->until_us) < 0)
+				return oidc_err_set(err, OIDC_R_USAGE, EINVAL, "--until: cannot parse the time");
+			break;
+		case 'n':
+			if (num_parse_u64(optarg, UINT32_MAX - 1, &u) < 0)
+				return oidc_err_set(err, OIDC_R_USAGE, EINVAL, "--session: not a session number");
+			o->session = (uint32_t)u;
+			o->has_session = true;
+			break;
+		case 'o':
+			if (strcmp(optarg, "text") == 0)
+				o->output = AUDIT_OUTPUT_JOURNAL;
+			else if (strcmp(optarg, "json") == 0)
+				o->output = AUDIT_OUTPUT_JSON;
+			else
+				return oidc_err_set(err, OIDC_R_USAGE, EINVAL, "--output: text or json");
+			break;
+		default:
+			return oidc_err_set(err, OIDC_R_USAGE, EINVAL, "unknown or incomplete option");
+		}
+	}
+	if (optind < argc)
+		return oidc_err_set(err, OIDC_R_USAGE, EINVAL, "unexpected argument");
+	if (identities > 1)
+		return oidc_err_set(err, OIDC_R_USAGE, EINVAL, "--subject, --user and --email exclude each other");
+	if (o->since_us > o->until_us)
+		return oidc_err_set(err, OIDC_R_USAGE, EINVAL, "--since is after --until");
+	return 0;
+}
+
+static int
+add_match(sd_journal *j, const char *field, const char *value)
+{
+	char m[SEARCH_MAX_ARG + 64];
+	size_t fl = strlen(field), vl = strlen(value);
+
+	if (fl + 1 + vl > sizeof(m))
+		return -E2BIG;
+	memcpy(m, field, fl);
+	m[fl] = '=';
+	memcpy(m + fl + 1, value, vl);
+	/* Binary-safe: the match carries its length, the value may hold anything. */
+	return sd_journal_add_match(j, m, fl + 1 + vl);
+}
+
+static bool
+get_field(sd_journal *j, const char *name, const char **val, size_t *vlen)
+{
+	const void *d;
+	size_t l, nl = strlen(name);
+
+	if (sd_journal_get_data(j, name, &d, &l) < 0 || l < nl + 1)
+		return false;
+	*val = (const char *)d + nl + 1;
+	*vlen = l - nl - 1;
+	return true;
+}
+
+static bool
+glob_field(sd_journal *j, const char *name, const char *glob)
+{
+	const char *v;
+	size_t l;
+	char *s;
+	bool m;
+
+	if (!get_field(j, name, &v, &l))
+		return false;
+	s = strndup(v, l);
+	if (s == NULL)
+		return false;
+	m = fnmatch(glob, s, 0) == 0;
+	free(s);
+	return m;
+}
+
+static void
+print_text(sd_journal *j, FILE *out, uint64_t t_us)
+{
+	char when[64], esc[4096];
+	const char *v, *ev = "?";
+	size_t l, evl = 1;
+	time_t t = (time_t)(t_us / 1000000);
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+	if (get_field(j, "OIDC_EVENT", &v, &l)) {
+		ev = v;
+		evl = l;
+	}
+	fprintf(out, "%s.%06" PRIu64 " %-6.*s", when, t_us % 1000000, (int)(evl > 12 ? 12 : evl), ev);
+	if (get_field(j, "OIDC_AUDIT_SESSION", &v, &l)) {
+		jf_escape(esc, sizeof(esc) < 32 ? sizeof(esc) : 32, v, l);
+		fprintf(out, " ses=%s", esc);
+	}
+	if (get_field(j, "MESSAGE", &v, &l)) {
+		jf_escape(esc, sizeof(esc), v, l);
+		fprintf(out, " %s", esc);
+	}
+	fputc('\n', out);
+}
+
+static void
+print_json(sd_journal *j, FILE *out)
+{
+	char *line = NULL;
+	size_t len = 0, cap = 0;
+	const void *d;
+	size_t l;
+	bool first = true;
+
+	fputc('{', out);
+	SD_JOURNAL_FOREACH_DATA(j, d, l) {
+		const char *p = d, *eq = memchr(p, '=', l);
+		size_t nl;
+
+		if (eq == NULL)
+			continue;
+		nl = (size_t)(eq - p);
+		if (!(nl == 7 && memcmp(p, "MESSAGE", 7) == 0) &&
+		    !(nl == 10 && memcmp(p, "MESSAGE_ID", 10) == 0) &&
+		    !(nl == 8 && memcmp(p, "_BOOT_ID", 8) == 0) &&
+		    !(nl > 5 && memcmp(p, "OIDC_", 5) == 0))
+			continue;
+		len = 0;
+		if (jf_json_value(&line, &len, &cap, eq + 1, l - nl - 1) < 0)
+			break;
+		fprintf(out, "%s\"%.*s\":%s", first ? "" : ",", (int)nl, p, line);
+		first = false;
+	}
+	fputs("}\n", out);
+	free(line);
+}
+
+/* See oidc_audit.h. */
+int
+search_run(const struct search_opts *o, FILE *out, struct oidc_err *err)
+{
+	sd_journal *j = NULL;
+	char num[16];
+	size_t i;
+	int r, matches = 0;
+
+	if (o->journal_dir)
+		r = sd_journal_open_directory(&j, o->journal_dir, 0);
+	else
+		r = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
+	if (r < 0)
+		return oidc_err_set(err, OIDC_R_CONFIG, -r, "cannot open the journal");
+	for (i = 0; i < sizeof(search_kinds) / sizeof(search_kinds[0]); i++)
+		if ((r = add_match(j, "OIDC_EVENT", search_kinds[i])) < 0)
+			goto fail;
+	if ((o->subject && (r = add_match(j, "OIDC_SUBJECT", o->subject)) < 0) ||
+	    (o->user && (r = add_match(j, "OIDC_LOCAL_USER", o->user)) < 0) ||
+	    (o->email && (r = add_match(j, "OIDC_EMAIL", o->email)) < 0))
+		goto fail;
+	if (o->has_session) {
+		snprintf(num, sizeof(num), "%" PRIu32, o->session);
+		if ((r = add_match(j, "OIDC_AUDIT_SESSION", num)) < 0)
+			goto fail;
+	}
+	/*
+	 * Entries are written shortly after the event; start a little before
+	 * --since on the journal's clock and filter on the kernel's time.
+	 */
+	if (o->since_us > 60000000)
+		r = sd_journal_seek_realtime_usec(j, o->since_us - 60000000);
+	else
+		r = sd_journal_seek_head(j);
+	if (r < 0)
+		goto fail;
+	while ((r = sd_journal_next(j)) > 0) {
+		uint64_t t = 0;
+		const char *v;
+		size_t l;
+		char tmp[24];
+
+		if (get_field(j, "OIDC_EVENT_TIME", &v, &l) && l < sizeof(tmp)) {
+			memcpy(tmp, v, l);
+			tmp[l] = '\0';
+			if (num_parse_u64(tmp, UINT64_MAX, &t) < 0)
+				t = 0;
+		}
+		if (t == 0 && sd_journal_get_realtime_usec(j, &t) < 0)
+			continue;
+		if (t < o->since_us)
+			continue;
+		if (t > o->until_us) {
+			/* the journal's clock is later than the event's; allow the same minute of slack */
+			uint64_t rt;
+
+			if (sd_journal_get_realtime_usec(j, &rt) == 0 && rt > o->until_us + 60000000)
+				break;
+			continue;
+		}
+		if (o->path_glob && !glob_field(j, "OIDC_PATH", o->path_glob) &&
+		    !glob_field(j, "OIDC_PATH2", o->path_glob) && !glob_field(j, "OIDC_EXE", o->path_glob))
+			continue;
+		if (o->output == AUDIT_OUTPUT_JSON)
+			print_json(j, out);
+		else
+			print_text(j, out, t);
+		matches++;
+	}
+	if (r < 0)
+		goto fail;
+	sd_journal_close(j);
+	return matches;
+fail:
+	sd_journal_close(j);
+	return oidc_err_set(err, OIDC_R_INTERNAL, -r, "reading the journal failed");
+}
+
+/* See oidc_audit.h. */
+int
+search_main(int argc, char **argv)
+{
+	struct search_opts o;
+	struct oidc_err err = { 0 };
+	struct timespec ts;
+	int r;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	r = search_parse_args(argc, argv, (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000, &o, &err);
+	if (r < 0) {
+		fprintf(stderr, "oidc-audit search: %s\n", err.msg);
+		return 2;
+	}
+	r = search_run(&o, stdout, &err);
+	if (fflush(stdout) != 0)
+		return 2;
+	if (r < 0) {
+		fprintf(stderr, "oidc-audit search: %s\n", err.msg);
+		return 2;
+	}
+	return r > 0 ? 0 : 1;
+}
