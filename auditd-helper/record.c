@@ -247,6 +247,13 @@ record_parse(const char *p, size_t len, struct audit_field *fields, size_t max_f
 			}
 		} else {
 			vstart = i;
+			/* ENRICHED SADDR={ saddr_fam=inet laddr=... } holds spaces */
+			if (enriched && i < len && p[i] == '{') {
+				while (i < len && p[i] != '}')
+					i++;
+				if (i < len)
+					i++;
+			}
 			while (i < len && !is_space(p[i]) && p[i] != GS)
 				i++;
 			f->kind = AUDIT_VAL_BARE;
