@@ -1,2 +1,3 @@
 # SPDX-License-Identifier: BSD-2-Clause
 dist_man_MANS += man/pam-oidc.8
+dist_man_MANS += man/pam_oidc.conf.5

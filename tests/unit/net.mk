@@ -24,3 +24,12 @@ tests_unit_test_conf_SOURCES = tests/unit/test_conf.c $(NET_TEST_SOURCES)
 tests_unit_test_conf_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_conf_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_conf_LDADD = $(TEST_LIBS)
+
+# Drift test between the parser's options and man/pam_oidc.conf.5.
+check_PROGRAMS += tests/unit/conf_names
+tests_unit_conf_names_SOURCES = tests/unit/conf_names.c
+tests_unit_conf_names_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_conf_names_CFLAGS = $(TEST_CFLAGS)
+tests_unit_conf_names_LDADD = $(TEST_LIBS)
+TESTS += tests/unit/conf_manpage.sh
+dist_check_SCRIPTS += tests/unit/conf_manpage.sh
