@@ -47,16 +47,31 @@ claims_equal(json_object *v, const char *want)
 	return n == strlen(want) && memcmp(s, want, n) == 0;
 }
 
-/* A time claim: a JSON number within 0..CLAIM_TIME_MAX. */
+/*
+ * A time claim: a JSON number within 0..CLAIM_TIME_MAX.  Fractions are
+ * rounded in the direction that makes the check stricter: down for exp
+ * and auth_time (earlier), up (ceil) for nbf and iat (later).
+ */
 static int
 claims_time(json_object *claims, const char *key, enum oidc_reason missing,
-	    int64_t *ret, struct oidc_err *err)
+	    bool round_up, int64_t *ret, struct oidc_err *err)
 {
+	json_object *v;
+	int64_t t;
 	int r;
 
-	r = json_get_number(claims, key, 0, CLAIM_TIME_MAX, ret);
+	r = json_get_number(claims, key, 0, CLAIM_TIME_MAX, &t);
+	if (r == 0 && round_up && json_object_object_get_ex(claims, key, &v) &&
+	    json_object_is_type(v, json_type_double) &&
+	    json_object_get_double(v) > (double)t) {
+		if (t == CLAIM_TIME_MAX)
+			r = -ERANGE;
+		else
+			t++;
+	}
 	switch (r) {
 	case 0:
+		*ret = t;
 		return 0;
 	case -ENOENT:
 		return oidc_err_set(err, missing, EINVAL, "required claim %s is missing", key);
@@ -194,7 +209,7 @@ claims_check(json_object *claims, const struct claims_policy *policy, struct oid
 	if ((r = claims_check_audience(claims, policy->client_id, err)) < 0)
 		return r;
 
-	if ((r = claims_time(claims, "exp", OIDC_R_CLAIM, &exp, err)) < 0)
+	if ((r = claims_time(claims, "exp", OIDC_R_CLAIM, false, &exp, err)) < 0)
 		return r;
 	if (now >= exp + leeway)
 		return oidc_err_set(err, OIDC_R_EXPIRED, EINVAL,
@@ -202,7 +217,7 @@ claims_check(json_object *claims, const struct claims_policy *policy, struct oid
 				    exp, now, leeway);
 
 	if (json_object_object_get_ex(claims, "nbf", NULL)) {
-		if ((r = claims_time(claims, "nbf", OIDC_R_CLAIM, &nbf, err)) < 0)
+		if ((r = claims_time(claims, "nbf", OIDC_R_CLAIM, true, &nbf, err)) < 0)
 			return r;
 		if (nbf > now + leeway)
 			return oidc_err_set(err, OIDC_R_NOT_YET_VALID, EINVAL,
@@ -210,7 +225,7 @@ claims_check(json_object *claims, const struct claims_policy *policy, struct oid
 					    ", leeway %" PRId64 " s)", nbf, now, leeway);
 	}
 
-	if ((r = claims_time(claims, "iat", OIDC_R_IAT, &iat, err)) < 0)
+	if ((r = claims_time(claims, "iat", OIDC_R_IAT, true, &iat, err)) < 0)
 		return r;
 	if (iat > now + leeway)
 		return oidc_err_set(err, OIDC_R_IAT, EINVAL,
@@ -221,7 +236,7 @@ claims_check(json_object *claims, const struct claims_policy *policy, struct oid
 		return r;
 
 	if (policy->max_age >= 0 || json_object_object_get_ex(claims, "auth_time", NULL)) {
-		r = claims_time(claims, "auth_time", OIDC_R_AUTH_TIME, &auth_time, err);
+		r = claims_time(claims, "auth_time", OIDC_R_AUTH_TIME, false, &auth_time, err);
 		if (r < 0)
 			return r;
 		if (auth_time > now + leeway)

@@ -20,3 +20,10 @@ tests_unit_test_jws_SOURCES = tests/unit/test_jws.c
 tests_unit_test_jws_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_jws_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_jws_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/unit/test_claims
+TESTS += tests/unit/test_claims
+tests_unit_test_claims_SOURCES = tests/unit/test_claims.c
+tests_unit_test_claims_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_claims_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_claims_LDADD = $(TEST_LIBS)

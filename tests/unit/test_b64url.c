@@ -135,6 +135,10 @@ test_reject_length_1_mod_4(void **state)
 	assert_rejected("Z", 1);
 	assert_rejected("Zm9vY", 5);
 	assert_rejected("Zm9vYmFyZ", 9);
+	/* 'A' carries no bits, so only the length rule catches these. */
+	assert_rejected("A", 1);
+	assert_rejected("Zm9vA", 5);
+	assert_rejected("AAAAA", 5);
 }
 
 /* Unused low bits of the last character must be zero. */
