@@ -38,7 +38,7 @@ exits() {
 trap idp_stop EXIT
 trap 'exit 1' INT TERM HUP
 
-echo "1..22"
+echo "1..24"
 
 if ! idp_start; then
 	echo "Bail out! the test provider did not start"
@@ -130,6 +130,23 @@ check "confidential client: right secret gets bob's token, without auth_time" \
 	test "$(idp_json_get sub <<<"$c")" = 2b9e44d0-bob-0002 -a -z "$(idp_json_get auth_time <<<"$c")"
 check "confidential client: wrong secret is invalid_client" \
 	test "$(device_authorization test-secret -u test-secret:wrong | idp_json_get error)" = invalid_client
+
+# --- several codes at once (approve.js --batch), each as its own person
+declare -a dcs=()
+lines=
+for who in alice bob "carol deny=login"; do
+	da=$(device_authorization test-eddsa)
+	dcs+=("$(idp_json_get device_code <<<"$da")")
+	lines+="$(idp_json_get user_code <<<"$da") $who"$'\n'
+done
+check "approve.js --batch: two approvals and a denial, concurrently" exits 0 idp_approve --batch <<<"$lines"
+got=$(for d in "${dcs[@]}"; do
+	r=$(token "$d" test-eddsa)
+	e=$(idp_json_get error <<<"$r")
+	if [ -n "$e" ]; then echo "$e"; else payload "$(idp_json_get id_token <<<"$r")" | idp_json_get sub; echo; fi
+done | tr '\n' ' ')
+check "--batch: each code got its own account's token or the denial" \
+	test "$got" = "7f6c1a52-alice-0001 2b9e44d0-bob-0002 access_denied "
 
 # --- expiry: a provider whose device codes live 2 seconds
 idp_stop

@@ -14,7 +14,7 @@ IDP_FILES = \
 	tests/idp/device-token.js \
 	tests/idp/gen-keys.js \
 	tests/idp/lib.sh
-EXTRA_DIST += $(IDP_FILES)
+EXTRA_DIST += $(IDP_FILES) tests/e2e/verify_idp.sh
 
 IDP_TESTS = tests/e2e/idp_flow.sh
 TESTS += $(IDP_TESTS)
