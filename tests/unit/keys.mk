@@ -10,3 +10,10 @@ tests_unit_test_verify_rfc_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_verify_rfc_LDADD = $(TEST_LIBS) $(LIBCRYPTO_LIBS) $(JSONC_LIBS)
 
 EXTRA_DIST += tests/unit/vectors/rfc_jws.json
+
+check_PROGRAMS += tests/unit/test_jwk
+TESTS += tests/unit/test_jwk
+tests_unit_test_jwk_SOURCES = tests/unit/test_jwk.c tests/unit/keyhelp.c tests/unit/keyhelp.h
+tests_unit_test_jwk_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_jwk_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_jwk_LDADD = $(TEST_LIBS) $(LIBCRYPTO_LIBS) $(JSONC_LIBS)
