@@ -136,30 +136,58 @@ rotation_split(const char *name, size_t *ret_bl, uint64_t *ret_n)
 	*ret_n = 0;
 }
 
+struct replay_key {
+	char *name;
+	size_t group;		/* index of the first file with the same base */
+	uint64_t n;		/* rotation number, 0 for the live file */
+	size_t pos;
+};
+
+static int
+replay_cmp(const void *a, const void *b)
+{
+	const struct replay_key *x = a, *y = b;
+
+	if (x->group != y->group)
+		return x->group < y->group ? -1 : 1;
+	/* higher rotation numbers are older: first; the live file (0) last */
+	if (x->n != y->n) {
+		if (x->n == 0)
+			return 1;
+		if (y->n == 0)
+			return -1;
+		return x->n > y->n ? -1 : 1;
+	}
+	return x->pos < y->pos ? -1 : (x->pos > y->pos);
+}
+
 /* See oidc_audit.h. */
 void
 replay_sort_files(char **files, size_t n)
 {
-	size_t i, j;
+	struct replay_key *k;
+	size_t i, j, bi, bj;
+	uint64_t ni, nj;
 
-	/*
-	 * Insertion sort (a handful of names): "X.N" moves before "X.M" when
-	 * N > M, and before "X" itself (N = 0); files of other bases keep
-	 * their order.
-	 */
-	for (i = 1; i < n; i++) {
-		for (j = i; j > 0; j--) {
-			size_t bc, bp;
-			uint64_t nc, np;
-
-			rotation_split(files[j], &bc, &nc);
-			rotation_split(files[j - 1], &bp, &np);
-			if (bc != bp || memcmp(files[j], files[j - 1], bc) != 0 || nc <= np)
+	k = calloc(n ? n : 1, sizeof(*k));
+	if (k == NULL)
+		return;	/* keep the given order */
+	for (i = 0; i < n; i++) {
+		rotation_split(files[i], &bi, &ni);
+		k[i].name = files[i];
+		k[i].n = ni;
+		k[i].pos = i;
+		k[i].group = i;
+		for (j = 0; j < i; j++) {
+			rotation_split(files[j], &bj, &nj);
+			if (bi == bj && memcmp(files[i], files[j], bi) == 0) {
+				k[i].group = k[j].group;
 				break;
-			char *t = files[j];
-
-			files[j] = files[j - 1];
-			files[j - 1] = t;
+			}
 		}
 	}
+	qsort(k, n, sizeof(*k), replay_cmp);
+	for (i = 0; i < n; i++)
+		files[i] = k[i].name;
+	free(k);
 }

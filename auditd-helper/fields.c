@@ -208,14 +208,14 @@ fields_from_event(struct jfields *f, const struct audit_event *ev,
 			msg_add_untrusted(m, cap, &o, ev->exe, strlen(ev->exe));
 	} else {
 		verb = op_verb(ev->operation);
-		if (!ev->success)
-			msg_addf(m, cap, &o, " was denied: ");
-		else
+		if (!ev->success && ev->operation != NULL) {
+			msg_addf(m, cap, &o, " tried to ");
+			msg_add_untrusted(m, cap, &o, ev->operation, strlen(ev->operation));
 			msg_addf(m, cap, &o, " ");
-		if (verb != NULL) {
-			msg_addf(m, cap, &o, "%s ", verb);
+		} else if (verb != NULL) {
+			msg_addf(m, cap, &o, " %s ", verb);
 		} else {
-			msg_addf(m, cap, &o, "accessed (");
+			msg_addf(m, cap, &o, " accessed (");
 			msg_add_untrusted(m, cap, &o, ev->operation, strlen(ev->operation));
 			msg_addf(m, cap, &o, ") ");
 		}

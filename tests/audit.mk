@@ -16,3 +16,21 @@ tests_unit_test_journal_fields_SOURCES = tests/unit/test_journal_fields.c
 tests_unit_test_journal_fields_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_journal_fields_CFLAGS = $(TEST_CFLAGS) $(LIBSYSTEMD_CFLAGS)
 tests_unit_test_journal_fields_LDADD = $(AUDIT_TEST_LIBS)
+
+AUDIT_HELPER_TEST_LIBS = tests/libtesthelp.la auditd-helper/liboidcaudit.la $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/unit/test_audit_sink
+TESTS += tests/unit/test_audit_sink
+tests_unit_test_audit_sink_SOURCES = tests/unit/test_audit_sink.c
+tests_unit_test_audit_sink_CPPFLAGS = $(TEST_CPPFLAGS) -I$(top_srcdir)/auditd-helper
+tests_unit_test_audit_sink_CFLAGS = $(TEST_CFLAGS) $(LIBSYSTEMD_CFLAGS)
+tests_unit_test_audit_sink_LDADD = $(AUDIT_HELPER_TEST_LIBS)
+dist_check_DATA += tests/unit/data/audit_sink.golden
+CLEANFILES += audit_sink.out
+
+check_PROGRAMS += tests/unit/test_audit_search
+TESTS += tests/unit/test_audit_search
+tests_unit_test_audit_search_SOURCES = tests/unit/test_audit_search.c
+tests_unit_test_audit_search_CPPFLAGS = $(TEST_CPPFLAGS) -I$(top_srcdir)/auditd-helper
+tests_unit_test_audit_search_CFLAGS = $(TEST_CFLAGS) $(LIBSYSTEMD_CFLAGS)
+tests_unit_test_audit_search_LDADD = $(AUDIT_HELPER_TEST_LIBS)

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests of `oidc-audit search` argument and time parsing. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "oidc_audit.h"
+#include "oidc_err.h"
+
+#define NOW 1764100000000000ULL	/* 2025-11-25T19:46:40Z */
+
+/* Parse a NULL-terminated list of literals through a writable argv copy. */
+static int
+parse(struct search_opts *o, struct oidc_err *err, ...)
+{
+	static char *argv[32];
+	static char store[32][256];
+	va_list ap;
+	const char *a;
+	int argc = 0;
+
+	va_start(ap, err);
+	snprintf(store[argc], sizeof(store[0]), "search");
+	argv[argc] = store[argc];
+	argc++;
+	while ((a = va_arg(ap, const char *)) != NULL && argc < 31) {
+		snprintf(store[argc], sizeof(store[0]), "%s", a);
+		argv[argc] = store[argc];
+		argc++;
+	}
+	va_end(ap);
+	argv[argc] = NULL;
+	oidc_err_clear(err);
+	return search_parse_args(argc, argv, NOW, o, err);
+}
+
+static void
+test_defaults(void **state)
+{
+	struct search_opts o;
+	struct oidc_err err;
+
+	assert_int_equal(parse(&o, &err, NULL), 0);
+	assert_null(o.subject);
+	assert_null(o.user);
+	assert_null(o.email);
+	assert_null(o.path_glob);
+	assert_true(o.since_us == 0);
+	assert_true(o.until_us == UINT64_MAX);
+	assert_false(o.has_session);
+	assert_int_equal(o.output, AUDIT_OUTPUT_JOURNAL);
+}
+
+static void
+test_good(void **state)
+{
+	struct search_opts o;
+	struct oidc_err err;
+
+	assert_int_equal(parse(&o, &err, "--subject", "248163", "--path", "/etc/*", "--since", "@1764000000",
+			       "--until", "@1764100000.5", "--session", "42", "--output", "json", NULL), 0);
+	assert_string_equal(o.subject, "248163");
+	assert_string_equal(o.path_glob, "/etc/*");
+	assert_true(o.since_us == 1764000000000000ULL);
+	assert_true(o.until_us == 1764100000500000ULL);
+	assert_true(o.has_session);
+	assert_int_equal(o.session, 42);
+	assert_int_equal(o.output, AUDIT_OUTPUT_JSON);
+
+	assert_int_equal(parse(&o, &err, "--user=alice", "--output=text", NULL), 0);
+	assert_string_equal(o.user, "alice");
+	assert_int_equal(o.output, AUDIT_OUTPUT_JOURNAL);
+	assert_int_equal(parse(&o, &err, "--email", "a@example.com", "--since", "-2h", NULL), 0);
+	assert_string_equal(o.email, "a@example.com");
+	assert_true(o.since_us == NOW - 7200000000ULL);
+}
+
+static void
+test_bad(void **state)
+{
+	struct search_opts o;
+	struct oidc_err err;
+
+	/* identities exclude each other */
+	assert_int_equal(parse(&o, &err, "--subject", "a", "--user", "b", NULL), -EINVAL);
+	assert_int_equal(err.reason, OIDC_R_USAGE);
+	assert_int_equal(parse(&o, &err, "--subject", "a", "--subject", "b", NULL), -EINVAL);
+	/* bad values */
+	assert_int_equal(parse(&o, &err, "--session", "-1", NULL), -EINVAL);
+	assert_int_equal(parse(&o, &err, "--session", "4294967295", NULL), -EINVAL);	/* "unset" */
+	assert_int_equal(parse(&o, &err, "--session", "12x", NULL), -EINVAL);
+	assert_int_equal(parse(&o, &err, "--output", "xml", NULL), -EINVAL);
+	assert_int_equal(parse(&o, &err, "--since", "yesterday-ish", NULL), -EINVAL);
+	assert_int_equal(parse(&o, &err, "--since", "@1764100001", "--until", "@1764100000", NULL), -EINVAL);
+	assert_int_equal(parse(&o, &err, "--subject", "", NULL), -EINVAL);
+	/* unknown options, missing values, stray arguments */
+	assert_int_equal(parse(&o, &err, "--bogus", NULL), -EINVAL);
+	assert_int_equal(parse(&o, &err, "--subject", NULL), -EINVAL);
+	assert_int_equal(parse(&o, &err, "alice", NULL), -EINVAL);
+	assert_non_null(strstr(err.msg, "unexpected"));
+}
+
+static void
+test_times(void **state)
+{
+	uint64_t t;
+
+	assert_int_equal(search_parse_time("now", NOW, &t), 0);
+	assert_true(t == NOW);
+	assert_int_equal(search_parse_time("@0", NOW, &t), 0);
+	assert_true(t == 0);
+	assert_int_equal(search_parse_time("@1.000001", NOW, &t), 0);
+	assert_true(t == 1000001);
+	assert_int_equal(search_parse_time("2025-11-25 19:46:40Z", NOW, &t), 0);
+	assert_true(t == NOW);
+	assert_int_equal(search_parse_time("2025-11-25T19:46:40Z", NOW, &t), 0);
+	assert_true(t == NOW);
+	assert_int_equal(search_parse_time("2025-11-25Z", NOW, &t), 0);
+	assert_true(t == 1764028800000000ULL);
+	assert_int_equal(search_parse_time("-30s", NOW, &t), 0);
+	assert_true(t == NOW - 30000000ULL);
+	assert_int_equal(search_parse_time("-1d", NOW, &t), 0);
+	assert_true(t == NOW - 86400000000ULL);
+
+	assert_int_equal(search_parse_time("", NOW, &t), -EINVAL);
+	assert_int_equal(search_parse_time("@", NOW, &t), -EINVAL);
+	assert_int_equal(search_parse_time("@1.", NOW, &t), -EINVAL);
+	assert_int_equal(search_parse_time("@1.1234567", NOW, &t), -EINVAL);
+	assert_int_equal(search_parse_time("@-5", NOW, &t), -EINVAL);
+	assert_int_equal(search_parse_time("-5x", NOW, &t), -EINVAL);
+	assert_int_equal(search_parse_time("-99999999d", NOW, &t), -ERANGE);
+	assert_int_equal(search_parse_time("2025-13-45", NOW, &t), -EINVAL);
+	assert_int_equal(search_parse_time("2025-11-25 19:46:40 junk", NOW, &t), -EINVAL);
+	assert_int_equal(search_parse_time("@99999999999999999999", NOW, &t), -EINVAL);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_times),
+	};
+
+	return cmocka_run_group_tests_name("audit_search", tests, NULL, NULL);
+}

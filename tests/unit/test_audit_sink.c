@@ -1,0 +1,468 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Unit tests of oidc-audit's enrichment, event fields, JSON sink (golden
+ * output), configuration and replay file order.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "message_ids.h"
+#include "oidc_audit.h"
+#include "oidc_err.h"
+#include "testhelp.h"
+
+static char tmpdir[64];
+
+static void
+rm_rf(const char *dir)
+{
+	pid_t pid;
+	int st;
+
+	if (strncmp(dir, "/tmp/test_audit_sink.", 21) != 0)
+		return;
+	pid = fork();
+	if (pid == 0) {
+		execl("/bin/rm", "rm", "-rf", "--", dir, (char *)NULL);
+		_exit(127);
+	}
+	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+}
+
+static int
+group_setup(void **state)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_audit_sink.XXXXXX");
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int
+group_teardown(void **state)
+{
+	rm_rf(tmpdir);
+	return 0;
+}
+
+static void
+entry(struct registry_entry *e, uint32_t ses, const char *sub)
+{
+	memset(e, 0, sizeof(*e));
+	e->boot_id = strdup("0123456789abcdef0123456789abcdef");
+	e->session = ses;
+	e->loginuid = 4242;
+	e->user = strdup("alice");
+	e->issuer = strdup("https://idp.example");
+	e->subject = strdup(sub);
+	e->username = strdup("alice@example.com");
+	e->email = strdup("alice@example.com");
+	e->login_id = strdup("fedcba9876543210fedcba9876543210");
+	e->service = strdup("sshd");
+	e->rhost = strdup("192.0.2.7");
+	e->opened = 1764100000000000ULL;
+}
+
+static void
+test_enrich(void **state)
+{
+	struct registry_entry e;
+	struct oidc_err err = { 0 };
+	struct enricher *en;
+	struct enrich_stats st;
+	const struct registry_entry *r;
+	char dir[128], dir2[128];
+
+	snprintf(dir, sizeof(dir), "%s/reg", tmpdir);
+	snprintf(dir2, sizeof(dir2), "%s/reg2", tmpdir);
+	entry(&e, 10, "sub-ten");
+	assert_int_equal(registry_write(dir, &e, &err), 0);
+	registry_entry_free(&e);
+
+	assert_int_equal(enrich_new(dir, &en), 0);
+	r = enrich_lookup(en, 10, 0);
+	assert_non_null(r);
+	assert_string_equal(r->subject, "sub-ten");
+	assert_non_null(enrich_lookup(en, 10, 0));
+	/* unset session and unknown sessions: nothing */
+	assert_null(enrich_lookup(en, UINT32_MAX, 0));
+	assert_null(enrich_lookup(en, 11, 100));
+	enrich_get_stats(en, &st);
+	assert_int_equal(st.hits, 1);
+	assert_int_equal(st.reads, 2);
+
+	/* the entry of 11 appears: still negative within the cache time, found after it */
+	entry(&e, 11, "sub-eleven");
+	assert_int_equal(registry_write(dir, &e, &err), 0);
+	registry_entry_free(&e);
+	assert_null(enrich_lookup(en, 11, 500));
+	r = enrich_lookup(en, 11, 5000);
+	assert_non_null(r);
+	assert_string_equal(r->subject, "sub-eleven");
+
+	/* a closed session stays known, even once its file is gone */
+	assert_int_equal(registry_close(dir, 10, 1764100009000000ULL, &err), 0);
+	{
+		char p[160];
+
+		snprintf(p, sizeof(p), "%s/10", dir);
+		assert_int_equal(unlink(p), 0);
+	}
+	r = enrich_lookup(en, 10, 6000);
+	assert_non_null(r);
+	assert_string_equal(r->subject, "sub-ten");
+
+	/* another directory: cache dropped, 10 unknown there */
+	entry(&e, 12, "sub-twelve");
+	assert_int_equal(registry_write(dir2, &e, &err), 0);
+	registry_entry_free(&e);
+	assert_int_equal(enrich_set_dir(en, dir2), 0);
+	assert_null(enrich_lookup(en, 10, 7000));
+	assert_non_null(enrich_lookup(en, 12, 7000));
+	enrich_free(en);
+	enrich_free(NULL);
+}
+
+static void
+test_quote_argv(void **state)
+{
+	static const char *const src[] = { "ls", "-l", "/tmp/a b", "it's", "", "x\ny" };
+	char *argv1[6];
+	char *out = NULL;
+	size_t len = 0, cap = 0, i;
+
+	for (i = 0; i < 6; i++)
+		argv1[i] = strdup(src[i]);
+
+	assert_int_equal(fields_quote_argv(&out, &len, &cap, argv1, 6), 0);
+	assert_string_equal(out, "ls -l '/tmp/a b' 'it'\\''s' '' 'x\ny'");
+	assert_int_equal(len, strlen(out));
+	free(out);
+	for (i = 0; i < 6; i++)
+		free(argv1[i]);
+	out = NULL;
+	len = cap = 0;
+	assert_int_equal(fields_quote_argv(&out, &len, &cap, NULL, 0), 0);
+	assert_string_equal(out, "");
+	free(out);
+}
+
+static struct audit_event *
+make_exec(void)
+{
+	struct audit_event *ev = calloc(1, sizeof(*ev));
+
+	ev->kind = AUDIT_EV_EXEC;
+	ev->time_us = 1764100001123000ULL;
+	ev->serial = 777;
+	ev->session = 10;
+	ev->loginuid = 4242;
+	ev->key = strdup("oidc-exec");
+	ev->syscall = strdup("execve");
+	ev->success = true;
+	ev->pid = 100;
+	ev->ppid = 99;
+	ev->uid = 4242;
+	ev->euid = 4242;
+	ev->tty = strdup("pts0");
+	ev->comm = strdup("cat");
+	ev->exe = strdup("/usr/bin/cat");
+	ev->cwd = strdup("/home/alice");
+	ev->argc = 2;
+	ev->argv = calloc(2, sizeof(char *));
+	ev->argv[0] = strdup("cat");
+	ev->argv[1] = strdup("x\" ses=1 \"\n\xff");
+	ev->npaths = 1;
+	ev->paths[0] = strdup("/usr/bin/cat");
+	return ev;
+}
+
+static struct audit_event *
+make_file(void)
+{
+	struct audit_event *ev = calloc(1, sizeof(*ev));
+
+	ev->kind = AUDIT_EV_FILE;
+	ev->time_us = 1764100002000000ULL;
+	ev->serial = 778;
+	ev->session = 10;
+	ev->loginuid = 4242;
+	ev->key = strdup("oidc-file");
+	ev->syscall = strdup("renameat2");
+	ev->success = false;
+	ev->exit = -13;
+	ev->pid = 101;
+	ev->ppid = 99;
+	ev->uid = 4242;
+	ev->euid = 0;
+	ev->exe = strdup("/usr/bin/mv");
+	ev->cwd = strdup("/srv");
+	ev->operation = strdup("rename");
+	ev->npaths = 2;
+	ev->paths[0] = strdup("/srv/secret/x\" ses=1 \"");
+	ev->paths[1] = strdup("/srv/secret/new\nline");
+	return ev;
+}
+
+static void
+test_fields_exec(void **state)
+{
+	struct registry_entry e;
+	struct audit_event *ev = make_exec();
+	struct jfields f;
+	const char *v;
+	size_t vl;
+
+	entry(&e, 10, "248163264128");
+	jf_init(&f, 1 << 20);
+	assert_int_equal(fields_from_event(&f, ev, &e, 0), 0);
+	v = jf_find(&f, "OIDC_EVENT", &vl);
+	assert_memory_equal(v, "exec", vl);
+	v = jf_find(&f, "MESSAGE_ID", &vl);
+	assert_memory_equal(v, OIDC_MESSAGE_ID_EXEC, 32);
+	v = jf_find(&f, "OIDC_SUBJECT", &vl);
+	assert_memory_equal(v, "248163264128", vl);
+	v = jf_find(&f, "OIDC_EVENT_TIME", &vl);
+	assert_memory_equal(v, "1764100001123000", vl);
+	/* the argument is verbatim (quoted) in OIDC_ARGV, escaped in MESSAGE */
+	v = jf_find(&f, "OIDC_ARGV", &vl);
+	assert_int_equal(vl, strlen("cat 'x\" ses=1 \"\n\xff'"));
+	assert_memory_equal(v, "cat 'x\" ses=1 \"\n\xff'", vl);
+	v = jf_find(&f, "MESSAGE", &vl);
+	assert_memory_equal(v, "alice@example.com (sub 248163264128) ran cat 'x\" ses=1 \"\\n\\xff'", vl);
+	assert_null(memchr(v, '\n', vl));
+	/* without an identity: no OIDC_SUBJECT, a message that says so */
+	jf_reset(&f);
+	assert_int_equal(fields_from_event(&f, ev, NULL, 0), 0);
+	assert_null(jf_find(&f, "OIDC_SUBJECT", NULL));
+	v = jf_find(&f, "MESSAGE", &vl);
+	assert_non_null(strstr(v, "no OIDC identity"));
+	/* other kinds are refused */
+	ev->kind = AUDIT_EV_LOGIN;
+	jf_reset(&f);
+	assert_int_equal(fields_from_event(&f, ev, &e, 0), -EINVAL);
+	jf_free(&f);
+	audit_event_free(ev);
+	registry_entry_free(&e);
+}
+
+static void
+test_fields_message_cap(void **state)
+{
+	struct registry_entry e;
+	struct audit_event *ev = make_exec();
+	struct jfields f;
+	const char *v;
+	size_t vl;
+
+	free(ev->argv[1]);
+	ev->argv[1] = calloc(1, 10000);
+	memset(ev->argv[1], 'a', 9999);
+	entry(&e, 10, "a-very-long-subject-identifier");
+	jf_init(&f, 1 << 20);
+	assert_int_equal(fields_from_event(&f, ev, &e, 100), 0);
+	v = jf_find(&f, "MESSAGE", &vl);
+	assert_true(vl < 100);
+	assert_memory_equal(v + vl - 3, "...", 3);
+	/* the subject is shortened in MESSAGE, whole in its field */
+	assert_non_null(strstr(v, "(sub a-very-long-\xe2\x80\xa6)"));
+	v = jf_find(&f, "OIDC_ARGV", &vl);
+	assert_int_equal(vl, 4 + 9999);
+	jf_free(&f);
+	audit_event_free(ev);
+	registry_entry_free(&e);
+}
+
+static void
+test_json_golden(void **state)
+{
+	struct registry_entry e;
+	struct audit_event *ev1 = make_exec(), *ev2 = make_file();
+	struct jfields f;
+	char path[128], *golden_path, *golden, *got;
+	size_t glen, len;
+	FILE *out;
+
+	snprintf(path, sizeof(path), "%s/out.json", tmpdir);
+	out = fopen(path, "w");
+	assert_non_null(out);
+	entry(&e, 10, "248163264128");
+	jf_init(&f, 1 << 20);
+	assert_int_equal(fields_from_event(&f, ev1, &e, 0), 0);
+	assert_int_equal(sink_json_write(out, &f), 0);
+	jf_reset(&f);
+	assert_int_equal(fields_from_event(&f, ev2, &e, 0), 0);
+	assert_int_equal(sink_json_write(out, &f), 0);
+	jf_reset(&f);
+	assert_int_equal(fields_from_event(&f, ev2, NULL, 0), 0);
+	assert_int_equal(sink_json_write(out, &f), 0);
+	jf_reset(&f);
+	assert_int_equal(fields_loss(&f, "serial-gap", 3, 10, "audit serial numbers were skipped"), 0);
+	assert_int_equal(sink_json_write(out, &f), 0);
+	assert_int_equal(fclose(out), 0);
+
+	got = th_read_file(path, &len);
+	golden_path = th_srcpath("tests/unit/data/audit_sink.golden");
+	golden = th_read_file(golden_path, &glen);
+	if (len != glen || memcmp(got, golden, len) != 0) {
+		/* leave the output beside the test for a diff */
+		FILE *keep = fopen("audit_sink.out", "w");
+
+		if (keep != NULL) {
+			fwrite(got, 1, len, keep);
+			fclose(keep);
+		}
+		fail_msg("JSON output differs from %s (see audit_sink.out)", golden_path);
+	}
+	free(got);
+	free(golden);
+	free(golden_path);
+	jf_free(&f);
+	audit_event_free(ev1);
+	audit_event_free(ev2);
+	registry_entry_free(&e);
+}
+
+static void
+write_file(const char *path, const char *text, mode_t mode)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	chmod(path, mode);
+}
+
+static void
+test_conf(void **state)
+{
+	struct audit_conf c;
+	struct oidc_err err = { 0 };
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/oidc-audit.conf", tmpdir);
+	audit_conf_init(&c);
+	assert_int_equal(audit_conf_load(&c, "/nonexistent/oidc-audit.conf", &err), -ENOENT);
+	write_file(path, "# comment\n registry_dir = /tmp/reg \nall_sessions=yes\noutput = json # trailing\n"
+		   "kernel_status_interval = 0\nwindow_ms=500\nbackfill = no\naudit_log=/tmp/a.log\n", 0644);
+	assert_int_equal(audit_conf_load(&c, path, &err), 0);
+	assert_string_equal(c.registry_dir, "/tmp/reg");
+	assert_true(c.all_sessions);
+	assert_int_equal(c.output, AUDIT_OUTPUT_JSON);
+	assert_int_equal(c.status_interval, 0);
+	assert_int_equal(c.window_ms, 500);
+	assert_false(c.backfill);
+	assert_string_equal(c.audit_log, "/tmp/a.log");
+
+	/* errors name the line; a bad file changes nothing */
+	write_file(path, "all_sessions = no\nbogus = 1\n", 0644);
+	oidc_err_clear(&err);
+	assert_int_equal(audit_conf_load(&c, path, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, ":2:"));
+	assert_non_null(strstr(err.msg, "bogus"));
+	assert_true(c.all_sessions);
+	write_file(path, "window_ms = 99999999\n", 0644);
+	oidc_err_clear(&err);
+	assert_int_equal(audit_conf_load(&c, path, &err), -EINVAL);
+	assert_int_equal(c.window_ms, 500);
+	write_file(path, "registry_dir = relative/path\n", 0644);
+	assert_int_equal(audit_conf_load(&c, path, &err), -EINVAL);
+	write_file(path, "all_sessions\n", 0644);
+	assert_int_equal(audit_conf_load(&c, path, &err), -EINVAL);
+	write_file(path, "all_sessions = maybe\n", 0644);
+	assert_int_equal(audit_conf_load(&c, path, &err), -EINVAL);
+	/* world-writable file refused */
+	write_file(path, "all_sessions = no\n", 0666);
+	assert_true(audit_conf_load(&c, path, &err) < 0);
+	assert_true(c.all_sessions);
+	audit_conf_free(&c);
+	audit_conf_free(&c);
+}
+
+static void
+test_replay_order(void **state)
+{
+	static const char *const fs[] = { "audit.log", "audit.log.1", "other.log", "audit.log.3",
+					  "audit.log.2", "x.10", "x.9" };
+	static const char *const ls[] = { "/var/log/audit/audit.log", "/var/log/audit/audit.log.2",
+					  "/var/log/audit/audit.log.1" };
+	char *f[7], *l[3];
+	size_t i;
+
+	for (i = 0; i < 7; i++)
+		f[i] = strdup(fs[i]);
+	for (i = 0; i < 3; i++)
+		l[i] = strdup(ls[i]);
+
+	replay_sort_files(f, 7);
+	assert_string_equal(f[0], "audit.log.3");
+	assert_string_equal(f[1], "audit.log.2");
+	assert_string_equal(f[2], "audit.log.1");
+	assert_string_equal(f[3], "audit.log");
+	assert_string_equal(f[4], "other.log");
+	assert_string_equal(f[5], "x.10");
+	assert_string_equal(f[6], "x.9");
+	replay_sort_files(l, 3);
+	assert_string_equal(l[0], "/var/log/audit/audit.log.2");
+	assert_string_equal(l[2], "/var/log/audit/audit.log");
+	for (i = 0; i < 7; i++)
+		free(f[i]);
+	for (i = 0; i < 3; i++)
+		free(l[i]);
+}
+
+static void
+test_list_logs(void **state)
+{
+	char base[128], p[160], **v = NULL;
+	size_t n = 0, i;
+
+	snprintf(base, sizeof(base), "%s/audit.log", tmpdir);
+	assert_int_equal(backfill_list_logs(base, &v, &n), 0);
+	assert_int_equal(n, 0);
+	free(v);
+	write_file(base, "", 0600);
+	for (i = 1; i <= 3; i++) {
+		snprintf(p, sizeof(p), "%s.%zu", base, i);
+		write_file(p, "", 0600);
+	}
+	snprintf(p, sizeof(p), "%s.5", base);	/* after a gap: not auditd's */
+	write_file(p, "", 0600);
+	assert_int_equal(backfill_list_logs(base, &v, &n), 0);
+	assert_int_equal(n, 4);
+	assert_non_null(strstr(v[0], "audit.log.3"));
+	assert_non_null(strstr(v[2], "audit.log.1"));
+	assert_string_equal(v[3], base);
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_enrich),
+		cmocka_unit_test(test_quote_argv),
+		cmocka_unit_test(test_fields_exec),
+		cmocka_unit_test(test_fields_message_cap),
+		cmocka_unit_test(test_json_golden),
+		cmocka_unit_test(test_conf),
+		cmocka_unit_test(test_replay_order),
+		cmocka_unit_test(test_list_logs),
+	};
+
+	return cmocka_run_group_tests_name("audit_sink", tests, group_setup, group_teardown);
+}
