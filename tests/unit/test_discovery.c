@@ -11,7 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -206,13 +209,16 @@ test_issuer_mismatch(void **state)
 	struct oidc_conf c;
 	struct oidc_provider *p;
 	struct oidc_err err;
-	int64_t now = time(NULL);
+	int64_t now = time(NULL), n0;
 
 	/* Configured with a trailing slash: the URL has no "//", but the issuer differs. */
+	n0 = nt_count(&srv, "/good/.well-known/openid-configuration");
 	conf_for(&c, "/good/");
 	assert_true(load(&c, now, &p, &err) < 0);
 	assert_int_equal(err.reason, OIDC_R_ISSUER);
 	assert_null(p);
+	assert_int_equal(nt_count(&srv, "/good/.well-known/openid-configuration"), n0 + 1);
+	assert_int_equal(nt_count(&srv, "/good//.well-known/openid-configuration"), 0);
 	conf_free(&c);
 
 	/* The document's issuer has a trailing slash the configuration lacks. */
@@ -377,6 +383,57 @@ test_jwks_throttle_fails_closed(void **state)
 	conf_free(&c);
 }
 
+/*
+ * The cache directory on a read-only mount: the stamp cannot be written, so
+ * a forced refetch is refused; plain loads still work.  Runs in a child in
+ * its own mount namespace, so nothing outlives the test.
+ */
+static void
+test_jwks_throttle_readonly_mount(void **state)
+{
+	struct oidc_conf c;
+	struct oidc_provider *p;
+	struct oidc_err err;
+	struct jwks *set = NULL;
+	int64_t now = time(NULL), n0;
+	int status, r;
+	pid_t pid;
+
+	provider_for(&c, &p, "/good");
+	n0 = nt_count(&srv, "/good/jwks");
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (unshare(CLONE_NEWNS) < 0 ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+		    mount(c.cache_dir, c.cache_dir, NULL, MS_BIND, NULL) < 0 ||
+		    mount(NULL, c.cache_dir, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
+			_exit(77);
+		oidc_err_clear(&err);
+		r = jwks_load(&c, p, now, true, &set, &err);
+		if (r != -EAGAIN || err.reason != OIDC_R_THROTTLED || set != NULL)
+			_exit(1);
+		oidc_err_clear(&err);
+		r = jwks_load(&c, p, now, false, &set, &err);
+		if (r != 0 || set == NULL)
+			_exit(2);
+		jwks_free(set);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 77) {
+		oidc_provider_free(p);
+		conf_free(&c);
+		skip();	/* no mount namespaces here (not root?) */
+	}
+	assert_int_equal(WEXITSTATUS(status), 0);
+	/* Only the plain load reached the server. */
+	assert_int_equal(nt_count(&srv, "/good/jwks"), n0 + 1);
+	oidc_provider_free(p);
+	conf_free(&c);
+}
+
 static void
 test_jwks_bad_set(void **state)
 {
@@ -403,6 +460,7 @@ main(void)
 		cmocka_unit_test(test_jwks_ttl),
 		cmocka_unit_test(test_jwks_force_throttle),
 		cmocka_unit_test(test_jwks_throttle_fails_closed),
+		cmocka_unit_test(test_jwks_throttle_readonly_mount),
 		cmocka_unit_test(test_jwks_bad_set),
 	};
 
