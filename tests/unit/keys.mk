@@ -17,3 +17,11 @@ tests_unit_test_jwk_SOURCES = tests/unit/test_jwk.c tests/unit/keyhelp.c tests/u
 tests_unit_test_jwk_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_jwk_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_jwk_LDADD = $(TEST_LIBS) $(LIBCRYPTO_LIBS) $(JSONC_LIBS)
+
+check_PROGRAMS += tests/unit/test_wycheproof
+TESTS += tests/unit/test_wycheproof
+tests_unit_test_wycheproof_SOURCES = tests/unit/test_wycheproof.c \
+	tests/unit/keyhelp.c tests/unit/keyhelp.h
+tests_unit_test_wycheproof_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_wycheproof_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_wycheproof_LDADD = $(TEST_LIBS) $(LIBCRYPTO_LIBS) $(JSONC_LIBS)
