@@ -1,1 +1,20 @@
 # SPDX-License-Identifier: BSD-2-Clause
+
+# oidc-audit (auditsink): audit rules, auditd plugin, journald catalog and
+# rate-limit drop-in.  The plugin conf names the installed binary, so it
+# is generated with the configured sbindir.
+auditrulesdir = $(sysconfdir)/audit/rules.d
+dist_auditrules_DATA = contrib/audit/oidc-audit.rules
+auditpluginsdir = $(sysconfdir)/audit/plugins.d
+auditplugins_DATA = contrib/audit/plugins.d/oidc-audit.conf
+catalogdir = $(prefix)/lib/systemd/catalog
+dist_catalog_DATA = contrib/journald/pam_oidc.catalog
+journaldconfdir = $(prefix)/lib/systemd/journald.conf.d
+dist_journaldconf_DATA = contrib/journald/oidc-audit.conf
+EXTRA_DIST += contrib/audit/plugins.d/oidc-audit.conf.in
+CLEANFILES += contrib/audit/plugins.d/oidc-audit.conf
+
+contrib/audit/plugins.d/oidc-audit.conf: $(top_srcdir)/contrib/audit/plugins.d/oidc-audit.conf.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) contrib/audit/plugins.d && \
+	sed -e 's|@sbindir[@]|$(sbindir)|g' -e 's|@sysconfdir[@]|$(sysconfdir)|g' \
+		$(top_srcdir)/contrib/audit/plugins.d/oidc-audit.conf.in > $@.tmp && mv $@.tmp $@

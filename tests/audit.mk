@@ -34,3 +34,6 @@ tests_unit_test_audit_search_SOURCES = tests/unit/test_audit_search.c
 tests_unit_test_audit_search_CPPFLAGS = $(TEST_CPPFLAGS) -I$(top_srcdir)/auditd-helper
 tests_unit_test_audit_search_CFLAGS = $(TEST_CFLAGS) $(LIBSYSTEMD_CFLAGS)
 tests_unit_test_audit_search_LDADD = $(AUDIT_HELPER_TEST_LIBS)
+
+TESTS += tests/e2e/audit_contrib.sh
+dist_check_SCRIPTS += tests/e2e/audit_contrib.sh
