@@ -9,3 +9,10 @@ tests_unit_test_audit_record_SOURCES = tests/unit/test_audit_record.c
 tests_unit_test_audit_record_CPPFLAGS = $(TEST_CPPFLAGS) -I$(top_srcdir)/auditd-helper
 tests_unit_test_audit_record_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_audit_record_LDADD = $(AUDIT_PARSE_TEST_LIBS)
+
+check_PROGRAMS += tests/unit/test_audit_assemble
+TESTS += tests/unit/test_audit_assemble
+tests_unit_test_audit_assemble_SOURCES = tests/unit/test_audit_assemble.c
+tests_unit_test_audit_assemble_CPPFLAGS = $(TEST_CPPFLAGS) -I$(top_srcdir)/auditd-helper
+tests_unit_test_audit_assemble_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_audit_assemble_LDADD = $(AUDIT_PARSE_TEST_LIBS)
