@@ -7,3 +7,8 @@ pam_oidc_libpamoidc_la_SOURCES += \
 	pam_oidc/device_flow.c pam_oidc/device_flow.h \
 	pam_oidc/usermap.c pam_oidc/usermap.h \
 	pam_oidc/login_flow.c pam_oidc/login_flow.h
+
+libexec_PROGRAMS += pam_oidc/oidc-child
+pam_oidc_oidc_child_SOURCES = pam_oidc/child_main.c
+pam_oidc_oidc_child_CFLAGS = $(AM_CFLAGS) $(LIBCRYPTO_CFLAGS) $(JSONC_CFLAGS)
+pam_oidc_oidc_child_LDADD = pam_oidc/libpamoidc.la

@@ -283,7 +283,7 @@ name_from_claim(const struct oidc_conf *conf, json_object *claims, char **ret_us
 					    "the email address is not verified (email_verified is not true)");
 	}
 	at = strrchr(v, '@');
-	if (conf->username_domain != NULL && at != NULL) {
+	if (conf->username_domain != NULL && conf->username_domain[0] != '\0' && at != NULL) {
 		if (strcmp(at + 1, conf->username_domain) != 0)
 			return oidc_err_set(err, OIDC_R_USER, EACCES,
 					    "claim %s is not in domain %s", claim,
@@ -394,11 +394,14 @@ usermap_map(const struct oidc_conf *conf, json_object *claims, const char *want_
 	r = user_exists(id->user, err);
 	if (r < 0)
 		goto out;
-	if (conf->allowed_subjects != NULL && !usermap_list_contains(conf->allowed_subjects, sub)) {
+	/* an empty list (allowed by the parser) means the check is off */
+	if (conf->allowed_subjects != NULL && conf->allowed_subjects[0] != '\0' &&
+	    !usermap_list_contains(conf->allowed_subjects, sub)) {
 		r = oidc_err_set(err, OIDC_R_DENIED, EACCES, "the subject is not in allowed_subjects");
 		goto out;
 	}
-	if (conf->allowed_groups != NULL && (r = check_groups(conf, claims, err)) < 0)
+	if (conf->allowed_groups != NULL && conf->allowed_groups[0] != '\0' &&
+	    (r = check_groups(conf, claims, err)) < 0)
 		goto out;
 	*ret = id;
 	id = NULL;

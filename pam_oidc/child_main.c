@@ -1,0 +1,385 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * oidc-child: the network and JOSE half of a login, exec'd by pam_oidc.so
+ * with an empty environment and the socketpair on fd 3 (child_proto.h).
+ * It reads the request, runs login_flow_run(), tells the module the code
+ * as soon as it has one, and answers with the verified identity or a
+ * precise reason.  It never logs: nothing secret can leak through stderr.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "child_proto.h"
+#include "conf.h"
+#include "device_flow.h"
+#include "http.h"
+#include "login_flow.h"
+#include "oidc_err.h"
+#include "usermap.h"
+
+/* How long the module may take to send its request. */
+#define REQUEST_TIMEOUT_MS 10000
+#define MAX_ARGS 128
+
+struct chan {
+	int fd;
+	char buf[2 * CHILD_PROTO_MAX_LINE + 2];
+	size_t len;
+	unsigned lines_in;
+	bool eof;
+};
+
+struct child {
+	struct chan c;
+	const struct oidc_conf *conf;
+};
+
+struct request {
+	char *args[MAX_ARGS];
+	int nargs;
+	char *config;
+	char *user;
+	char *service;
+};
+
+static int
+chan_send(struct chan *c, const char *key, const char *value)
+{
+	char line[CHILD_PROTO_MAX_LINE + 1];
+	size_t off = 0;
+	ssize_t n;
+	int len;
+
+	len = child_proto_format(key, value, line, sizeof(line));
+	if (len < 0)
+		return len;
+	while (off < (size_t)len) {
+		n = send(c->fd, line + off, (size_t)len - off, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			explicit_bzero(line, sizeof(line));
+			return -errno;
+		}
+		off += (size_t)n;
+	}
+	explicit_bzero(line, sizeof(line));
+	return 0;
+}
+
+/*
+ * Take one complete line out of the buffer into out (without '\n').
+ * Returns 1 when a line was taken, 0 when none is complete, -EPROTO on
+ * an over-long line or too many lines.
+ */
+static int
+chan_take_line(struct chan *c, char *out, size_t outsz)
+{
+	char *nl = memchr(c->buf, '\n', c->len);
+	size_t n;
+
+	if (nl == NULL)
+		return c->len > CHILD_PROTO_MAX_LINE ? -EPROTO : 0;
+	n = (size_t)(nl - c->buf);
+	if (n > CHILD_PROTO_MAX_LINE || n >= outsz || ++c->lines_in > CHILD_PROTO_MAX_LINES)
+		return -EPROTO;
+	memcpy(out, c->buf, n);
+	out[n] = '\0';
+	memmove(c->buf, nl + 1, c->len - n - 1);
+	c->len -= n + 1;
+	return 1;
+}
+
+/*
+ * Read one line, waiting at most timeout_ms.  Returns 1 with a line,
+ * 0 on timeout, -EPIPE on end of file, another negative errno on error.
+ */
+static int
+chan_read_line(struct chan *c, int64_t timeout_ms, char *out, size_t outsz)
+{
+	int64_t end = device_now_ms() + timeout_ms, left;
+	struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+	ssize_t n;
+	int r;
+
+	for (;;) {
+		r = chan_take_line(c, out, outsz);
+		if (r != 0)
+			return r;
+		if (c->eof)
+			return -EPIPE;
+		left = end - device_now_ms();
+		if (left <= 0)
+			return 0;
+		r = poll(&pfd, 1, left > 60000 ? 60000 : (int)left);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			continue;
+		n = read(c->fd, c->buf + c->len, sizeof(c->buf) - c->len);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			c->eof = true;
+		c->len += (size_t)n;
+	}
+}
+
+static void
+request_free(struct request *rq)
+{
+	int i;
+
+	for (i = 0; i < rq->nargs; i++)
+		free(rq->args[i]);
+	free(rq->config);
+	free(rq->user);
+	free(rq->service);
+}
+
+static int
+set_once(char **slot, const char *value)
+{
+	if (*slot != NULL)
+		return -EPROTO;
+	*slot = strdup(value);
+	return *slot != NULL ? 0 : -ENOMEM;
+}
+
+static int
+read_request(struct chan *c, struct request *rq, struct oidc_err *err)
+{
+	char line[CHILD_PROTO_MAX_LINE + 1], *key, *value;
+	int64_t end = device_now_ms() + REQUEST_TIMEOUT_MS;
+	int r;
+
+	for (;;) {
+		r = chan_read_line(c, end - device_now_ms(), line, sizeof(line));
+		if (r == 0)
+			return oidc_err_set(err, OIDC_R_USAGE, ETIMEDOUT, "no request from the module");
+		if (r < 0)
+			return oidc_err_set(err, OIDC_R_USAGE, -r, "cannot read the request");
+		if (child_proto_split(line, &key, &value) < 0)
+			return oidc_err_set(err, OIDC_R_USAGE, EPROTO, "malformed request line");
+		if (strcmp(key, "start") == 0)
+			break;
+		if (strcmp(key, "arg") == 0) {
+			if (rq->nargs >= MAX_ARGS)
+				return oidc_err_set(err, OIDC_R_USAGE, E2BIG, "too many arguments");
+			rq->args[rq->nargs] = strdup(value);
+			if (rq->args[rq->nargs] == NULL)
+				return oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
+			rq->nargs++;
+			r = 0;
+		} else if (strcmp(key, "config") == 0) {
+			r = set_once(&rq->config, value);
+		} else if (strcmp(key, "user") == 0) {
+			r = set_once(&rq->user, value);
+		} else if (strcmp(key, "service") == 0) {
+			r = set_once(&rq->service, value);
+		} else {
+			return oidc_err_set(err, OIDC_R_USAGE, EPROTO, "unknown request line %s", key);
+		}
+		if (r < 0)
+			return oidc_err_set(err, OIDC_R_USAGE, -r, "repeated or bad request line %s", key);
+	}
+	if (rq->user == NULL)
+		return oidc_err_set(err, OIDC_R_USAGE, EPROTO, "the request names no user");
+	explicit_bzero(line, sizeof(line));
+	return 0;
+}
+
+static int
+load_conf(const struct request *rq, struct oidc_conf *conf, struct oidc_err *err)
+{
+	const char *path = rq->config != NULL ? rq->config : OIDC_CONF_DEFAULT_PATH;
+	const char *argv[MAX_ARGS];
+	int r, i;
+
+	r = conf_init(conf);
+	if (r < 0)
+		return oidc_err_set(err, OIDC_R_INTERNAL, -r, "out of memory");
+	r = conf_load_file(conf, path, false, err);
+	/* without an explicit file, module arguments alone may configure everything */
+	if (r == -ENOENT && rq->config == NULL) {
+		oidc_err_clear(err);
+		r = 0;
+	}
+	if (r < 0)
+		return oidc_err_set(err, OIDC_R_CONFIG, -r, "cannot load %s", path);
+	for (i = 0; i < rq->nargs; i++)
+		argv[i] = rq->args[i];
+	r = conf_apply_args(conf, rq->nargs, argv, err);
+	if (r < 0)
+		return oidc_err_set(err, OIDC_R_CONFIG, -r, "bad module argument");
+	r = conf_validate(conf, err);
+	if (r < 0)
+		return oidc_err_set(err, OIDC_R_CONFIG, -r, "invalid configuration");
+	return 0;
+}
+
+static int
+on_show(void *ctx, const struct device_auth *da, struct oidc_err *err)
+{
+	struct child *ch = ctx;
+	struct chan *c = &ch->c;
+	char n[32];
+	int r;
+
+	(void)err;
+	snprintf(n, sizeof(n), "%lld", (long long)da->expires_in);
+	if ((r = chan_send(c, "verification_uri", da->verification_uri)) < 0)
+		return r;
+	/* the complete URI carries the code: a phishing aid unless wanted */
+	if (da->verification_uri_complete != NULL && ch->conf->show_complete_uri &&
+	    (r = chan_send(c, "verification_uri_complete", da->verification_uri_complete)) < 0)
+		return r;
+	if ((r = chan_send(c, "user_code", da->user_code)) < 0 ||
+	    (r = chan_send(c, "expires_in", n)) < 0 || (r = chan_send(c, "shown", NULL)) < 0)
+		return r;
+	return 0;
+}
+
+/* Between polls: sleep, but wake at once when the module cancels or goes away. */
+static int
+on_wait(void *ctx, int64_t ms, struct oidc_err *err)
+{
+	struct chan *c = &((struct child *)ctx)->c;
+	char line[CHILD_PROTO_MAX_LINE + 1], *key, *value;
+	int64_t end = device_now_ms() + ms, left;
+	int r;
+
+	while ((left = end - device_now_ms()) > 0) {
+		r = chan_read_line(c, left, line, sizeof(line));
+		if (r == 0)
+			break;
+		if (r < 0)
+			return oidc_err_set(err, OIDC_R_DENIED, ECANCELED, "the module went away");
+		if (child_proto_split(line, &key, &value) < 0 || strcmp(key, "cancel") != 0)
+			return oidc_err_set(err, OIDC_R_USAGE, EPROTO, "unexpected line from the module");
+		return oidc_err_set(err, OIDC_R_DENIED, ECANCELED, "cancelled by the module");
+	}
+	return 0;
+}
+
+static int
+send_identity(struct chan *c, const struct oidc_identity *id)
+{
+	char n[32];
+	int r;
+
+	snprintf(n, sizeof(n), "%lld", (long long)id->auth_time);
+	if ((r = chan_send(c, "issuer", id->issuer)) < 0 ||
+	    (r = chan_send(c, "subject", id->subject)) < 0 ||
+	    (r = chan_send(c, "username", id->username)) < 0 ||
+	    (r = chan_send(c, "email", id->email)) < 0 ||
+	    (r = chan_send(c, "auth_time", n)) < 0 || (r = chan_send(c, "acr", id->acr)) < 0 ||
+	    (r = chan_send(c, "user", id->user)) < 0)
+		return r;
+	return chan_send(c, "ok", NULL);
+}
+
+static int
+send_fail(struct chan *c, const struct oidc_err *err)
+{
+	char v[sizeof(err->msg) + 32];
+	enum oidc_reason reason = err->reason != OIDC_R_NONE ? err->reason : OIDC_R_INTERNAL;
+
+	snprintf(v, sizeof(v), "%s %s", child_proto_reason_token(reason),
+		 err->msg[0] != '\0' ? err->msg : oidc_reason_name(reason));
+	return chan_send(c, "fail", v);
+}
+
+/* 0, 1 and 2 on /dev/null when missing; nothing above CHILD_PROTO_FD open. */
+static int
+sanitize_fds(void)
+{
+	struct stat st;
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0)
+			continue;
+		if (open("/dev/null", O_RDWR) != fd)
+			return -EBADF;
+	}
+	if (fstat(CHILD_PROTO_FD, &st) < 0 || !S_ISSOCK(st.st_mode))
+		return -ENOTSOCK;
+	if (close_range(CHILD_PROTO_FD + 1, ~0U, 0) < 0) {
+		for (fd = CHILD_PROTO_FD + 1; fd < 1024; fd++)
+			close(fd);
+	}
+	if (fcntl(CHILD_PROTO_FD, F_SETFD, FD_CLOEXEC) < 0)
+		return -errno;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct child ch = { .c = { .fd = CHILD_PROTO_FD } };
+	struct chan *c = &ch.c;
+	struct request rq = { 0 };
+	struct oidc_conf conf;
+	struct oidc_err err;
+	struct oidc_identity *id = NULL;
+	struct login_flow_ops ops = { .show = on_show, .wait = on_wait };
+	bool conf_ready = false, http_ready = false;
+	int r, status = 1;
+
+	(void)argc;
+	(void)argv;
+	/*
+	 * libcurl and OpenSSL read SSLKEYLOGFILE, *_proxy and more from the
+	 * environment; the module execs us with none, and we make sure.
+	 */
+	clearenv();
+	umask(077);
+	signal(SIGPIPE, SIG_IGN);
+	if (sanitize_fds() < 0)
+		return 2;
+	oidc_err_clear(&err);
+
+	r = read_request(c, &rq, &err);
+	if (r < 0)
+		goto done;
+	r = load_conf(&rq, &conf, &err);
+	conf_ready = true;
+	if (r < 0)
+		goto done;
+	if (http_global_init() < 0) {
+		r = oidc_err_set(&err, OIDC_R_INTERNAL, EIO, "cannot initialise libcurl");
+		goto done;
+	}
+	http_ready = true;
+	ch.conf = &conf;
+	r = login_flow_run(&conf, rq.user, &ops, &ch, &id, &err);
+done:
+	if (r == 0)
+		r = send_identity(c, id);
+	else
+		r = send_fail(c, &err);
+	status = r == 0 && id != NULL ? 0 : 1;
+	oidc_identity_free(id);
+	if (http_ready)
+		http_global_cleanup();
+	if (conf_ready)
+		conf_free(&conf);
+	request_free(&rq);
+	return status;
+}

@@ -1,0 +1,97 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
+# oidc-child against the scripted misbehaving provider (tests/idp/misbehave.js):
+# every misbehaviour ends in its documented verdict, quickly, and the device
+# code never leaves the child.
+. "$top_srcdir/tests/child/lib.sh"
+command -v node >/dev/null || { echo "1..0 # SKIP node is not installed"; exit 0; }
+ct_init
+
+# scenario verdict [max ms]
+for row in "ok ok 4000" "expired_token timeout 4000" "access_denied denied 4000" \
+	"invalid_grant http 4000" "oversized too_large 4000" "malformed malformed 4000" \
+	"dupkey malformed 4000" "http500 http 4000" "no_id_token malformed 4000" \
+	"badsig signature 4000" "wrong_aud audience 4000" "wrong_iss issuer 4000" \
+	"device_ctl malformed 2000" "device_http malformed 2000" "device_500 http 2000"; do
+	set -- $row
+	pend=0
+	[ "$1" = ok ] && pend=1
+	mb_start "$1" --pending $pend || { echo "Bail out! misbehave.js"; exit 1; }
+	mb_conf
+	ct_run
+	ct_expect "$1" "$2" "$3"
+	case $1 in
+	ok)
+		st=0
+		grep -qx 'user daemon' "$CT_OUT" && grep -qx 'subject sub-daemon' "$CT_OUT" &&
+			grep -qx "issuer $MB_ISSUER" "$CT_OUT" && grep -qx 'email daemon@example.test' "$CT_OUT" &&
+			grep -q '^auth_time [0-9][0-9]*$' "$CT_OUT" || st=1
+		# RFC 8628: one pending answer, then the token, one interval apart
+		n=$(grep -c ' /token ' "$MB_LOG")
+		[ "$n" -eq 2 ] || st=1
+		ct_ok $st "ok: the identity lines carry the token's claims, $n token requests"
+		code=$(sed -n 's/.*device_code=//p' "$MB_LOG")
+		st=0
+		[ -n "$code" ] || st=1
+		grep -qF -- "$code" "$CT_OUT" "$CT_ERR" && st=1
+		[ -s "$CT_ERR" ] && st=1
+		ct_ok $st "ok: no device code in the protocol, nothing on stderr"
+		;;
+	device_ctl | device_http | device_500)
+		st=0
+		grep -q '^user_code' "$CT_OUT" && st=1
+		grep -q ' /token ' "$MB_LOG" && st=1
+		ct_ok $st "$1: nothing shown, the token endpoint never polled"
+		;;
+	esac
+done
+
+# key rotation: unknown kid -> one JWKS refetch -> ok
+mb_start rotate --pending 0 && mb_conf && ct_run
+ct_expect "rotate: new kid accepted after one refetch" ok 4000
+n=$(grep -c ' /jwks ' "$MB_LOG")
+[ "$n" -eq 2 ]
+ct_ok $? "rotate: exactly two JWKS fetches ($n)"
+
+# a closed port fails fast
+port=$( (node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();})') )
+MB_ISSUER=https://127.0.0.1:$port
+mb_stop
+mb_conf
+ct_run
+v=$(ct_verdict)
+st=0
+case $v in network | discovery) ;; *) st=1 ;; esac
+[ "$CT_MS" -lt 1000 ] || st=1
+ct_ok $st "closed port: fail $v in $CT_MS ms (< 1000)"
+
+# the module cancels while the child polls: the child stops at once
+mb_start ok --pending 1000
+mb_conf
+ct_run --cancel-after 300
+st=0
+[ "$(ct_verdict)" = denied ] || st=1
+[ "$CT_MS" -lt 2500 ] || st=1
+ct_ok $st "cancel from the module ends the child in $CT_MS ms"
+
+# confidential client: HTTP Basic with the secret from a root-only file
+mb_start ok --pending 0 --secret 's3cret:with%odd chars'
+(umask 077; printf 's3cret:with%%odd chars\n' >"$CT_DIR/secret")
+mb_conf "client_secret_file=$CT_DIR/secret"
+ct_run
+ct_expect "client_secret_file: HTTP Basic accepted" ok 4000
+grep -q invalid_client "$MB_LOG"
+[ $? -ne 0 ]
+ct_ok $? "client_secret_file: the provider saw the right credentials"
+grep -qF 's3cret' "$CT_OUT" "$CT_ERR"
+[ $? -ne 0 ]
+ct_ok $? "client_secret_file: the secret appears nowhere"
+chmod 644 "$CT_DIR/secret"
+: >"$MB_LOG"
+ct_run
+ct_expect "client_secret_file readable by others: refused" config 2000
+[ ! -s "$MB_LOG" ]
+ct_ok $? "client_secret_file readable by others: no request reached the provider"
+
+echo "1..$CT_N"
+exit 0

@@ -1,0 +1,305 @@
+#!/usr/bin/env node
+// SPDX-License-Identifier: BSD-2-Clause
+//
+// misbehave.js — a scripted OpenID provider that does what a good one never
+// does, for the oidc-child tests.  Plain Node (https, crypto), no npm.
+//
+//   node misbehave.js --certs DIR --scenario NAME [--port-file FILE]
+//        [--client-id ID] [--secret S] [--username NAME] [--interval N]
+//        [--expires-in N] [--pending N] [--log FILE] [--watch-pid PID]
+//
+// DIR holds server.pem/server.key (tests/lib/mkcerts.sh).  Listens on
+// 127.0.0.1, a kernel-chosen port; prints "listening PORT" and writes PORT
+// to --port-file (by rename).  The issuer is https://127.0.0.1:PORT.
+// Endpoints: /.well-known/openid-configuration, /jwks, /device/auth,
+// /token.  The device authorization is always well formed unless the
+// scenario says otherwise; --pending N (default 1) polls answer
+// authorization_pending before the scenario's token answer.  --log FILE
+// gets one line per request: "<ms since epoch> <path> <answer>".
+//
+// Scenarios (what the token endpoint, or another endpoint, does):
+//   ok              a valid ES256 ID token for --username
+//   slow_down       first poll slow_down, then pending, then ok
+//   expired_token   error expired_token
+//   access_denied   error access_denied
+//   invalid_grant   error invalid_grant
+//   hang            never answers the token request
+//   oversized       a 1 MiB JSON body
+//   malformed       truncated JSON
+//   dupkey          JSON with two id_token members
+//   http500         HTTP 500
+//   no_id_token     200 with an access token only
+//   badsig          the ID token's signature is altered
+//   wrong_aud       signed, aud is another client
+//   wrong_iss       signed, iss is another issuer
+//   rotate          signed with a new kid that /jwks shows only from its 2nd fetch
+//   device_ctl      the user_code holds an escape character
+//   device_http     the verification_uri is http://
+//   device_500      the device authorization endpoint answers HTTP 500
+// An ES module, like the rest of tests/idp (package.json "type": "module").
+import https from 'node:https';
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+
+function usage(msg) {
+	process.stderr.write(`misbehave.js: ${msg}\n`);
+	process.exit(2);
+}
+
+const opt = {
+	certs: null, scenario: null, portFile: null, clientId: 'misbehave', secret: null,
+	username: 'daemon', interval: null, expiresIn: 60, pending: 1, log: null, watchPid: 0,
+};
+for (let i = 2; i < process.argv.length; i++) {
+	const a = process.argv[i];
+	const next = () => {
+		if (i + 1 >= process.argv.length)
+			usage(`${a} needs a value`);
+		return process.argv[++i];
+	};
+	switch (a) {
+	case '--certs': opt.certs = next(); break;
+	case '--scenario': opt.scenario = next(); break;
+	case '--port-file': opt.portFile = next(); break;
+	case '--client-id': opt.clientId = next(); break;
+	case '--secret': opt.secret = next(); break;
+	case '--username': opt.username = next(); break;
+	case '--interval': opt.interval = Number.parseInt(next(), 10); break;
+	case '--expires-in': opt.expiresIn = Number.parseInt(next(), 10); break;
+	case '--pending': opt.pending = Number.parseInt(next(), 10); break;
+	case '--log': opt.log = next(); break;
+	case '--watch-pid': opt.watchPid = Number.parseInt(next(), 10); break;
+	default: usage(`unknown argument ${a}`);
+	}
+}
+const SCENARIOS = ['ok', 'slow_down', 'expired_token', 'access_denied', 'invalid_grant', 'hang',
+	'oversized', 'malformed', 'dupkey', 'http500', 'no_id_token', 'badsig', 'wrong_aud',
+	'wrong_iss', 'rotate', 'device_ctl', 'device_http', 'device_500'];
+if (!opt.certs)
+	usage('--certs DIR is required');
+if (!SCENARIOS.includes(opt.scenario))
+	usage(`--scenario must be one of ${SCENARIOS.join(' ')}`);
+
+const b64u = (buf) => Buffer.from(buf).toString('base64url');
+
+function makeKey(kid) {
+	const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+	const jwk = publicKey.export({ format: 'jwk' });
+	return { kid, privateKey, jwk: { ...jwk, kid, alg: 'ES256', use: 'sig' } };
+}
+
+const oldKey = makeKey('mis-1');
+const newKey = makeKey('mis-2');
+let issuer = null;
+let jwksFetches = 0;
+let polls = 0;
+const deviceCode = b64u(crypto.randomBytes(24));
+const hung = [];
+
+function log(p, what) {
+	if (opt.log)
+		fs.appendFileSync(opt.log, `${Date.now()} ${p} ${what}\n`);
+}
+
+function sign(claims, key) {
+	const header = { alg: 'ES256', typ: 'JWT', kid: key.kid };
+	const input = `${b64u(JSON.stringify(header))}.${b64u(JSON.stringify(claims))}`;
+	const sig = crypto.sign('sha256', Buffer.from(input), { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
+	return `${input}.${b64u(sig)}`;
+}
+
+function idToken(over = {}, key = oldKey) {
+	const now = Math.floor(Date.now() / 1000);
+	const claims = {
+		iss: issuer, sub: `sub-${opt.username}`, aud: opt.clientId, exp: now + 300, iat: now,
+		auth_time: now, preferred_username: opt.username,
+		email: `${opt.username}@example.test`, email_verified: true, groups: ['dev'],
+		...over,
+	};
+	return sign(claims, key);
+}
+
+function send(res, status, obj, raw) {
+	const body = raw !== undefined ? raw : JSON.stringify(obj);
+	res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+	res.end(body);
+}
+
+function tokenAnswer(res) {
+	const tok = (t) => send(res, 200, { access_token: 'at-' + b64u(crypto.randomBytes(9)), token_type: 'Bearer', expires_in: 300, id_token: t });
+	switch (opt.scenario) {
+	case 'expired_token':
+	case 'access_denied':
+	case 'invalid_grant':
+		return send(res, 400, { error: opt.scenario });
+	case 'hang':
+		hung.push(res);
+		return undefined;
+	case 'oversized':
+		return send(res, 200, { id_token: idToken(), pad: 'x'.repeat(1024 * 1024) });
+	case 'malformed':
+		return send(res, 200, null, `{"id_token": "${idToken()}"`);
+	case 'dupkey':
+		return send(res, 200, null, `{"id_token": "${idToken()}", "id_token": "${idToken()}"}`);
+	case 'http500':
+		return send(res, 500, null, 'internal server error');
+	case 'no_id_token':
+		return send(res, 200, { access_token: 'at', token_type: 'Bearer', expires_in: 300 });
+	case 'badsig': {
+		const t = idToken();
+		const i = t.lastIndexOf('.');
+		const sig = Buffer.from(t.slice(i + 1), 'base64url');
+		sig[5] ^= 0x01;
+		return tok(`${t.slice(0, i)}.${b64u(sig)}`);
+	}
+	case 'wrong_aud':
+		return tok(idToken({ aud: 'another-client' }));
+	case 'wrong_iss':
+		return tok(idToken({ iss: 'https://evil.example' }));
+	case 'rotate':
+		return tok(idToken({}, newKey));
+	default:
+		return tok(idToken());
+	}
+}
+
+function readBody(req, cb) {
+	const chunks = [];
+	let n = 0;
+	req.on('data', (c) => {
+		n += c.length;
+		if (n <= 65536)
+			chunks.push(c);
+	});
+	req.on('end', () => cb(Buffer.concat(chunks).toString('latin1')));
+}
+
+// The client must authenticate as it is configured: Basic with --secret
+// (each half form-urlencoded, RFC 6749 2.3.1), else client_id in the form.
+function formDecode(x) {
+	try {
+		return decodeURIComponent(x.replace(/\+/g, ' '));
+	} catch (e) {
+		return null;
+	}
+}
+
+function clientOk(req, form) {
+	const auth = req.headers.authorization;
+	if (opt.secret === null)
+		return form.get('client_id') === opt.clientId && !auth;
+	if (!auth || !auth.startsWith('Basic ') || form.has('client_secret'))
+		return false;
+	const cred = Buffer.from(auth.slice(6), 'base64').toString('latin1');
+	const i = cred.indexOf(':');
+	return i > 0 && formDecode(cred.slice(0, i)) === opt.clientId &&
+		formDecode(cred.slice(i + 1)) === opt.secret;
+}
+
+function handle(req, res) {
+	const p = req.url.split('?')[0];
+	if (req.method === 'GET' && p === '/.well-known/openid-configuration') {
+		log(p, 'discovery');
+		return send(res, 200, {
+			issuer,
+			authorization_endpoint: `${issuer}/auth`,
+			token_endpoint: `${issuer}/token`,
+			device_authorization_endpoint: `${issuer}/device/auth`,
+			jwks_uri: `${issuer}/jwks`,
+			response_types_supported: ['code'],
+			subject_types_supported: ['public'],
+			id_token_signing_alg_values_supported: ['ES256'],
+			grant_types_supported: ['urn:ietf:params:oauth:grant-type:device_code'],
+		});
+	}
+	if (req.method === 'GET' && p === '/jwks') {
+		jwksFetches++;
+		const keys = opt.scenario === 'rotate' && jwksFetches >= 2 ? [oldKey.jwk, newKey.jwk] : [oldKey.jwk];
+		log(p, `jwks ${jwksFetches} ${keys.length}`);
+		return send(res, 200, { keys });
+	}
+	if (req.method === 'POST' && p === '/device/auth') {
+		return readBody(req, (body) => {
+			const form = new URLSearchParams(body);
+			if (!clientOk(req, form)) {
+				log(p, 'invalid_client');
+				return send(res, 401, { error: 'invalid_client' });
+			}
+			if (opt.scenario === 'device_500') {
+				log(p, '500');
+				return send(res, 500, null, 'oops');
+			}
+			const ans = {
+				device_code: deviceCode,
+				user_code: opt.scenario === 'device_ctl' ? 'ABCD-\u001b[2J' : 'WDJB-MJHT',
+				verification_uri: opt.scenario === 'device_http' ? `http://127.0.0.1/device` : `${issuer}/device`,
+				verification_uri_complete: `${issuer}/device?user_code=WDJB-MJHT`,
+				expires_in: opt.expiresIn,
+			};
+			if (opt.interval !== null)
+				ans.interval = opt.interval;
+			// logged so a test can prove the device code never leaks from the client
+			log(p, `device scope=${form.get('scope')} device_code=${deviceCode}`);
+			return send(res, 200, ans);
+		});
+	}
+	if (req.method === 'POST' && p === '/token') {
+		return readBody(req, (body) => {
+			const form = new URLSearchParams(body);
+			polls++;
+			if (!clientOk(req, form)) {
+				log(p, 'invalid_client');
+				return send(res, 401, { error: 'invalid_client' });
+			}
+			if (form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:device_code' ||
+			    form.get('device_code') !== deviceCode) {
+				log(p, 'invalid_grant');
+				return send(res, 400, { error: 'invalid_grant' });
+			}
+			if (opt.scenario === 'slow_down') {
+				if (polls === 1) {
+					log(p, 'slow_down');
+					return send(res, 400, { error: 'slow_down' });
+				}
+				if (polls === 2) {
+					log(p, 'authorization_pending');
+					return send(res, 400, { error: 'authorization_pending' });
+				}
+			} else if (polls <= opt.pending) {
+				log(p, 'authorization_pending');
+				return send(res, 400, { error: 'authorization_pending' });
+			}
+			log(p, `answer ${opt.scenario}`);
+			return tokenAnswer(res);
+		});
+	}
+	log(p, 'not_found');
+	return send(res, 404, { error: 'not_found' });
+}
+
+const server = https.createServer({
+	cert: fs.readFileSync(path.join(opt.certs, 'server.pem')),
+	key: fs.readFileSync(path.join(opt.certs, 'server.key')),
+}, handle);
+
+server.listen(0, '127.0.0.1', () => {
+	const port = server.address().port;
+	issuer = `https://127.0.0.1:${port}`;
+	if (opt.portFile) {
+		fs.writeFileSync(`${opt.portFile}.tmp`, `${port}\n`);
+		fs.renameSync(`${opt.portFile}.tmp`, opt.portFile);
+	}
+	process.stdout.write(`listening ${port}\n`);
+});
+
+if (opt.watchPid > 0) {
+	setInterval(() => {
+		try {
+			process.kill(opt.watchPid, 0);
+		} catch (e) {
+			process.exit(0);
+		}
+	}, 500).unref();
+}
+process.on('SIGTERM', () => process.exit(0));
