@@ -1,0 +1,511 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Unit tests of the module's own parts, without libpam: provider-string
+ * sanitising, the QR drawing, the pending-record handoff and the
+ * oidc-child spawner (environment, descriptors, session, deadline,
+ * SIGCHLD).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <cmocka.h>
+
+#include "child_spawn.h"
+#include "oidc_err.h"
+#include "pending.h"
+#include "qr.h"
+#include "sanitize.h"
+
+/* ---------------------------------------------------------------- sanitize */
+
+static void
+test_sanitize_strips_controls(void **state)
+{
+	char out[128];
+
+	/* ESC [ 2 J (clear screen), OSC title, BEL, CR, DEL, C1 CSI (U+009B) */
+	assert_int_equal(sanitize_text("a\x1b[2Jb\x1b]0;pwned\x07" "c\rd\x7f" "e\xc2\x9b" "31mf",
+				       out, sizeof(out)), 20);
+	assert_string_equal(out, "a[2Jb]0;pwnedcde31mf");
+	assert_null(strchr(out, '\x1b'));
+}
+
+static void
+test_sanitize_utf8(void **state)
+{
+	char out[128];
+
+	/* valid UTF-8 kept; bidi override (U+202E) and BOM dropped; invalid bytes dropped */
+	sanitize_text("caf\xc3\xa9 \xe2\x80\xae" "evil \xef\xbb\xbfx \xff\xc0\xaf" "y", out, sizeof(out));
+	assert_string_equal(out, "caf\xc3\xa9 evil x y");
+	/* a truncated sequence at the end is dropped, never half-copied */
+	sanitize_text("ok\xe2\x82", out, sizeof(out));
+	assert_string_equal(out, "ok");
+}
+
+static void
+test_sanitize_word_and_bounds(void **state)
+{
+	char out[8];
+
+	assert_int_equal(sanitize_word("AB CD\tEF\xc3\xa9", out, sizeof(out)), 6);
+	assert_string_equal(out, "ABCDEF");
+	assert_int_equal(sanitize_word("0123456789", out, sizeof(out)), -EFBIG);
+	assert_string_equal(out, "0123456");
+	assert_int_equal(sanitize_text(NULL, out, sizeof(out)), -EINVAL);
+	assert_int_equal(sanitize_text("x", out, 0), -EINVAL);
+}
+
+/* ---------------------------------------------------------------- qr */
+
+static void
+test_qr_render(void **state)
+{
+	struct oidc_err err;
+	char *q = NULL, *line, *save;
+	size_t lines = 0, cols = 0, n;
+	const unsigned char *p;
+
+	assert_int_equal(qr_render("https://idp.example/device", &q, &err), 0);
+	assert_non_null(q);
+	/* only spaces, half blocks, full blocks and newlines */
+	for (line = strtok_r(q, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+		n = 0;
+		for (p = (const unsigned char *)line; *p != '\0'; n++) {
+			if (*p == ' ') {
+				p++;
+				continue;
+			}
+			assert_int_equal(p[0], 0xe2);
+			assert_int_equal(p[1], 0x96);
+			assert_true(p[2] == 0x80 || p[2] == 0x84 || p[2] == 0x88);
+			p += 3;
+		}
+		if (lines == 0)
+			cols = n;
+		assert_int_equal(n, cols);
+		lines++;
+	}
+	/* version 2 (25 modules) + quiet zone 2+2 = 29 columns, 15 lines */
+	assert_int_equal(cols, 29);
+	assert_int_equal(lines, 15);
+	free(q);
+}
+
+static void
+test_qr_too_long(void **state)
+{
+	struct oidc_err err;
+	char text[QR_MAX_TEXT + 2];
+	char *q = NULL;
+
+	memset(text, 'a', sizeof(text) - 1);
+	text[sizeof(text) - 1] = '\0';
+	oidc_err_clear(&err);
+	assert_int_equal(qr_render(text, &q, &err), -EFBIG);
+	assert_null(q);
+	/* 500 bytes fit the limit but need version 15: 77 + 4 columns > 80 */
+	text[500] = '\0';
+	oidc_err_clear(&err);
+	assert_int_equal(qr_render(text, &q, &err), -EFBIG);
+	assert_null(q);
+	/* 300 bytes: version 11, 61 modules + 4 = 65 columns */
+	text[300] = '\0';
+	assert_int_equal(qr_render(text, &q, &err), 0);
+	assert_non_null(q);
+	/* the first line is quiet zone: 65 full blocks of 3 bytes */
+	assert_int_equal(strcspn(q, "\n"), 65 * 3);
+	free(q);
+}
+
+static void
+test_qr_auto_rule(void **state)
+{
+	assert_true(qr_auto_wanted(NULL));
+	assert_true(qr_auto_wanted(""));
+	assert_true(qr_auto_wanted("en_US.UTF-8"));
+	assert_true(qr_auto_wanted("C.utf8"));
+	assert_true(qr_auto_wanted("de_DE.utf-8@euro"));
+	assert_false(qr_auto_wanted("C"));
+	assert_false(qr_auto_wanted("POSIX"));
+	assert_false(qr_auto_wanted("en_US"));
+	assert_false(qr_auto_wanted("en_US.ISO-8859-1"));
+}
+
+/* ---------------------------------------------------------------- pending */
+
+struct pdir {
+	char path[64];
+};
+
+static int
+pdir_setup(void **state)
+{
+	struct pdir *d = calloc(1, sizeof(*d));
+
+	if (d == NULL)
+		return -1;
+	snprintf(d->path, sizeof(d->path), "/tmp/pam_oidc-pending.XXXXXX");
+	if (mkdtemp(d->path) == NULL)
+		return -1;
+	*state = d;
+	return 0;
+}
+
+static int
+pdir_teardown(void **state)
+{
+	struct pdir *d = *state;
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", d->path);
+	if (strncmp(d->path, "/tmp/pam_oidc-pending.", 22) == 0) {
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+			_exit(127);
+		}
+		if (pid > 0)
+			waitpid(pid, NULL, 0);
+	}
+	free(d);
+	return 0;
+}
+
+static void
+fill_identity(struct login_identity *id, const char *user)
+{
+	id->user = strdup(user);
+	id->issuer = strdup("https://idp.example");
+	id->subject = strdup("sub with space\nand newline");
+	id->username = strdup("alice");
+	id->email = strdup("");
+	id->acr = strdup("");
+	id->auth_time = 1700000000;
+}
+
+static void
+test_pending_roundtrip_once(void **state)
+{
+	struct pdir *d = *state;
+	struct login_identity in = { 0 }, out = { 0 };
+	struct oidc_err err;
+	char handle[PENDING_HANDLE_LEN + 1], file[256];
+	struct stat st;
+
+	fill_identity(&in, "alice");
+	oidc_err_clear(&err);
+	assert_int_equal(pending_write(d->path, &in, handle, &err), 0);
+	assert_int_equal(strlen(handle), PENDING_HANDLE_LEN);
+	assert_int_equal(strspn(handle, "0123456789abcdef"), PENDING_HANDLE_LEN);
+	snprintf(file, sizeof(file), "%s/%s", d->path, handle);
+	assert_int_equal(stat(file, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(pending_consume(d->path, handle, "alice", &out, &err), 0);
+	assert_string_equal(out.subject, in.subject);
+	assert_string_equal(out.issuer, in.issuer);
+	assert_string_equal(out.username, "alice");
+	assert_int_equal(out.auth_time, 1700000000);
+	/* consumed: the file is gone and a second use finds nothing */
+	assert_int_equal(stat(file, &st), -1);
+	login_identity_free(&out);
+	oidc_err_clear(&err);
+	assert_int_equal(pending_consume(d->path, handle, "alice", &out, &err), -ENOENT);
+	assert_null(out.user);
+	login_identity_free(&in);
+}
+
+static void
+test_pending_wrong_user(void **state)
+{
+	struct pdir *d = *state;
+	struct login_identity in = { 0 }, out = { 0 };
+	struct oidc_err err;
+	char handle[PENDING_HANDLE_LEN + 1];
+
+	fill_identity(&in, "alice");
+	oidc_err_clear(&err);
+	assert_int_equal(pending_write(d->path, &in, handle, &err), 0);
+	assert_int_equal(pending_consume(d->path, handle, "bob", &out, &err), -EPERM);
+	assert_null(out.user);
+	/* and it is spent: alice cannot use it after bob's attempt either */
+	oidc_err_clear(&err);
+	assert_int_equal(pending_consume(d->path, handle, "alice", &out, &err), -ENOENT);
+	login_identity_free(&in);
+}
+
+static void
+write_raw(const char *dir, const char *name, const char *content, mode_t mode)
+{
+	char file[256];
+	int fd;
+
+	snprintf(file, sizeof(file), "%s/%s", dir, name);
+	fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, content, strlen(content)), (ssize_t)strlen(content));
+	assert_int_equal(fchmod(fd, mode), 0);
+	close(fd);
+}
+
+static void
+test_pending_too_old_and_planted(void **state)
+{
+	struct pdir *d = *state;
+	struct login_identity out = { 0 };
+	struct oidc_err err;
+	struct timespec ts;
+	char rec[512], link[256];
+	int64_t old;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	old = ((int64_t)ts.tv_sec - PENDING_MAX_AGE_S - 1) * 1000000;
+	if (old < 0)
+		old = 0;
+	snprintf(rec, sizeof(rec),
+		 "version 1\ncreated %" PRId64 "\nuser alice\nissuer https://idp.example\n"
+		 "subject s\nusername alice\nemail \nacr \nauth_time 0\nend\n", old);
+	write_raw(d->path, "0123456789abcdef0123456789abcdef", rec, 0600);
+	oidc_err_clear(&err);
+	if (ts.tv_sec > PENDING_MAX_AGE_S + 1)
+		assert_int_equal(pending_consume(d->path, "0123456789abcdef0123456789abcdef",
+						 "alice", &out, &err), -EPERM);
+	assert_null(out.user);
+
+	/* a handle that is not 32 hex digits never reaches the file system */
+	oidc_err_clear(&err);
+	assert_int_equal(pending_consume(d->path, "../../etc/passwd", "alice", &out, &err), -EINVAL);
+	assert_int_equal(pending_consume(d->path, "0123456789ABCDEF0123456789ABCDEF", "alice", &out,
+					 &err), -EINVAL);
+	/* a record readable by others is refused (and spent) */
+	snprintf(rec, sizeof(rec),
+		 "version 1\ncreated %" PRId64 "\nuser alice\nissuer i\nsubject s\nusername a\n"
+		 "email \nacr \nauth_time 0\nend\n", (int64_t)ts.tv_sec * 1000000);
+	write_raw(d->path, "11111111111111111111111111111111", rec, 0644);
+	oidc_err_clear(&err);
+	assert_int_equal(pending_consume(d->path, "11111111111111111111111111111111", "alice", &out,
+					 &err), -EPERM);
+	/* a symlink is not followed */
+	write_raw(d->path, "target", rec, 0600);
+	snprintf(link, sizeof(link), "%s/22222222222222222222222222222222", d->path);
+	assert_int_equal(symlink("target", link), 0);
+	oidc_err_clear(&err);
+	assert_true(pending_consume(d->path, "22222222222222222222222222222222", "alice", &out,
+				    &err) < 0);
+	assert_null(out.user);
+	/* a malformed record (unknown key) is refused */
+	write_raw(d->path, "33333333333333333333333333333333", "version 1\nevil 1\nend\n", 0600);
+	oidc_err_clear(&err);
+	assert_int_equal(pending_consume(d->path, "33333333333333333333333333333333", "alice", &out,
+					 &err), -EPROTO);
+}
+
+static void
+test_pending_dir_must_be_private(void **state)
+{
+	struct pdir *d = *state;
+	struct login_identity in = { 0 };
+	struct oidc_err err;
+	char handle[PENDING_HANDLE_LEN + 1];
+
+	fill_identity(&in, "alice");
+	assert_int_equal(chmod(d->path, 0755), 0);
+	oidc_err_clear(&err);
+	assert_int_equal(pending_write(d->path, &in, handle, &err), -EPERM);
+	assert_int_equal(chmod(d->path, 0700), 0);
+	login_identity_free(&in);
+}
+
+/* ---------------------------------------------------------------- child_spawn */
+
+static char *
+write_script(const char *dir, const char *name, const char *body)
+{
+	char *path;
+	int fd;
+
+	assert_true(asprintf(&path, "%s/%s", dir, name) > 0);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, body, strlen(body)), (ssize_t)strlen(body));
+	close(fd);
+	return path;
+}
+
+static int chld_hits;
+
+static void
+on_chld(int sig)
+{
+	chld_hits++;
+}
+
+static void
+test_spawn_process_image(void **state)
+{
+	struct pdir *d = *state;
+	struct child_proc c;
+	struct oidc_err err;
+	struct sigaction sa, now;
+	char *key, *value, *path;
+	int leak, status = -1;
+
+	/* the script reports its environment, descriptors, session and terminal */
+	path = write_script(d->path, "probe.sh",
+			    "#!/bin/bash\n"
+			    "read -r line <&3\n"
+			    "echo \"echo ${line#user }\" >&3\n"
+			    "echo \"env $(env | grep -v -E '^(PWD|SHLVL|_)=' | wc -l)\" >&3\n"
+			    "l=; for n in {0..300}; do [ -e /proc/$$/fd/$n ] && l=$l$n,; done; echo \"fds $l\" >&3\n"
+			    "sid=$(ps -o sid= -p $$ | tr -d ' ')\n"
+			    "echo \"leader $([ \"$sid\" = $$ ] && echo yes || echo no)\" >&3\n"
+			    "echo \"tty $(ps -o tty= -p $$ | tr -d ' ')\" >&3\n"
+			    "echo \"stdin $(readlink /proc/$$/fd/0)\" >&3\n"
+			    "echo ok >&3\n");
+	/* a descriptor the host holds without O_CLOEXEC must not leak */
+	leak = open("/dev/null", O_RDONLY);
+	assert_true(leak >= 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_chld;
+	sigemptyset(&sa.sa_mask);
+	assert_int_equal(sigaction(SIGCHLD, &sa, NULL), 0);
+	chld_hits = 0;
+	setenv("SSLKEYLOGFILE", "/tmp/should-not-be-seen", 1);
+	setenv("https_proxy", "http://127.0.0.1:9", 1);
+
+	oidc_err_clear(&err);
+	assert_int_equal(child_spawn(path, child_now_ms() + 10000, &c, &err), 0);
+	/* while the child lives SIGCHLD is at its default */
+	assert_int_equal(sigaction(SIGCHLD, NULL, &now), 0);
+	assert_true(now.sa_handler == SIG_DFL);
+	assert_int_equal(child_send(&c, "user", "a b%c", &err), 0);
+	assert_int_equal(child_recv(&c, &key, &value, &err), 0);
+	assert_string_equal(key, "echo");
+	assert_string_equal(value, "a b%c");
+	assert_int_equal(child_recv(&c, &key, &value, &err), 0);
+	assert_string_equal(key, "env");
+	assert_string_equal(value, "0");
+	assert_int_equal(child_recv(&c, &key, &value, &err), 0);
+	assert_string_equal(key, "fds");
+	/* 255 is bash's own script descriptor */
+	print_message("# fds %s\n", value);
+	assert_string_equal(value, "0,1,2,3,255,");
+	assert_int_equal(child_recv(&c, &key, &value, &err), 0);
+	assert_string_equal(value, "yes");
+	assert_int_equal(child_recv(&c, &key, &value, &err), 0);
+	assert_string_equal(value, "?");
+	assert_int_equal(child_recv(&c, &key, &value, &err), 0);
+	assert_string_equal(value, "/dev/null");
+	assert_int_equal(child_recv(&c, &key, &value, &err), 0);
+	assert_string_equal(key, "ok");
+	child_finish(&c, false, 2000, &status);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	/* the host's handler is back and was never called for our child */
+	assert_int_equal(sigaction(SIGCHLD, NULL, &now), 0);
+	assert_true(now.sa_handler == on_chld);
+	assert_int_equal(chld_hits, 0);
+	signal(SIGCHLD, SIG_DFL);
+	unsetenv("SSLKEYLOGFILE");
+	unsetenv("https_proxy");
+	close(leak);
+	free(path);
+}
+
+static void
+test_spawn_deadline_kills(void **state)
+{
+	struct pdir *d = *state;
+	struct child_proc c;
+	struct oidc_err err;
+	char *key, *value, *path;
+	uint64_t t0;
+	int status = 0;
+
+	path = write_script(d->path, "hang.sh", "#!/bin/bash\nexec sleep 30\n");
+	t0 = child_now_ms();
+	oidc_err_clear(&err);
+	assert_int_equal(child_spawn(path, t0 + 500, &c, &err), 0);
+	assert_int_equal(child_recv(&c, &key, &value, &err), -ETIMEDOUT);
+	assert_int_equal(err.reason, OIDC_R_TIMEOUT);
+	child_finish(&c, true, 0, &status);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGKILL);
+	assert_true(child_now_ms() - t0 < 3000);
+	free(path);
+}
+
+static void
+test_spawn_bad_lines(void **state)
+{
+	struct pdir *d = *state;
+	struct child_proc c;
+	struct oidc_err err;
+	char *key, *value, *path;
+
+	/* a raw space in a value and an over-long line are protocol errors */
+	path = write_script(d->path, "bad.sh",
+			    "#!/bin/bash\necho 'user a b' >&3\nhead -c 5000 /dev/zero | tr '\\0' x >&3\n"
+			    "sleep 5\n");
+	oidc_err_clear(&err);
+	assert_int_equal(child_spawn(path, child_now_ms() + 5000, &c, &err), 0);
+	assert_int_equal(child_recv(&c, &key, &value, &err), -EPROTO);
+	oidc_err_clear(&err);
+	assert_int_equal(child_recv(&c, &key, &value, &err), -EPROTO);
+	child_finish(&c, true, 0, NULL);
+	free(path);
+
+	/* a child that exits without a word */
+	path = write_script(d->path, "quiet.sh", "#!/bin/bash\nexit 0\n");
+	oidc_err_clear(&err);
+	assert_int_equal(child_spawn(path, child_now_ms() + 5000, &c, &err), 0);
+	assert_int_equal(child_recv(&c, &key, &value, &err), -EPIPE);
+	child_finish(&c, false, 1000, NULL);
+	free(path);
+
+	/* a relative or missing path is refused before fork */
+	oidc_err_clear(&err);
+	assert_int_equal(child_spawn("oidc-child", child_now_ms() + 5000, &c, &err), -EINVAL);
+	oidc_err_clear(&err);
+	assert_true(child_spawn("/nonexistent/oidc-child", child_now_ms() + 5000, &c, &err) < 0);
+	assert_int_equal(err.reason, OIDC_R_CONFIG);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sanitize_strips_controls),
+		cmocka_unit_test(test_sanitize_utf8),
+		cmocka_unit_test(test_sanitize_word_and_bounds),
+		cmocka_unit_test(test_qr_render),
+		cmocka_unit_test(test_qr_too_long),
+		cmocka_unit_test(test_qr_auto_rule),
+		cmocka_unit_test_setup_teardown(test_pending_roundtrip_once, pdir_setup, pdir_teardown),
+		cmocka_unit_test_setup_teardown(test_pending_wrong_user, pdir_setup, pdir_teardown),
+		cmocka_unit_test_setup_teardown(test_pending_too_old_and_planted, pdir_setup,
+						pdir_teardown),
+		cmocka_unit_test_setup_teardown(test_pending_dir_must_be_private, pdir_setup,
+						pdir_teardown),
+		cmocka_unit_test_setup_teardown(test_spawn_process_image, pdir_setup, pdir_teardown),
+		cmocka_unit_test_setup_teardown(test_spawn_deadline_kills, pdir_setup, pdir_teardown),
+		cmocka_unit_test_setup_teardown(test_spawn_bad_lines, pdir_setup, pdir_teardown),
+	};
+
+	return cmocka_run_group_tests_name("module_parts", tests, NULL, NULL);
+}
