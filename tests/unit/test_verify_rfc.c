@@ -649,6 +649,70 @@ test_alg_none_rejected(void **state)
 	free(si);
 }
 
+/* verify_id_token: the signature first, then the claims, and the claims handed out. */
+static void
+test_verify_id_token_glue(void **state)
+{
+	static const char good[] = "{\"iss\":\"https://idp.example\",\"aud\":\"pam\","
+				   "\"sub\":\"alice\",\"iat\":1000000000,\"exp\":1000000300}";
+	static const char expired[] = "{\"iss\":\"https://idp.example\",\"aud\":\"pam\","
+				      "\"sub\":\"alice\",\"iat\":900000000,\"exp\":900000300}";
+	struct claims_policy pol = {
+		.issuer = "https://idp.example", .client_id = "pam", .now = 1000000100,
+		.leeway = 60, .max_age = -1, .acr_values = NULL,
+	};
+	json_object *claims = NULL, *sub;
+	struct oidc_err err;
+	char *tok, *si, *bad;
+	unsigned char *sig;
+	size_t slen;
+
+	(void)state;
+	tok = kh_token(ec1, JOSE_ALG_ES256, "{\"alg\":\"ES256\",\"kid\":\"ec1\"}", good);
+	oidc_err_clear(&err);
+	if (verify_id_token(tok, strlen(tok), set_all, JOSE_ALG_ALL_MASK, &pol, &claims, &err) != 0)
+		fail_msg("ID token rejected: %s", err.msg);
+	assert_non_null(claims);
+	assert_true(json_object_object_get_ex(claims, "sub", &sub));
+	assert_string_equal(json_object_get_string(sub), "alice");
+	json_object_put(claims);
+	claims = NULL;
+	/* the claims are checked: an expired token with a good signature fails */
+	free(tok);
+	tok = kh_token(ec1, JOSE_ALG_ES256, "{\"alg\":\"ES256\",\"kid\":\"ec1\"}", expired);
+	oidc_err_clear(&err);
+	assert_true(verify_id_token(tok, strlen(tok), set_all, JOSE_ALG_ALL_MASK, &pol, &claims,
+				    &err) < 0);
+	assert_int_equal(err.reason, OIDC_R_EXPIRED);
+	assert_null(claims);
+	free(tok);
+	/* the signature is checked before the claims: good claims, signature of others */
+	si = kh_signing_input("{\"alg\":\"ES256\",\"kid\":\"ec1\"}", expired, strlen(expired));
+	sig = kh_sign(ec1, JOSE_ALG_ES256, si, strlen(si), &slen);
+	free(si);
+	si = kh_signing_input("{\"alg\":\"ES256\",\"kid\":\"ec1\"}", good, strlen(good));
+	bad = kh_token_with_sig(si, sig, slen);
+	oidc_err_clear(&err);
+	assert_int_equal(verify_id_token(bad, strlen(bad), set_all, JOSE_ALG_ALL_MASK, &pol, &claims,
+					 &err), -EBADMSG);
+	assert_int_equal(err.reason, OIDC_R_SIGNATURE);
+	assert_null(claims);
+	free(bad);
+	free(si);
+	free(sig);
+	/* an ID token must carry a JSON claim set, even with a valid signature */
+	tok = kh_token(ec1, JOSE_ALG_ES256, "{\"alg\":\"ES256\",\"kid\":\"ec1\"}", "not json");
+	assert_true(verify_id_token(tok, strlen(tok), set_all, JOSE_ALG_ALL_MASK, &pol, &claims,
+				    NULL) < 0);
+	assert_null(claims);
+	free(tok);
+	/* unknown kid surfaces as -ENOENT for the caller's one refetch */
+	tok = kh_token(ec2, JOSE_ALG_ES256, "{\"alg\":\"ES256\",\"kid\":\"ec2\"}", good);
+	assert_int_equal(verify_id_token(tok, strlen(tok), set_all, JOSE_ALG_ALL_MASK, &pol, &claims,
+					 NULL), -ENOENT);
+	free(tok);
+}
+
 int
 main(void)
 {
@@ -674,6 +738,7 @@ main(void)
 		cmocka_unit_test(test_key_alg_must_match_header),
 		cmocka_unit_test(test_allow_list),
 		cmocka_unit_test(test_alg_none_rejected),
+		cmocka_unit_test(test_verify_id_token_glue),
 	};
 
 	return cmocka_run_group_tests_name("verify_rfc", tests, setup_keys, teardown_keys);
