@@ -95,7 +95,7 @@ test_unknown_ca(void **state)
 	int64_t before = nt_count(&srv, "/json");
 
 	opts_init(&o);
-	o.ca_file = NULL;	/* system store: does not know the test CA */
+	o.ca_file = NULL;	/* default trust store: does not know the test CA */
 	oidc_err_clear(&err);
 	url_of(url, sizeof(url), "/json");
 	assert_true(http_get(&o, url, &r, &err) < 0);
