@@ -143,6 +143,8 @@ http_perform(const struct http_opts *opts, const char *url, const char *form,
 		SETOPT(c, CURLOPT_CAINFO, opts->ca_file);
 	/* An explicit proxy, or "" which also disables the environment's proxies. */
 	SETOPT(c, CURLOPT_PROXY, opts->proxy != NULL ? opts->proxy : "");
+	/* "" also stops no_proxy/NO_PROXY from the environment bypassing a configured proxy. */
+	SETOPT(c, CURLOPT_NOPROXY, "");
 	SETOPT(c, CURLOPT_CONNECTTIMEOUT_MS,
 	       opts->connect_timeout_ms > 0 ? opts->connect_timeout_ms : HTTP_DEFAULT_CONNECT_MS);
 	SETOPT(c, CURLOPT_TIMEOUT_MS, opts->timeout_ms > 0 ? opts->timeout_ms : HTTP_DEFAULT_TIMEOUT_MS);

@@ -312,7 +312,12 @@ test_env_proxy_ignored(void **state)
 	assert_int_equal(c, -1);
 	assert_true(errno == EAGAIN || errno == EWOULDBLOCK);
 
-	/* Control: the configured proxy IS used, so the socket sees the connection. */
+	/*
+	 * Control: the configured proxy IS used, so the socket sees the
+	 * connection, and no_proxy from the environment cannot bypass it.
+	 */
+	assert_int_equal(setenv("no_proxy", "*", 1), 0);
+	assert_int_equal(setenv("NO_PROXY", "127.0.0.1", 1), 0);
 	o.proxy = proxy;
 	o.timeout_ms = 700;
 	oidc_err_clear(&err);
@@ -324,6 +329,8 @@ test_env_proxy_ignored(void **state)
 
 	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
 		unsetenv(vars[i]);
+	unsetenv("no_proxy");
+	unsetenv("NO_PROXY");
 	close(fd);
 }
 
