@@ -30,6 +30,7 @@
 struct http_sink {
 	struct buf body;
 	bool too_large;
+	bool no_memory;
 };
 
 static size_t
@@ -37,12 +38,19 @@ http_write_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
 {
 	struct http_sink *sink = userdata;
 	size_t n;
+	int r;
 
-	if (size != 0 && nmemb > SIZE_MAX / size)
-		return 0;
-	n = size * nmemb;
-	if (buf_append(&sink->body, ptr, n) < 0) {
+	if (size != 0 && nmemb > SIZE_MAX / size) {
 		sink->too_large = true;
+		return 0;
+	}
+	n = size * nmemb;
+	r = buf_append(&sink->body, ptr, n);
+	if (r < 0) {
+		if (r == -EFBIG)
+			sink->too_large = true;
+		else
+			sink->no_memory = true;
 		return 0;	/* aborts the transfer: CURLE_WRITE_ERROR */
 	}
 	return n;
@@ -107,6 +115,7 @@ http_perform(const struct http_opts *opts, const char *url, const char *form,
 	memset(ret, 0, sizeof(*ret));
 	buf_init(&sink.body, max_body);
 	sink.too_large = false;
+	sink.no_memory = false;
 	errbuf[0] = '\0';
 
 	if (http_url_allowed(url) < 0) {
@@ -170,6 +179,10 @@ http_perform(const struct http_opts *opts, const char *url, const char *form,
 	if (sink.too_large || cc == CURLE_FILESIZE_EXCEEDED) {
 		r = oidc_err_set(err, OIDC_R_TOO_LARGE, EFBIG,
 				 "response from %.128s larger than %zu bytes", url, max_body);
+		goto out;
+	}
+	if (sink.no_memory) {
+		r = oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
 		goto out;
 	}
 	if (cc != CURLE_OK) {
