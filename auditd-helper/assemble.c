@@ -62,7 +62,7 @@ struct assembler {
 	struct node_serial nodes[MAX_NODES];
 	size_t nnodes;
 
-	struct audit_field *scratch;	/* AUDIT_MAX_FIELDS */
+	struct audit_field *scratch;	/* AUDIT_REC_MAX_FIELDS */
 
 	/* assembler_feed_bytes */
 	char *partial;
@@ -304,7 +304,7 @@ assembler_new(const struct assembler_config *cfg, struct assembler **ret, struct
 		;
 	a->table_size = want;
 	a->table = calloc(want, sizeof(*a->table));
-	a->scratch = calloc(AUDIT_MAX_FIELDS, sizeof(*a->scratch));
+	a->scratch = calloc(AUDIT_REC_MAX_FIELDS, sizeof(*a->scratch));
 	if (a->table == NULL || a->scratch == NULL) {
 		assembler_free(a);
 		return oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
@@ -356,7 +356,7 @@ assembler_feed_line(struct assembler *a, const char *line, size_t len, uint64_t 
 		a->st.truncated++;
 		return 0;
 	}
-	if (record_parse(line, len, a->scratch, AUDIT_MAX_FIELDS, &rec) < 0) {
+	if (record_parse(line, len, a->scratch, AUDIT_REC_MAX_FIELDS, &rec) < 0) {
 		a->st.garbage++;
 		return 0;
 	}

@@ -71,7 +71,7 @@ typedef void (*assembler_group_fn)(const struct audit_record *const *recs, size_
 				   bool incomplete, void *arg);
 
 /* Defaults used when a config member is 0. */
-#define ASSEMBLER_DEFAULT_WINDOW_RECORDS	64
+#define ASSEMBLER_DEFAULT_WINDOW_RECORDS	1024
 #define ASSEMBLER_DEFAULT_WINDOW_MS		2000
 #define ASSEMBLER_DEFAULT_MAX_PENDING		4096
 #define ASSEMBLER_DEFAULT_MAX_RECORDS		512

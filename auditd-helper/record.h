@@ -29,7 +29,7 @@
 #define AUDIT_T_PROCTITLE	1327
 #define AUDIT_T_OPENAT2		1337
 
-#define AUDIT_MAX_FIELDS	1024	/* per record; more are counted as truncation */
+#define AUDIT_REC_MAX_FIELDS	1024	/* per record; more are counted as truncation */
 
 enum audit_val_kind {
 	AUDIT_VAL_BARE = 0,	/* unquoted: a number, a word, or hex-encoded bytes */
@@ -57,7 +57,7 @@ struct audit_record {
 	uint32_t msec;
 	uint64_t serial;
 	uint32_t nfields;
-	bool truncated;		/* ended inside a value, or over AUDIT_MAX_FIELDS */
+	bool truncated;		/* ended inside a value, or over AUDIT_REC_MAX_FIELDS */
 	struct audit_field *fields;
 };
 

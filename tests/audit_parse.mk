@@ -16,3 +16,10 @@ tests_unit_test_audit_assemble_SOURCES = tests/unit/test_audit_assemble.c
 tests_unit_test_audit_assemble_CPPFLAGS = $(TEST_CPPFLAGS) -I$(top_srcdir)/auditd-helper
 tests_unit_test_audit_assemble_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_audit_assemble_LDADD = $(AUDIT_PARSE_TEST_LIBS)
+
+check_PROGRAMS += tests/unit/test_audit_oracle
+TESTS += tests/unit/test_audit_oracle
+tests_unit_test_audit_oracle_SOURCES = tests/unit/test_audit_oracle.c
+tests_unit_test_audit_oracle_CPPFLAGS = $(TEST_CPPFLAGS) -I$(top_srcdir)/auditd-helper
+tests_unit_test_audit_oracle_CFLAGS = $(TEST_CFLAGS) $(AUPARSE_CFLAGS)
+tests_unit_test_audit_oracle_LDADD = $(AUDIT_PARSE_TEST_LIBS) $(AUPARSE_LIBS) -laudit

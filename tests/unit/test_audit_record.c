@@ -14,12 +14,12 @@
 #include "record.h"
 #include "syscalls.h"
 
-static struct audit_field fields[AUDIT_MAX_FIELDS];
+static struct audit_field fields[AUDIT_REC_MAX_FIELDS];
 
 static int
 parse(const char *line, struct audit_record *rec)
 {
-	return record_parse(line, strlen(line), fields, AUDIT_MAX_FIELDS, rec);
+	return record_parse(line, strlen(line), fields, AUDIT_REC_MAX_FIELDS, rec);
 }
 
 /* Decoded value of key (body or ENRICHED), or NULL; caller frees. */
@@ -120,8 +120,8 @@ test_garbage(void **state)
 		size_t n;
 
 		for (n = 0; n < 33; n++)
-			assert_int_equal(record_parse(s, n, fields, AUDIT_MAX_FIELDS, &r), -EINVAL);
-		assert_int_equal(record_parse(s, 33, fields, AUDIT_MAX_FIELDS, &r), 0);
+			assert_int_equal(record_parse(s, n, fields, AUDIT_REC_MAX_FIELDS, &r), -EINVAL);
+		assert_int_equal(record_parse(s, 33, fields, AUDIT_REC_MAX_FIELDS, &r), 0);
 	}
 }
 
@@ -231,7 +231,7 @@ test_truncated(void **state)
 	assert_val(&r, "name", false, true, "/etc/sha");
 	/* every prefix of a valid line parses or is garbage, never more */
 	for (n = 0; n <= strlen(full); n++) {
-		int rc = record_parse(full, n, fields, AUDIT_MAX_FIELDS, &r);
+		int rc = record_parse(full, n, fields, AUDIT_REC_MAX_FIELDS, &r);
 
 		assert_true(rc == 0 || rc == -EINVAL);
 		if (rc == 0)
