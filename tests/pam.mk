@@ -19,3 +19,8 @@ tests_pam_pamtest_run_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_pam_pamtest_run_CFLAGS = $(AM_CFLAGS) $(PAMTEST_CFLAGS)
 tests_pam_pamtest_run_LDADD = $(PAMTEST_LIBS) $(LIBPAM)
 endif
+
+if HAVE_PAMTEST
+TESTS += tests/pam/pam_oidc.sh
+endif
+dist_check_SCRIPTS += tests/pam/pam_oidc.sh

@@ -16,6 +16,9 @@
  *       convfail               the conversation fails every call
  *       password               like sshd's password method: echo-off
  *                              prompts get a password, echo-on ones fail
+ *       noauth                 no authentication: open and close a session
+ * With PAMTEST_SSH_AUTH_INFO_0 set, only authentication runs, with that
+ * value in the PAM environment as sshd would put it.
  * Output lines: "msg STYLE TEXT" per message (newlines as \n), "auth RV",
  * with "session" also "open RV", "env NAME=VALUE"..., "close RV", and
  * "total_ms N" (time spent in libpam).
@@ -211,6 +214,36 @@ fail:
 	return PAM_CONV_ERR;
 }
 
+/*
+ * sshd puts SSH_AUTH_INFO_0 into the PAM environment before the auth
+ * stack runs; libpamtest cannot, so this path calls libpam itself.
+ */
+static int
+auth_with_env(const char *service, const char *user, struct run *run, const char *info,
+	      uint64_t t0)
+{
+	struct pam_conv pc = { conv, run };
+	pam_handle_t *ph = NULL;
+	char *kv = NULL;
+	int rv;
+
+	rv = pam_start(service, user, &pc, &ph);
+	if (rv != PAM_SUCCESS) {
+		printf("pamtest_error pam_start\n");
+		return 1;
+	}
+	if (asprintf(&kv, "SSH_AUTH_INFO_0=%s", info) < 0 || pam_putenv(ph, kv) != PAM_SUCCESS) {
+		printf("pamtest_error pam_putenv\n");
+		return 1;
+	}
+	free(kv);
+	rv = pam_authenticate(ph, 0);
+	printf("auth %s\n", rv_name(rv));
+	pam_end(ph, rv);
+	printf("total_ms %llu\n", (unsigned long long)(now_ms() - t0));
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -220,6 +253,11 @@ main(int argc, char **argv)
 	};
 	struct pam_testcase with_session[] = {
 		pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
+		pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
+		pam_test(PAMTEST_GETENVLIST, PAM_SUCCESS),
+		pam_test(PAMTEST_CLOSE_SESSION, PAM_SUCCESS),
+	};
+	struct pam_testcase session_only[] = {
 		pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
 		pam_test(PAMTEST_GETENVLIST, PAM_SUCCESS),
 		pam_test(PAMTEST_CLOSE_SESSION, PAM_SUCCESS),
@@ -246,7 +284,13 @@ main(int argc, char **argv)
 	session = argc > 4 && strcmp(argv[4], "session") == 0;
 	tc = session ? with_session : auth_only;
 	ntc = session ? 4 : 1;
+	if (strcmp(run.mode, "noauth") == 0) {
+		tc = session_only;
+		ntc = 3;
+	}
 	t0 = now_ms();
+	if (secure_getenv("PAMTEST_SSH_AUTH_INFO_0") != NULL)
+		return auth_with_env(argv[1], argv[2], &run, secure_getenv("PAMTEST_SSH_AUTH_INFO_0"), t0);
 	perr = _pamtest_conv(argv[1], argv[2], conv, &run, tc, ntc, NULL);
 	if (perr == PAMTEST_ERR_CASE)
 		failed = _pamtest_failed_case(tc, ntc);

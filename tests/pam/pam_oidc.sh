@@ -1,0 +1,284 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# pam_oidc.so through the real libpam (pam_wrapper + libpamtest), with the
+# real oidc-child and the real test provider (tests/idp/server.js) or the
+# scripted misbehaving one (tests/idp/misbehave.js).  The conversation in
+# tests/pam/pamtest_run reads the code from the prompt and approves it at
+# the provider as a person would.  Needs root only to create the local
+# test accounts (removed at exit) and for pam_loginuid's new audit session.
+set -u
+: "${top_srcdir:?}" "${top_builddir:?}"
+
+B=$top_builddir
+MODULE=$B/pam_oidc/.libs/pam_oidc.so
+CHILD=$B/pam_oidc/oidc-child
+RUN=$B/tests/pam/pamtest_run
+SECDIR=/lib/x86_64-linux-gnu/security
+[ -d "$SECDIR" ] || SECDIR=/usr/lib/x86_64-linux-gnu/security
+N=0
+FAILED=0
+USERS_CREATED=()
+PIDS=()
+
+. "$top_srcdir/tests/idp/lib.sh"
+
+cleanup() {
+	local p u
+	for p in "${PIDS[@]}"; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	for u in "${USERS_CREATED[@]}"; do
+		userdel "$u" 2>/dev/null
+	done
+	idp_stop
+	[ -n "${T:-}" ] && rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "1..0 # SKIP needs root for test accounts and pam_loginuid"
+	exit 0
+fi
+if ! idp_available; then
+	echo "1..0 # SKIP $IDP_SKIP_REASON"
+	exit 0
+fi
+for f in "$MODULE" "$CHILD" "$RUN" "$SECDIR/pam_loginuid.so" "$SECDIR/pam_env.so"; do
+	if [ ! -e "$f" ]; then
+		echo "1..0 # SKIP $f is missing"
+		exit 0
+	fi
+done
+
+T=$(mktemp -d /tmp/pam_oidc-pamtest.XXXXXX) || exit 1
+chmod 700 "$T"
+mkdir -m 700 "$T/svc"
+SYSLOG=$T/syslog		# every pam_syslog line of every run
+: >"$SYSLOG"
+CODES=$T/codes			# every user code shown
+: >"$CODES"
+
+ok() {
+	local st=$1 name=$2
+	N=$((N + 1))
+	if [ "$st" -eq 0 ]; then
+		echo "ok $N - $name"
+	else
+		echo "not ok $N - $name"
+		FAILED=1
+		[ -f "$T/out" ] && sed 's/^/# /' "$T/out"
+	fi
+}
+
+ensure_user() {
+	if ! getent passwd "$1" >/dev/null; then
+		useradd -M -N -s /bin/sh -d "/tmp/pam_oidc-home-$1" "$1" || return 1
+		USERS_CREATED+=("$1")
+	fi
+}
+
+# service NAME AUTH-ARGS... : a PAM service with pam_oidc in auth and session;
+# PRE_SESSION (a whole line) is put before the session lines when set.
+service() {
+	local name=$1
+	shift
+	{
+		echo "auth required $MODULE child_path=$CHILD ca_file=$CA cache_dir=$T/cache poll_interval=1 pending_dir=$T/pending registry_dir=$T/sessions fail_delay=0 $*"
+		echo "account required $MODULE"
+		[ -n "${PRE_SESSION:-}" ] && echo "$PRE_SESSION"
+		echo "session required $SECDIR/pam_loginuid.so"
+		echo "session required $MODULE pending_dir=$T/pending registry_dir=$T/sessions"
+	} >"$T/svc/$name"
+}
+
+# run SERVICE USER MODE [session] : output in $T/out, pam_syslog lines appended to $SYSLOG
+run() {
+	LD_PRELOAD=libpam_wrapper.so PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR=$T/svc \
+		PAM_WRAPPER_DEBUGLEVEL=2 timeout 120 "$RUN" "$@" >"$T/out" 2>"$T/err"
+	grep 'SYSLOG' "$T/err" >>"$SYSLOG"
+	grep 'SYSLOG' "$T/err" | sed 's/^/syslog /' >>"$T/out"
+	sed -n 's/.*enter the code \([^,]*\),.*/\1/p' "$T/out" >>"$CODES"
+}
+
+has() { grep -qxF -- "$1" "$T/out"; }
+total_ms() { sed -n 's/^total_ms //p' "$T/out"; }
+
+# misbehave SCENARIO [options] : the scripted provider, exports MB_ISSUER and MB_LOG
+misbehave() {
+	local sc=$1 i
+	shift
+	mb_stop
+	MB_LOG=$T/mb-$sc.log
+	: >"$MB_LOG"
+	rm -f "$T/mb.port"
+	node "$top_srcdir/tests/idp/misbehave.js" --certs "$IDP_DIR/certs" --scenario "$sc" \
+		--port-file "$T/mb.port" --log "$MB_LOG" --watch-pid $$ "$@" \
+		>/dev/null 2>"$T/mb.err" </dev/null &
+	MB_PID=$!
+	PIDS+=("$MB_PID")
+	for ((i = 0; i < 100; i++)); do
+		if [ -s "$T/mb.port" ]; then
+			MB_ISSUER=https://127.0.0.1:$(cat "$T/mb.port")
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+mb_stop() {
+	if [ -n "${MB_PID:-}" ]; then
+		kill "$MB_PID" 2>/dev/null
+		wait "$MB_PID" 2>/dev/null
+		MB_PID=
+	fi
+}
+
+for u in alice bob carol dave; do
+	ensure_user "$u" || { echo "Bail out! cannot create user $u"; exit 1; }
+done
+idp_start || { echo "Bail out! the test provider did not start"; exit 1; }
+CA=$IDP_CA
+ES="issuer=$IDP_ISSUER client_id=test-es256"
+echo "auth required $SECDIR/pam_deny.so" >"$T/svc/other"
+
+echo "1..29"
+
+# --- approve: success, the session environment, the registry entry --------
+service login "$ES" qr=on
+run login alice approve:alice session
+ok $? "approve: pamtest_run ran"
+has "auth PAM_SUCCESS" && has "open PAM_SUCCESS" && has "close PAM_SUCCESS"
+ok $? "alice approves for alice: auth, open and close session succeed"
+has "env OIDC_SUBJECT=7f6c1a52-alice-0001" && has "env OIDC_ISSUER=$IDP_ISSUER" &&
+	has "env OIDC_USERNAME=alice"
+ok $? "the session environment carries OIDC_SUBJECT, OIDC_ISSUER, OIDC_USERNAME"
+! grep -q '^env PAM_OIDC_HANDLE' "$T/out"
+ok $? "the pending handle is removed from the session environment"
+entry=$(grep -l '"subject":"7f6c1a52-alice-0001"' "$T"/sessions/* 2>/dev/null | head -n 1)
+[ -n "$entry" ] && grep -q '"user":"alice"' "$entry" && grep -q '"closed":' "$entry" &&
+	[ "$(stat -c %a "$entry")" = 600 ] && [ "$(ls -A "$T/pending")" = "" ]
+ok $? "registry entry holds alice's subject, is 0600 and closed; no pending record left"
+grep -q '^msg 2 Open https://127.0.0.1:[0-9]*/device and enter the code [A-Z]\{4\}-[A-Z]\{4\}, then press Enter' "$T/out" &&
+	grep -q "^msg 4 To log in as alice on $(hostname)" "$T/out"
+ok $? "link and code are in the echo-on prompt, link, code and host name in the info text"
+grep -q $'^msg 4 \xe2\x96\x88' "$T/out"
+ok $? "qr=on draws a QR code with half blocks"
+
+service noqr "$ES" qr=off
+run noqr alice approve:alice
+has "auth PAM_SUCCESS" && ! grep -q $'\xe2\x96' "$T/out"
+ok $? "qr=off: success without a QR code"
+
+# pressing Enter before approving: the module waits for the child's answer
+run noqr alice approve-late:alice
+has "auth PAM_SUCCESS"
+ok $? "Enter pressed before the approval: the module waits for the child and succeeds"
+
+# --- denials --------------------------------------------------------------
+run noqr alice deny:alice
+has "auth PAM_AUTH_ERR"
+ok $? "deny -> PAM_AUTH_ERR"
+run noqr bob approve:alice
+has "auth PAM_AUTH_ERR"
+ok $? "alice approving for PAM_USER=bob -> PAM_AUTH_ERR"
+run noqr root approve:alice
+has "auth PAM_AUTH_ERR"
+ok $? "alice approving for PAM_USER=root -> PAM_AUTH_ERR"
+run noqr dave approve:dave
+has "auth PAM_AUTH_ERR"
+ok $? "missing mapping claim (no preferred_username) -> PAM_AUTH_ERR"
+service bymail "$ES" qr=off username_claim=email username_domain=example.test
+run bymail carol approve:carol
+has "auth PAM_AUTH_ERR"
+ok $? "unverified email as the mapping claim -> PAM_AUTH_ERR"
+run noqr nosuchuser-pamoidc approve:alice
+has "auth PAM_USER_UNKNOWN" && ! grep -q '^msg' "$T/out"
+ok $? "unknown local user -> PAM_USER_UNKNOWN before any message"
+
+# --- the calling environment changes nothing --------------------------------
+SSLKEYLOGFILE=$T/keylog https_proxy=http://127.0.0.1:9 HTTPS_PROXY=http://127.0.0.1:9 \
+	ALL_PROXY=http://127.0.0.1:9 run noqr alice approve:alice
+has "auth PAM_SUCCESS" && [ ! -e "$T/keylog" ]
+ok $? "SSLKEYLOGFILE and https_proxy in the caller's environment: success, no key log"
+
+# --- conversation ----------------------------------------------------------
+misbehave ok --username alice --client-id misbehave
+service mb "issuer=$MB_ISSUER client_id=misbehave" qr=off
+run mb alice convfail
+has "auth PAM_CONV_ERR" && [ ! -s "$MB_LOG" ]
+ok $? "failing conversation -> PAM_CONV_ERR and no request reaches the provider"
+start=$(date +%s%N)
+run mb alice password
+has "auth PAM_CONV_ERR" && [ $(( ($(date +%s%N) - start) / 1000000 )) -lt 3000 ]
+ok $? "sshd's password method (echo-on prompts fail) fails fast"
+run mb alice enter
+has "auth PAM_SUCCESS" && [ -s "$MB_LOG" ]
+ok $? "the scripted provider itself works (control for the two cases above)"
+
+# --- require_publickey ------------------------------------------------------
+: >"$MB_LOG"
+service pk "issuer=$MB_ISSUER client_id=misbehave" qr=off require_publickey
+run pk alice enter
+has "auth PAM_AUTH_ERR" && [ ! -s "$MB_LOG" ]
+ok $? "require_publickey without SSH_AUTH_INFO_0 -> PAM_AUTH_ERR, provider not contacted"
+PAMTEST_SSH_AUTH_INFO_0=$'password\npublickey ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE\n' run pk alice enter
+has "auth PAM_SUCCESS"
+ok $? "require_publickey with a publickey method in SSH_AUTH_INFO_0 -> success"
+PAMTEST_SSH_AUTH_INFO_0=$'password\nkeyboard-interactive\n' run pk alice enter
+has "auth PAM_AUTH_ERR"
+ok $? "require_publickey with only other methods in SSH_AUTH_INFO_0 -> PAM_AUTH_ERR"
+
+# --- provider failures ------------------------------------------------------
+misbehave expired_token --username alice --client-id misbehave
+service mb "issuer=$MB_ISSUER client_id=misbehave" qr=off
+run mb alice enter
+has "auth PAM_AUTH_ERR"
+ok $? "expired device code -> PAM_AUTH_ERR"
+misbehave device_ctl --username alice --client-id misbehave
+service mb "issuer=$MB_ISSUER client_id=misbehave" qr=off
+run mb alice enter
+! grep -q $'\x1b' "$T/out" && ! has "auth PAM_SUCCESS"
+ok $? "an escape character in the provider's user code never reaches the conversation"
+mb_stop
+service down "issuer=https://127.0.0.1:9 client_id=test-es256" qr=off
+run down alice enter
+ms=$(total_ms)
+has "auth PAM_AUTHINFO_UNAVAIL" && [ -n "$ms" ] && [ "$ms" -lt 1000 ]
+ok $? "provider down -> PAM_AUTHINFO_UNAVAIL in under a second (${ms:-?} ms)"
+service down2 "issuer=https://127.0.0.1:9 client_id=test-es256" qr=off
+sed -i 's/fail_delay=0/fail_delay=1500/' "$T/svc/down2"
+run down2 alice enter
+ms=$(total_ms)
+has "auth PAM_AUTHINFO_UNAVAIL" && [ -n "$ms" ] && [ "$ms" -ge 1000 ]
+ok $? "fail_delay=1500 delays the failure (${ms:-?} ms)"
+misbehave hang --username alice --client-id misbehave
+service slow "issuer=$MB_ISSUER client_id=misbehave" qr=off timeout=10 http_timeout=30
+run slow alice enter
+ms=$(total_ms)
+! has "auth PAM_SUCCESS" && grep -q '^auth PAM_' "$T/out" && [ -n "$ms" ] && [ "$ms" -ge 5000 ] &&
+	[ "$ms" -lt 17000 ]
+ok $? "slow provider -> failure at the deadline (${ms:-?} ms, timeout=10)"
+mb_stop
+
+# --- session handoff --------------------------------------------------------
+echo "PAM_OIDC_HANDLE DEFAULT=0123456789abcdef0123456789abcdef" >"$T/plant.env"
+PRE_SESSION="session required $SECDIR/pam_env.so conffile=$T/plant.env readenv=0" \
+	service plant "$ES"
+before=$(ls "$T/sessions" | wc -l)
+run plant alice noauth
+has "open PAM_SESSION_ERR" && [ "$(ls "$T/sessions" | wc -l)" = "$before" ]
+ok $? "a planted handle without a pending record -> PAM_SESSION_ERR, no registry entry"
+
+# --- logs -------------------------------------------------------------------
+leak=0
+while read -r code; do
+	[ -n "$code" ] && grep -qF -- "$code" "$SYSLOG" && leak=1
+done <"$CODES"
+grep -q 'eyJ' "$SYSLOG" && leak=1
+[ -s "$SYSLOG" ] && [ -s "$CODES" ] && [ "$leak" = 0 ]
+ok $? "no user code and no token in any of the module's $(wc -l <"$SYSLOG") log lines"
+
+exit $FAILED
