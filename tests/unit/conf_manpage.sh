@@ -9,7 +9,7 @@ names_prog="$top_builddir/tests/unit/conf_names"
 tmp=$(mktemp -d /tmp/pam_oidc-manpage.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
-echo "1..6"
+echo "1..8"
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); echo "not ok $n - $1"; }
@@ -73,4 +73,49 @@ if ! compare "$tmp/missing.5" >/dev/null; then
 	ok "an undocumented option is detected"
 else
 	notok "an undocumented option is detected"
+fi
+
+# Numeric options: "Number, default D, range A to B." in the page must be
+# what the parser does: D is the default, A and B are accepted, A-1 and
+# B+1 are refused.  Every numeric option must state it.
+awk '/^\.Sh /{ inopt = ($0 == ".Sh OPTIONS"); next }
+     !inopt { next }
+     /^\.It Cm [a-z_]+/ { if (cur != "") print cur "\t" text; cur = $3; text = ""; next }
+     /^\.(It|El)/ { if (cur != "") print cur "\t" text; cur = ""; text = ""; next }
+     cur != "" { text = text " " $0 }
+     END { if (cur != "") print cur "\t" text }' "$page" | sed 's/\\-/-/g' >"$tmp/paras"
+bad=""
+checked=0
+while IFS= read -r name; do
+	def=$("$names_prog" get "$name") || continue
+	line=$(grep -P "^$name\t" "$tmp/paras" | grep -oP 'Number, default -?[0-9]+, range -?[0-9]+ to -?[0-9]+')
+	if [ -z "$line" ]; then
+		bad="$bad $name(no 'Number, default D, range A to B')"
+		continue
+	fi
+	read -r pd lo hi < <(echo "$line" | sed -E 's/Number, default (-?[0-9]+), range (-?[0-9]+) to (-?[0-9]+)/\1 \2 \3/')
+	[ "$pd" = "$def" ] || bad="$bad $name(default: page $pd, code $def)"
+	"$names_prog" set "$name" "$lo" || bad="$bad $name(min $lo refused)"
+	"$names_prog" set "$name" "$hi" || bad="$bad $name(max $hi refused)"
+	"$names_prog" set "$name" "$((lo - 1))" && bad="$bad $name($((lo - 1)) accepted)"
+	"$names_prog" set "$name" "$((hi + 1))" && bad="$bad $name($((hi + 1)) accepted)"
+	checked=$((checked + 1))
+done <"$tmp/code"
+if [ -z "$bad" ] && [ "$checked" -ge 9 ]; then
+	ok "defaults and ranges of $checked numeric options match the parser"
+else
+	notok "defaults and ranges of numeric options match the parser"
+	echo "# checked $checked:$bad"
+fi
+
+# Booleans: the page says "Boolean, default" and the parser takes yes/no.
+bad=""
+for name in $(grep -P '\t *Boolean, default' "$tmp/paras" | cut -f1); do
+	"$names_prog" set "$name" yes && "$names_prog" set "$name" no &&
+		! "$names_prog" set "$name" maybe || bad="$bad $name"
+done
+if [ -z "$bad" ] && [ "$(grep -cP '\t *Boolean, default' "$tmp/paras")" -ge 3 ]; then
+	ok "options documented as booleans are booleans"
+else
+	notok "options documented as booleans are booleans:$bad"
 fi

@@ -1,17 +1,68 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Print the option names the configuration parser knows, one per line (for conf_manpage.sh). */
+/*
+ * Helper for conf_manpage.sh, which checks man/pam_oidc.conf.5 against the
+ * parser:
+ *   conf_names               print every option name, one per line
+ *   conf_names set KEY VALUE exit 0 when conf_set accepts the pair, 1 if not
+ *   conf_names get KEY       print the default of a numeric option (exit 2
+ *                            when KEY is not numeric)
+ */
 #include "config.h"
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "conf.h"
+#include "oidc_err.h"
+
+static const struct {
+	const char *name;
+	size_t offset;
+} numeric[] = {
+#define NUM(m) { #m, offsetof(struct oidc_conf, m) }
+	NUM(leeway), NUM(max_age), NUM(http_timeout), NUM(connect_timeout),
+	NUM(discovery_ttl), NUM(jwks_ttl), NUM(jwks_refresh_interval), NUM(timeout),
+	NUM(poll_interval),
+#undef NUM
+};
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	struct oidc_conf conf;
+	struct oidc_err err;
 	const char *const *n;
+	size_t i;
+	int r;
 
-	for (n = conf_option_names(); *n != NULL; n++)
-		printf("%s\n", *n);
-	return fflush(stdout) == 0 ? 0 : 1;
+	if (argc == 1) {
+		for (n = conf_option_names(); *n != NULL; n++)
+			printf("%s\n", *n);
+		return fflush(stdout) == 0 ? 0 : 1;
+	}
+	if (conf_init(&conf) < 0)
+		return 3;
+	if (argc == 4 && strcmp(argv[1], "set") == 0) {
+		oidc_err_clear(&err);
+		r = conf_set(&conf, argv[2], argv[3], &err);
+		conf_free(&conf);
+		return r == 0 ? 0 : 1;
+	}
+	if (argc == 3 && strcmp(argv[1], "get") == 0) {
+		for (i = 0; i < sizeof(numeric) / sizeof(numeric[0]); i++) {
+			if (strcmp(numeric[i].name, argv[2]) == 0) {
+				printf("%lld\n",
+				       (long long)*(int64_t *)((char *)&conf + numeric[i].offset));
+				conf_free(&conf);
+				return 0;
+			}
+		}
+		conf_free(&conf);
+		return 2;
+	}
+	conf_free(&conf);
+	fprintf(stderr, "usage: conf_names [set KEY VALUE | get KEY]\n");
+	return 3;
 }
