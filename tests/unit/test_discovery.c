@@ -84,10 +84,12 @@ test_discovery_ok_and_cache(void **state)
 	struct oidc_err err;
 	struct stat st;
 	char exp[256], key[CACHE_KEY_LEN], path[512];
-	int64_t now = time(NULL), n0 = nt_count(&srv, wk);
+	int64_t now = time(NULL), n0 = nt_count(&srv, wk), t0, t_fetch;
 
 	conf_for(&c, "/good");
+	t0 = nt_now_ms();
 	assert_int_equal(load(&c, now, &p, &err), 0);
+	t_fetch = nt_now_ms() - t0;
 	assert_string_equal(p->issuer, c.issuer);
 	snprintf(exp, sizeof(exp), "%s/good/token", srv.base);
 	assert_string_equal(p->token_endpoint, exp);
@@ -110,7 +112,10 @@ test_discovery_ok_and_cache(void **state)
 
 	/* Within the TTL: served from the cache, the server is not asked. */
 	now = time(NULL);	/* not earlier than the cache file's mtime */
+	t0 = nt_now_ms();
 	assert_int_equal(load(&c, now + 10, &p, &err), 0);
+	printf("# discovery: fetched in %lld ms, from the cache in %lld ms\n",
+	       (long long)t_fetch, (long long)(nt_now_ms() - t0));
 	assert_string_equal(p->issuer, c.issuer);
 	oidc_provider_free(p);
 	assert_int_equal(nt_count(&srv, wk), n0 + 1);

@@ -217,6 +217,7 @@ test_slow_timeout(void **state)
 	t0 = nt_now_ms();
 	assert_true(http_get(&o, url, &r, &err) < 0);
 	elapsed = nt_now_ms() - t0;
+	printf("# slow body, timeout 1500 ms: failed after %lld ms\n", (long long)elapsed);
 	assert_int_equal(err.reason, OIDC_R_NETWORK);
 	assert_true(elapsed >= 1400);
 	assert_true(elapsed < 1500 + 1000);
@@ -279,6 +280,7 @@ test_closed_port(void **state)
 	snprintf(url, sizeof(url), "https://127.0.0.1:%d/json", port);
 	t0 = nt_now_ms();
 	assert_true(http_get(&o, url, &r, &err) < 0);
+	printf("# closed port: failed after %lld ms\n", (long long)(nt_now_ms() - t0));
 	assert_int_equal(err.reason, OIDC_R_NETWORK);
 	assert_true(nt_now_ms() - t0 < 1000);
 }
