@@ -24,3 +24,5 @@ if HAVE_PAMTEST
 TESTS += tests/pam/pam_oidc.sh
 endif
 dist_check_SCRIPTS += tests/pam/pam_oidc.sh
+TESTS += tests/pam/module_symbols.sh
+dist_check_SCRIPTS += tests/pam/module_symbols.sh

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -486,6 +487,41 @@ test_spawn_bad_lines(void **state)
 	assert_int_equal(err.reason, OIDC_R_CONFIG);
 }
 
+/* ---------------------------------------------------------------- exports */
+
+static void
+test_module_exports(void **state)
+{
+	static const char *const wanted[] = {
+		"pam_sm_authenticate", "pam_sm_setcred", "pam_sm_acct_mgmt",
+		"pam_sm_open_session", "pam_sm_close_session",
+	};
+	static const char *const hidden[] = {
+		"pam_sm_chauthtok", "child_spawn", "pending_write", "pending_consume",
+		"conf_init", "registry_write", "sanitize_text", "qr_render", "jf_send",
+		"child_proto_split", "session_open", "http_url_allowed",
+	};
+	const char *top = secure_getenv("top_builddir");
+	char path[4096];
+	void *h;
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s/pam_oidc/.libs/pam_oidc.so", top != NULL ? top : ".");
+	/* RTLD_NOW as libpam does: every symbol must resolve */
+	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (h == NULL)
+		print_error("dlopen: %s\n", dlerror());
+	assert_non_null(h);
+	for (i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++)
+		assert_non_null(dlsym(h, wanted[i]));
+	for (i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++) {
+		if (dlsym(h, hidden[i]) != NULL)
+			print_error("%s is exported\n", hidden[i]);
+		assert_null(dlsym(h, hidden[i]));
+	}
+	dlclose(h);
+}
+
 int
 main(void)
 {
@@ -505,6 +541,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_spawn_process_image, pdir_setup, pdir_teardown),
 		cmocka_unit_test_setup_teardown(test_spawn_deadline_kills, pdir_setup, pdir_teardown),
 		cmocka_unit_test_setup_teardown(test_spawn_bad_lines, pdir_setup, pdir_teardown),
+		cmocka_unit_test(test_module_exports),
 	};
 
 	return cmocka_run_group_tests_name("module_parts", tests, NULL, NULL);
