@@ -476,6 +476,22 @@ conf_check_issuer(const char *issuer, struct oidc_err *err)
 	return 0;
 }
 
+/* Is word one of the space-separated entries of list? */
+static bool
+conf_list_has(const char *list, const char *word)
+{
+	size_t wlen = strlen(word), n;
+
+	while (list != NULL && *list != '\0') {
+		list += strspn(list, " ");
+		n = strcspn(list, " ");
+		if (n == wlen && strncmp(list, word, n) == 0)
+			return true;
+		list += n;
+	}
+	return false;
+}
+
 /* Check the combination of options; see conf.h. */
 int
 conf_validate(const struct oidc_conf *conf, struct oidc_err *err)
@@ -500,6 +516,9 @@ conf_validate(const struct oidc_conf *conf, struct oidc_err *err)
 	}
 	if (conf->algorithms == 0 || (conf->algorithms & ~(unsigned)JOSE_ALG_ALL_MASK))
 		return oidc_err_set(err, OIDC_R_CONFIG, EINVAL, "option 'algorithms' is empty");
+	if (!conf_list_has(conf->scopes, "openid"))
+		return oidc_err_set(err, OIDC_R_CONFIG, EINVAL,
+				    "option 'scopes' must include 'openid'");
 	if (conf->connect_timeout > conf->http_timeout)
 		return oidc_err_set(err, OIDC_R_CONFIG, EINVAL,
 				    "connect_timeout must not exceed http_timeout");

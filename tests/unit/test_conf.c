@@ -522,6 +522,16 @@ test_validate(void **state)
 	expect_invalid("user_map_file", "map", "'user_map_file'");
 	expect_invalid("child_path", "oidc-child", "'child_path'");
 	expect_invalid("http_timeout", "2", "connect_timeout");
+	expect_invalid("scopes", "profile email", "must include 'openid'");
+	expect_invalid("scopes", "openidx profile", "must include 'openid'");
+
+	assert_int_equal(conf_init(&c), 0);
+	oidc_err_clear(&err);
+	assert_int_equal(conf_set(&c, "issuer", "https://idp.example", &err), 0);
+	assert_int_equal(conf_set(&c, "client_id", "x", &err), 0);
+	assert_int_equal(conf_set(&c, "scopes", "email  openid", &err), 0);
+	assert_int_equal(conf_validate(&c, &err), 0);
+	conf_free(&c);
 }
 
 static void
