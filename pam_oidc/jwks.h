@@ -38,18 +38,23 @@ struct jwks {
 
 /*
  * Turn one JWK object into a key.  RSA: n, e (e odd, >= 3, at most 2^32;
- * modulus JWK_RSA_MIN_BITS..JWK_RSA_MAX_BITS); EC: crv P-256/384/521 with
- * x, y of exactly the field size and on the curve; OKP: crv Ed25519 with
- * 32-byte x.  Any private member (d, p, q, dp, dq, qi, oth, k) rejects.
- * Returns 0, -EOPNOTSUPP for a key we cannot use (unknown kty/crv, use
- * "enc"), or another negative errno for a broken key; err is filled.
+ * modulus JWK_RSA_MIN_BITS..JWK_RSA_MAX_BITS counted on the value, so
+ * leading zero octets are tolerated but never add bits; odd, no factor
+ * below 2000, no ROCA fingerprint); EC: crv P-256/384/521 with x, y of
+ * exactly the field size and on the curve (EVP_PKEY_public_check); OKP:
+ * crv Ed25519 with 32-byte x.  Any private member (d, p, q, dp, dq, qi,
+ * oth, k) rejects.  Returns 0, -EOPNOTSUPP for a key we cannot use (unknown
+ * kty/crv, "use" other than "sig", "key_ops" without "verify", an "alg"
+ * that is not one of ours or does not fit the key type), or another
+ * negative errno for a broken key; err is filled.
  */
 int jwk_parse(json_object *jwk, struct jwk *ret, struct oidc_err *err);
 
 /*
- * Parse a JWKS document (strict JSON, at most JWKS_MAX_SIZE bytes).  Keys
- * we cannot use are skipped; a set with private parameters, a malformed
- * usable key, or duplicate kids is rejected as a whole.
+ * Parse a JWKS document (strict JSON, at most JWKS_MAX_SIZE bytes, at most
+ * JWKS_MAX_KEYS keys, else -EFBIG).  Keys we cannot use are skipped (see
+ * jwk_parse); a set with private parameters in any key, a malformed usable
+ * key, or two keys with the same kid (usable or not) is rejected as a whole.
  */
 int jwks_parse(const char *text, size_t len, struct jwks **ret, struct oidc_err *err);
 
@@ -63,7 +68,10 @@ int jwk_fits_alg(const struct jwk *key, enum jose_alg alg);
  * Select the key for a JWS: kid non-NULL -> the key with exactly that kid
  * (which must fit alg); kid NULL -> accepted only when exactly one key fits
  * alg.  Keys with their own "alg" must name the same alg.
- * Returns 0 and *ret (borrowed), -ENOENT (OIDC_R_NO_KEY) or -EINVAL.
+ * Returns 0 and *ret (borrowed); -ENOENT (OIDC_R_NO_KEY) when the kid is
+ * unknown or, without a kid, no key fits (a refetch may help); -EINVAL with
+ * OIDC_R_NO_KEY when several keys fit and there is no kid, with
+ * OIDC_R_ALGORITHM when the kid's key does not fit alg.
  */
 int jwks_find_key(const struct jwks *set, const char *kid, enum jose_alg alg,
 		  const struct jwk **ret, struct oidc_err *err);

@@ -17,8 +17,10 @@ struct jws;
  * (jwks_find_key), check alg against allowed_mask and the key type, verify.
  * When ret_jws is non-NULL the parsed JWS is handed out on success.
  * require_json_payload as in jws_parse.
- * Returns 0, -ENOENT when no key matched the kid (so the caller may
- * refetch the JWS once), or another negative errno; err is filled.
+ * Returns 0, -ENOENT when no key matched (unknown kid, or no kid and no
+ * key fits the alg: the caller may refetch the JWKS once), or another
+ * negative errno; err is filled.  An alg outside allowed_mask fails with
+ * -EINVAL before any key lookup, so it never asks for a refetch.
  */
 int verify_signature(const char *token, size_t len, const struct jwks *set,
 		     unsigned allowed_mask, int require_json_payload,
