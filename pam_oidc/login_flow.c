@@ -128,7 +128,10 @@ verify_token(struct flow *f, const struct oidc_provider *prov, const char *token
 	r = claims_check(jws->payload, &pol.claims, err);
 	if (r < 0)
 		goto claims_fail;
-	step_done(f, LOGIN_STEP_CLAIMS, 0, "iss, aud, azp, exp, iat, nbf, auth_time, acr", NULL);
+	snprintf(detail, sizeof(detail), "iss, aud, azp, exp, iat, nbf%s%s",
+		 conf->max_age >= 0 ? ", auth_time (max_age)" : "",
+		 pol.claims.acr_values != NULL ? ", acr" : "");
+	step_done(f, LOGIN_STEP_CLAIMS, 0, detail, NULL);
 	*ret_claims = json_object_get(jws->payload);
 	r = 0;
 	goto out;
