@@ -1,13 +1,305 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * pam-oidc verify: the administrator's check of an ID token, and the way
+ * anything outside the library can exercise the verifier.
+ *
+ *   pam-oidc verify [--config FILE] [--jwks FILE] [--now EPOCH] [--signature-only] [TOKEN | -]
+ *
+ * Exit 0: valid, the verified claims printed as JSON on stdout.
+ * Exit 1: invalid, one line on stderr naming the reason.
+ * Exit 2: usage or configuration error.
+ */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "buf.h"
 #include "cli.h"
+#include "conf.h"
+#include "discovery.h"
+#include "http.h"
+#include "jws.h"
+#include "numparse.h"
+#include "oidc_err.h"
+#include "policy.h"
+#include "verify.h"
+
+#define EXIT_INVALID 1
+#define EXIT_USAGE 2
+
+static void
+verify_usage(void)
+{
+	fprintf(stderr, "usage: pam-oidc verify [--config FILE] [--jwks FILE] [--now EPOCH] "
+			"[--signature-only] [TOKEN | -]\n");
+}
+
+/* Read at most max bytes from fd into a wiped-on-free buffer. */
+static int
+read_fd_capped(int fd, size_t max, struct buf *ret)
+{
+	char chunk[4096];
+	ssize_t n;
+	int r;
+
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		r = buf_append(ret, chunk, (size_t)n);
+		if (r < 0)
+			goto out;
+	}
+	r = 0;
+out:
+	explicit_bzero(chunk, sizeof(chunk));
+	return r;
+}
+
+static int
+read_file_capped(const char *path, size_t max, struct buf *ret)
+{
+	int fd, r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	r = read_fd_capped(fd, max, ret);
+	close(fd);
+	return r;
+}
+
+/* Trim ASCII white space at both ends, in place; returns the start. */
+static char *
+trim(char *s, size_t *len)
+{
+	size_t n = *len;
+
+	while (n > 0 && strchr(" \t\r\n", s[n - 1]) != NULL)
+		s[--n] = '\0';
+	while (n > 0 && strchr(" \t\r\n", *s) != NULL) {
+		s++;
+		n--;
+	}
+	*len = n;
+	return s;
+}
+
+static int
+fail(const struct oidc_err *err)
+{
+	const char *msg = err->msg[0] != '\0' ? err->msg : "verification failed";
+
+	fprintf(stderr, "pam-oidc: %s: %s\n", oidc_reason_name(err->reason), msg);
+	return EXIT_INVALID;
+}
 
 int
 cli_verify(int argc, char **argv)
 {
-	fprintf(stderr, "pam-oidc verify: not implemented yet\n");
-	return 2;
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "jwks", required_argument, NULL, 'j' },
+		{ "now", required_argument, NULL, 'n' },
+		{ "signature-only", no_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *config_path = NULL, *jwks_path = NULL, *token_arg = "-";
+	bool signature_only = false, curl_ready = false;
+	int64_t now = (int64_t)time(NULL);
+	struct oidc_conf conf;
+	struct oidc_err err;
+	struct buf tokbuf, jwksbuf;
+	struct jwks *set = NULL;
+	struct oidc_provider *provider = NULL;
+	struct policy pol;
+	struct jws *jws = NULL;
+	json_object *claims = NULL;
+	char *token;
+	size_t toklen;
+	unsigned mask = JOSE_ALG_DEFAULT_MASK;
+	int c, r, rc = EXIT_USAGE;
+
+	memset(&pol, 0, sizeof(pol));
+	memset(&conf, 0, sizeof(conf));
+	oidc_err_clear(&err);
+	buf_init(&tokbuf, JWS_MAX_TOKEN + 2);
+	buf_init(&jwksbuf, JWKS_MAX_SIZE);
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:j:n:sh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			config_path = optarg;
+			break;
+		case 'j':
+			jwks_path = optarg;
+			break;
+		case 'n':
+			if (num_parse_i64(optarg, 0, CLAIM_TIME_MAX, &now) < 0) {
+				fprintf(stderr, "pam-oidc verify: --now: not a time in seconds since the epoch: '%s'\n",
+					optarg);
+				goto out;
+			}
+			break;
+		case 's':
+			signature_only = true;
+			break;
+		case 'h':
+			verify_usage();
+			rc = 0;
+			goto out;
+		default:
+			verify_usage();
+			goto out;
+		}
+	}
+	if (argc - optind > 1) {
+		verify_usage();
+		goto out;
+	}
+	if (argc - optind == 1)
+		token_arg = argv[optind];
+
+	if (conf_init(&conf) < 0) {
+		fprintf(stderr, "pam-oidc verify: out of memory\n");
+		goto out;
+	}
+	/* Without --signature-only the claims need issuer and client_id. */
+	if (config_path != NULL || !signature_only || jwks_path == NULL) {
+		const char *path = config_path != NULL ? config_path : OIDC_CONF_DEFAULT_PATH;
+
+		r = conf_load_file(&conf, path, true, &err);
+		if (r < 0) {
+			if (r == -ENOENT && err.msg[0] == '\0')
+				fprintf(stderr, "pam-oidc verify: %s: no such file\n", path);
+			else
+				fprintf(stderr, "pam-oidc verify: %s\n", err.msg);
+			goto out;
+		}
+		if (!signature_only || jwks_path == NULL) {
+			r = conf_validate(&conf, &err);
+			if (r < 0) {
+				fprintf(stderr, "pam-oidc verify: %s: %s\n", path, err.msg);
+				goto out;
+			}
+		}
+		mask = conf.algorithms;
+	}
+
+	if (strcmp(token_arg, "-") == 0)
+		r = read_fd_capped(STDIN_FILENO, JWS_MAX_TOKEN + 2, &tokbuf);
+	else
+		r = buf_append_str(&tokbuf, token_arg);
+	if (r < 0) {
+		oidc_err_set(&err, r == -EFBIG ? OIDC_R_TOO_LARGE : OIDC_R_MALFORMED, -r,
+			     "cannot read the token: %s", strerror(-r));
+		rc = fail(&err);
+		goto out;
+	}
+	toklen = tokbuf.len;
+	if (tokbuf.data == NULL || (token = trim(tokbuf.data, &toklen), toklen == 0)) {
+		fprintf(stderr, "pam-oidc verify: no token given\n");
+		goto out;
+	}
+
+	if (jwks_path != NULL) {
+		r = read_file_capped(jwks_path, JWKS_MAX_SIZE, &jwksbuf);
+		if (r < 0) {
+			fprintf(stderr, "pam-oidc verify: %s: %s\n", jwks_path,
+				r == -EFBIG ? "JWKS larger than the limit" : strerror(-r));
+			goto out;
+		}
+		r = jwks_parse(jwksbuf.data != NULL ? jwksbuf.data : "", jwksbuf.len, &set, &err);
+		if (r < 0) {
+			fprintf(stderr, "pam-oidc verify: %s: %s\n", jwks_path, err.msg);
+			goto out;
+		}
+	} else {
+		r = http_global_init();
+		if (r < 0) {
+			fprintf(stderr, "pam-oidc verify: cannot initialise libcurl\n");
+			goto out;
+		}
+		curl_ready = true;
+		r = discovery_load(&conf, now, &provider, &err);
+		if (r == 0)
+			r = jwks_load(&conf, provider, now, false, &set, &err);
+		if (r < 0) {
+			rc = fail(&err);
+			goto out;
+		}
+	}
+
+	if (signature_only) {
+		r = verify_signature(token, toklen, set, mask, 0, &jws, &err);
+		if (r == -ENOENT && provider != NULL) {
+			jwks_free(set);
+			set = NULL;
+			oidc_err_clear(&err);
+			r = jwks_load(&conf, provider, now, true, &set, &err);
+			if (r == 0)
+				r = verify_signature(token, toklen, set, mask, 0, &jws, &err);
+		}
+		if (r < 0) {
+			rc = fail(&err);
+			goto out;
+		}
+		if (jws->payload != NULL)
+			claims = json_object_get(jws->payload);
+	} else {
+		r = policy_from_conf(&conf, now, &pol, &err);
+		if (r < 0) {
+			fprintf(stderr, "pam-oidc verify: %s\n", err.msg);
+			goto out;
+		}
+		r = verify_id_token(token, toklen, set, mask, &pol.claims, &claims, &err);
+		if (r == -ENOENT && provider != NULL) {
+			jwks_free(set);
+			set = NULL;
+			oidc_err_clear(&err);
+			r = jwks_load(&conf, provider, now, true, &set, &err);
+			if (r == 0)
+				r = verify_id_token(token, toklen, set, mask, &pol.claims, &claims, &err);
+		}
+		if (r < 0) {
+			rc = fail(&err);
+			goto out;
+		}
+	}
+
+	if (claims != NULL)
+		printf("%s\n", json_object_to_json_string_ext(claims, JSON_C_TO_STRING_PRETTY |
+								       JSON_C_TO_STRING_NOSLASHESCAPE));
+	else
+		printf("{}\n");
+	rc = fflush(stdout) == 0 ? 0 : EXIT_INVALID;
+out:
+	json_object_put(claims);
+	jws_free(jws);
+	jwks_free(set);
+	oidc_provider_free(provider);
+	policy_free(&pol);
+	conf_free(&conf);
+	buf_free(&tokbuf);
+	buf_free(&jwksbuf);
+	if (curl_ready)
+		http_global_cleanup();
+	return rc;
 }

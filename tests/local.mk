@@ -23,3 +23,5 @@ include tests/pam.mk
 
 TESTS += tests/manlint.sh
 EXTRA_DIST += tests/manlint.sh
+TESTS += tests/cli_verify.sh
+EXTRA_DIST += tests/cli_verify.sh
