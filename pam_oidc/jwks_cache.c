@@ -209,7 +209,7 @@ jwks_is_json(const char *ct)
 	return strcmp(ct, "application/json") == 0 || strcmp(ct, "application/jwk-set+json") == 0;
 }
 
-/* Fetch and parse the JWKS; on success *ret_text holds the body for the cache. */
+/* Fetch and parse the JWKS; the caller keeps resp (the body, for the cache) and frees it. */
 static int
 jwks_fetch(const struct oidc_conf *conf, const struct oidc_provider *p, struct jwks **ret,
 	   struct http_response *resp, struct oidc_err *err)
@@ -253,21 +253,27 @@ jwks_throttle(const struct oidc_conf *conf, int dfd, const char *stamp, int64_t 
 		return oidc_err_set(err, OIDC_R_THROTTLED, EAGAIN,
 				    "JWKS refresh refused: cannot lock the cache directory");
 	r = cache_read(dfd, stamp, 32, &text, &len, &mtime);
+	if (r == 0 && num_parse_i64(text, 0, INT64_MAX, &last) < 0)
+		last = INT64_MAX;	/* unreadable content: treat as "just now", below */
 	if (r == 0) {
-		if (num_parse_i64(text, 0, INT64_MAX, &last) == 0 && last <= now &&
-		    now - last < conf->jwks_refresh_interval) {
+		if (last <= now && now - last < conf->jwks_refresh_interval) {
 			r = oidc_err_set(err, OIDC_R_THROTTLED, EAGAIN,
 					 "JWKS refresh refused: last one %" PRId64
 					 " s ago, interval %" PRId64 " s",
 					 now - last, conf->jwks_refresh_interval);
 			goto out;
 		}
-		/* A stamp from the future (clock stepped back) is rewritten below. */
-		if (num_parse_i64(text, 0, INT64_MAX, &last) == 0 && last > now) {
-			(void)snprintf(buf, sizeof(buf), "%" PRId64, now);
-			(void)cache_write(dfd, stamp, buf, strlen(buf));
+		if (last > now) {
+			/*
+			 * The clock stepped back, or the stamp is garbled:
+			 * refuse now and restart the interval from the
+			 * current time.
+			 */
+			n = snprintf(buf, sizeof(buf), "%" PRId64, now);
+			if (n > 0 && (size_t)n < sizeof(buf))
+				(void)cache_write(dfd, stamp, buf, (size_t)n);
 			r = oidc_err_set(err, OIDC_R_THROTTLED, EAGAIN,
-					 "JWKS refresh refused: refresh stamp lies in the future");
+					 "JWKS refresh refused: refresh stamp is in the future or unreadable");
 			goto out;
 		}
 	} else if (r != -ENOENT) {

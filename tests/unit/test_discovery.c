@@ -389,6 +389,42 @@ test_jwks_throttle_fails_closed(void **state)
 	conf_free(&c);
 }
 
+/* A stamp from the future (clock stepped back) or with garbage refuses, then restarts the interval. */
+static void
+test_jwks_stamp_odd(void **state)
+{
+	struct oidc_conf c;
+	struct oidc_provider *p;
+	struct oidc_err err;
+	char key[CACHE_KEY_LEN], path[512];
+	int64_t now = time(NULL), n0 = nt_count(&srv, "/good/jwks");
+	const char *const contents[] = { "99999999999", "garbage", "" };
+	size_t i;
+	FILE *f;
+
+	provider_for(&c, &p, "/good");
+	assert_int_equal(cache_key(p->issuer, p->jwks_uri, key), 0);
+	snprintf(path, sizeof(path), "%s/jwks-%s.stamp", c.cache_dir, key);
+	for (i = 0; i < sizeof(contents) / sizeof(contents[0]); i++) {
+		now += 10 * c.jwks_refresh_interval;
+		f = fopen(path, "w");
+		assert_non_null(f);
+		fputs(contents[i], f);
+		fclose(f);
+		assert_int_equal(chmod(path, 0600), 0);
+		assert_int_equal(jload(&c, p, now, true, &err), -EAGAIN);
+		assert_int_equal(err.reason, OIDC_R_THROTTLED);
+		assert_int_equal(nt_count(&srv, "/good/jwks"), n0);
+		/* Rewritten with the current time: refused within, allowed after the interval. */
+		assert_int_equal(jload(&c, p, now + c.jwks_refresh_interval - 1, true, &err),
+				 -EAGAIN);
+		assert_int_equal(jload(&c, p, now + c.jwks_refresh_interval, true, &err), 0);
+		assert_int_equal(nt_count(&srv, "/good/jwks"), ++n0);
+	}
+	oidc_provider_free(p);
+	conf_free(&c);
+}
+
 /*
  * The cache directory on a read-only mount: the stamp cannot be written, so
  * a forced refetch is refused; plain loads still work.  Runs in a child in
@@ -466,6 +502,7 @@ main(void)
 		cmocka_unit_test(test_jwks_ttl),
 		cmocka_unit_test(test_jwks_force_throttle),
 		cmocka_unit_test(test_jwks_throttle_fails_closed),
+		cmocka_unit_test(test_jwks_stamp_odd),
 		cmocka_unit_test(test_jwks_throttle_readonly_mount),
 		cmocka_unit_test(test_jwks_bad_set),
 	};
