@@ -61,14 +61,25 @@ run_verify() {
 	err=$(cat "$work/err")
 }
 
-# expect_fail NAME PATTERN ARGS... : exit 1, nothing on stdout, one line on
-# stderr matching the extended regex PATTERN (case-insensitive).
+# leaks TOKEN: true when stderr holds any part of the token (a token's
+# signature or payload must never appear in an error message).
+leaks() {
+	local part
+	for part in $(tr . ' ' <<<"$1" | cut -d' ' -f2-3); do
+		[ "${#part}" -ge 16 ] && grep -qF -- "${part:0:16}" "$work/err" && return 0
+	done
+	return 1
+}
+
+# expect_fail NAME PATTERN ARGS... TOKEN : exit 1, nothing on stdout, one
+# line on stderr matching the extended regex PATTERN (case-insensitive)
+# and holding no part of TOKEN.
 expect_fail() {
 	local name=$1 pattern=$2
 	shift 2
 	run_verify "$@"
 	if [ "$rc" = 1 ] && [ -z "$out" ] && [ "$(wc -l <"$work/err")" = 1 ] &&
-		grep -qiE -- "$pattern" "$work/err"; then
+		grep -qiE -- "$pattern" "$work/err" && ! leaks "${*: -1}"; then
 		ok "$name"
 	else
 		not_ok "$name"
