@@ -26,3 +26,8 @@ endif
 dist_check_SCRIPTS += tests/pam/pam_oidc.sh
 TESTS += tests/pam/module_symbols.sh
 dist_check_SCRIPTS += tests/pam/module_symbols.sh
+
+# End to end with the real sshd (root; skipped otherwise).
+TESTS += tests/e2e/sshd_login.sh
+dist_check_SCRIPTS += tests/e2e/sshd_login.sh
+EXTRA_DIST += tests/e2e/sshd_lib.sh tests/e2e/sshd_login.exp

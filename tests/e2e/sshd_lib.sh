@@ -1,0 +1,185 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# shellcheck shell=bash
+#
+# The real Debian sshd with pam_oidc.so, for the end-to-end tests and the
+# login benchmark.  sshd runs on a loopback port in a private mount
+# namespace whose /etc/pam.d is a bind-mounted test directory, so the
+# machine's PAM configuration is never touched.  Everything the helpers
+# create (accounts, homes under /tmp, /run/sshd, journald when it was not
+# running, processes) is undone by e2e_cleanup, which e2e_init traps.
+#
+#     . "$top_srcdir/tests/e2e/sshd_lib.sh"
+#     e2e_init || exit 0           # prints "1..0 # SKIP ..." when it cannot run
+#     e2e_users alice bob
+#     e2e_journald && idp_start && e2e_sshd_start [extra sshd_config lines]
+#     e2e_login USER ACCOUNT MODE  # output of sshd_login.exp in $E2E_OUT
+#
+# Exports E2E_DIR, E2E_PORT, E2E_REGISTRY (the session registry directory).
+
+E2E_USERS_CREATED=()
+E2E_PIDS=()
+E2E_RUN_SSHD_CREATED=
+E2E_JOURNALD_PID=
+
+. "${top_srcdir:?}/tests/idp/lib.sh"
+
+e2e_cleanup() {
+	local p u
+	if [ -n "${E2E_SSHD_PID:-}" ]; then
+		kill "$E2E_SSHD_PID" 2>/dev/null
+		wait "$E2E_SSHD_PID" 2>/dev/null
+	fi
+	for p in "${E2E_PIDS[@]}"; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	for u in "${E2E_USERS_CREATED[@]}"; do
+		userdel "$u" 2>/dev/null
+		rm -rf "/tmp/pam_oidc-e2e-home-$u"
+	done
+	if [ -n "$E2E_JOURNALD_PID" ]; then
+		kill "$E2E_JOURNALD_PID" 2>/dev/null
+		wait "$E2E_JOURNALD_PID" 2>/dev/null
+	fi
+	[ -n "$E2E_RUN_SSHD_CREATED" ] && rmdir /run/sshd 2>/dev/null
+	idp_stop
+	[ -n "${E2E_DIR:-}" ] && rm -rf "$E2E_DIR"
+	return 0
+}
+
+# Check what the tests need; on a miss print a TAP skip and return 1.
+e2e_init() {
+	local f
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "1..0 # SKIP needs root (sshd, accounts, mount namespace)"
+		return 1
+	fi
+	for f in /usr/sbin/sshd /usr/bin/ssh /usr/bin/expect /usr/bin/unshare /usr/bin/ssh-keygen \
+		"$top_builddir/pam_oidc/.libs/pam_oidc.so" "$top_builddir/pam_oidc/oidc-child"; do
+		if [ ! -x "$f" ] && [ ! -f "$f" ]; then
+			echo "1..0 # SKIP $f is missing"
+			return 1
+		fi
+	done
+	if ! idp_available; then
+		echo "1..0 # SKIP $IDP_SKIP_REASON"
+		return 1
+	fi
+	E2E_DIR=$(mktemp -d /tmp/pam_oidc-e2e.XXXXXX) || return 1
+	chmod 700 "$E2E_DIR"
+	E2E_REGISTRY=$E2E_DIR/sessions
+	trap e2e_cleanup EXIT
+	trap 'exit 1' INT TERM
+	return 0
+}
+
+# Local accounts with a bash login shell and a home under /tmp whose
+# prompt the expect script recognises.
+e2e_users() {
+	local u h
+	for u in "$@"; do
+		getent passwd "$u" >/dev/null && { echo "# account $u exists already; not touching it" >&2; return 1; }
+		h=/tmp/pam_oidc-e2e-home-$u
+		useradd -M -N -d "$h" -s /bin/bash "$u" || return 1
+		E2E_USERS_CREATED+=("$u")
+		mkdir -p "$h"
+		printf "PS1='OIDC-READY\\\\$ '\n" >"$h/.bash_profile"
+		chown -R "$u" "$h"
+		chmod 700 "$h"
+	done
+}
+
+# journald: use the running one, or start it by hand (systemd is not PID 1 here).
+e2e_journald() {
+	local i
+	[ -S /run/systemd/journal/socket ] && pgrep -x systemd-journal >/dev/null && return 0
+	/lib/systemd/systemd-journald >/dev/null 2>&1 </dev/null &
+	E2E_JOURNALD_PID=$!
+	for ((i = 0; i < 50; i++)); do
+		[ -S /run/systemd/journal/socket ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# The session's journal entries: e2e_journal FIELD=VALUE... (JSON lines)
+e2e_journal() {
+	journalctl --no-pager -q -o json "$@" 2>/dev/null
+}
+
+# A free loopback TCP port.
+e2e_free_port() {
+	local p
+	for ((p = 20000 + RANDOM % 20000; ; p++)); do
+		ss -Htln "sport = :$p" | grep -q . || { echo "$p"; return; }
+	done
+}
+
+# Start sshd (after idp_start) with pam_oidc in its PAM stack; extra
+# arguments are appended to sshd_config and MODULE_ARGS to the auth line.
+e2e_sshd_start() {
+	local B=$top_builddir line i
+	E2E_PORT=$(e2e_free_port)
+	mkdir -m 700 -p "$E2E_DIR/pam.d" "$E2E_DIR/cache"
+	ssh-keygen -q -t ed25519 -N '' -f "$E2E_DIR/hostkey" || return 1
+	cat >"$E2E_DIR/pam.d/sshd" <<-EOT
+	auth     required $B/pam_oidc/.libs/pam_oidc.so child_path=$B/pam_oidc/oidc-child issuer=$IDP_ISSUER client_id=test-es256 ca_file=$IDP_CA cache_dir=$E2E_DIR/cache poll_interval=1 timeout=60 pending_dir=$E2E_DIR/pending registry_dir=$E2E_REGISTRY ${MODULE_ARGS:-}
+	account  required pam_unix.so
+	password required pam_deny.so
+	session  required pam_loginuid.so
+	session  required $B/pam_oidc/.libs/pam_oidc.so pending_dir=$E2E_DIR/pending registry_dir=$E2E_REGISTRY
+	session  required pam_unix.so
+	EOT
+	printf 'auth required pam_deny.so\naccount required pam_deny.so\npassword required pam_deny.so\nsession required pam_deny.so\n' \
+		>"$E2E_DIR/pam.d/other"
+	cat >"$E2E_DIR/sshd_config" <<-EOT
+	Port $E2E_PORT
+	ListenAddress 127.0.0.1
+	HostKey $E2E_DIR/hostkey
+	PidFile $E2E_DIR/sshd.pid
+	UsePAM yes
+	KbdInteractiveAuthentication yes
+	PasswordAuthentication yes
+	PubkeyAuthentication no
+	PermitRootLogin no
+	LoginGraceTime 90
+	MaxStartups 100
+	MaxAuthTries 3
+	StrictModes no
+	PrintMotd no
+	PrintLastLog no
+	UseDNS no
+	EOT
+	for line in "$@"; do
+		echo "$line" >>"$E2E_DIR/sshd_config"
+	done
+	if [ ! -d /run/sshd ]; then
+		mkdir -m 755 /run/sshd && E2E_RUN_SSHD_CREATED=1
+	fi
+	/usr/sbin/sshd -t -f "$E2E_DIR/sshd_config" || return 1
+	unshare -m --propagation private sh -c \
+		'mount --bind "$1" /etc/pam.d && exec /usr/sbin/sshd -D -e -f "$2"' \
+		sh "$E2E_DIR/pam.d" "$E2E_DIR/sshd_config" >"$E2E_DIR/sshd.log" 2>&1 </dev/null &
+	E2E_SSHD_PID=$!
+	for ((i = 0; i < 100; i++)); do
+		ss -Htln "sport = :$E2E_PORT" | grep -q . && return 0
+		kill -0 "$E2E_SSHD_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	sed 's/^/# sshd: /' "$E2E_DIR/sshd.log" >&2
+	return 1
+}
+
+# e2e_login USER ACCOUNT MODE [OUT]: one login through expect; output in OUT
+# (default $E2E_DIR/out, exported as E2E_OUT).
+e2e_login() {
+	E2E_OUT=${4:-$E2E_DIR/out}
+	IDP_ISSUER=$IDP_ISSUER IDP_CA=$IDP_CA timeout 120 \
+		expect -f "$top_srcdir/tests/e2e/sshd_login.exp" "$E2E_PORT" "$1" "$2" "$3" \
+		>"$E2E_OUT" 2>&1
+}
+
+# Value of KEY in an output file of e2e_login.
+e2e_get() {
+	sed -n "s/^$1 //p" "${2:-$E2E_OUT}" | head -n 1
+}

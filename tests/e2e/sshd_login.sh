@@ -1,0 +1,102 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# End to end with the real Debian sshd: keyboard-interactive through
+# pam_oidc.so, the real oidc-child and the test provider.  A person (expect
+# on a pseudo-terminal) reads the link and code, approves as alice at the
+# provider and presses Enter; the shell must run as alice in a fresh audit
+# session whose registry entry and journal entries carry alice's subject.
+# Also: a denied login, and sshd's password method failing fast.
+set -u
+: "${top_srcdir:?}" "${top_builddir:?}"
+. "$top_srcdir/tests/e2e/sshd_lib.sh"
+e2e_init || exit 0
+
+N=0
+FAILED=0
+ok() {
+	N=$((N + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $N - $2"
+	else
+		echo "not ok $N - $2"
+		FAILED=1
+		[ -f "${E2E_OUT:-}" ] && sed 's/^/# /' "$E2E_OUT"
+	fi
+}
+
+ALICE_SUB=7f6c1a52-alice-0001
+e2e_users alice bob || { echo "Bail out! cannot create the test accounts"; exit 1; }
+e2e_journald || { echo "Bail out! journald is not available"; exit 1; }
+idp_start || { echo "Bail out! the test provider did not start"; exit 1; }
+e2e_sshd_start || { echo "Bail out! sshd did not start"; exit 1; }
+
+echo "1..12"
+
+# --- alice approves: a shell as alice -----------------------------------------
+e2e_login alice alice approve
+[ "$(e2e_get result)" = shell ]
+ok $? "ssh alice: link and code read from the prompt, approved, a shell started"
+[ "$(e2e_get user)" = alice ]
+ok $? "id -un in the shell is alice"
+ses=$(e2e_get sessionid)
+[ -n "$ses" ] && [ "$ses" != 4294967295 ] && [ "$ses" != "$(cat /proc/self/sessionid)" ]
+ok $? "the shell runs in a fresh audit session (${ses:-none})"
+[ "$(e2e_get subject)" = "$ALICE_SUB" ]
+ok $? "OIDC_SUBJECT in the shell's environment is alice's subject"
+entry=$E2E_REGISTRY/$ses
+[ -n "$ses" ] && [ -f "$entry" ] && grep -q "\"subject\":\"$ALICE_SUB\"" "$entry" &&
+	grep -q '"user":"alice"' "$entry" && grep -q "\"session\":$ses," "$entry"
+ok $? "the registry entry of audit session $ses holds alice's subject"
+login_id=$(sed -n 's/.*"login_id":"\([0-9a-f]*\)".*/\1/p' "$entry" 2>/dev/null)
+found=1
+for ((i = 0; i < 50; i++)); do
+	if e2e_journal OIDC_EVENT=login "OIDC_LOGIN_ID=$login_id" | grep -q "\"OIDC_SUBJECT\":\"$ALICE_SUB\"" &&
+		e2e_journal OIDC_EVENT=login "OIDC_LOGIN_ID=$login_id" | grep -q "\"OIDC_AUDIT_SESSION\":\"$ses\""; then
+		found=0
+		break
+	fi
+	sleep 0.1
+done
+[ -n "$login_id" ] && [ "$found" = 0 ]
+ok $? "journal: login entry with OIDC_SUBJECT and OIDC_AUDIT_SESSION=$ses"
+found=1
+for ((i = 0; i < 50; i++)); do
+	if e2e_journal OIDC_EVENT=logout "OIDC_LOGIN_ID=$login_id" | grep -q "\"OIDC_AUDIT_SESSION\":\"$ses\""; then
+		found=0
+		break
+	fi
+	sleep 0.1
+done
+[ -n "$login_id" ] && [ "$found" = 0 ] && grep -q '"closed":' "$entry"
+ok $? "after exit: journal logout entry and the registry entry closed"
+[ -z "$(ls -A "$E2E_DIR/pending" 2>/dev/null)" ]
+ok $? "no pending record is left behind"
+
+# --- alice approves for bob: refused ---------------------------------------------
+e2e_login bob alice approve
+[ "$(e2e_get result)" = denied ] && [ -z "$(e2e_get user)" ]
+ok $? "alice's approval for ssh bob@ is refused"
+
+# --- denied -----------------------------------------------------------------------
+e2e_login alice alice deny
+[ "$(e2e_get result)" = denied ] && [ -z "$(e2e_get user)" ]
+ok $? "a denied approval gives no shell"
+found=1
+for ((i = 0; i < 50; i++)); do
+	if e2e_journal OIDC_EVENT=login-failed OIDC_LOCAL_USER=alice OIDC_REASON=denied | grep -q .; then
+		found=0
+		break
+	fi
+	sleep 0.1
+done
+[ "$found" = 0 ]
+ok $? "journal: login-failed entry with OIDC_REASON=denied"
+
+# --- the password method fails fast ------------------------------------------
+e2e_login alice alice password
+ms=$(e2e_get fail_ms)
+[ "$(e2e_get result)" = denied ] && [ -n "$ms" ] && [ "$ms" -lt 10000 ]
+ok $? "sshd's password method fails fast (${ms:-?} ms, LoginGraceTime 90 s)"
+
+exit $FAILED
