@@ -31,3 +31,5 @@ dist_check_SCRIPTS += tests/pam/module_symbols.sh
 TESTS += tests/e2e/sshd_login.sh
 dist_check_SCRIPTS += tests/e2e/sshd_login.sh
 EXTRA_DIST += tests/e2e/sshd_lib.sh tests/e2e/sshd_login.exp
+TESTS += tests/e2e/sshd_concurrent.sh
+dist_check_SCRIPTS += tests/e2e/sshd_concurrent.sh
