@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -113,6 +114,24 @@ test_duplicate_members(void **state)
 	/* In a nested object, and in an object inside an array. */
 	REJECT("{\"x\":{\"sub\":\"a\",\"sub\":\"b\"}}");
 	REJECT("[{\"k\":1,\"k\":1}]");
+	/* Large objects (past the inline name table) are checked as well. */
+	{
+		char big[1024];
+		size_t n = 0;
+		int i;
+
+		n += (size_t)snprintf(big + n, sizeof(big) - n, "{");
+		for (i = 0; i < 40; i++)
+			n += (size_t)snprintf(big + n, sizeof(big) - n, "\"k%d\":%d,", i, i);
+		snprintf(big + n, sizeof(big) - n, "\"k40\":0}");
+		assert_int_equal(parse(big), 0);
+		snprintf(big + n, sizeof(big) - n, "\"k7\":0}");
+		assert_malformed(big, strlen(big));
+		snprintf(big + n, sizeof(big) - n, "\"\\u006b39\":0}");
+		assert_malformed(big, strlen(big));
+		snprintf(big + n, sizeof(big) - n, "\"k0\":0}");
+		assert_malformed(big, strlen(big));
+	}
 	/* Near-duplicates are fine. */
 	assert_int_equal(parse("{\"a\":1,\"A\":2,\"a \":3,\"\":4}"), 0);
 }
