@@ -18,6 +18,7 @@
 
 #include "b64url.h"
 #include "jose_alg.h"
+#include "jwks.h"
 #include "jws.h"
 #include "oidc_err.h"
 
@@ -485,6 +486,46 @@ test_kid_dotdot(void **state)
 	jws_free(jws);
 }
 
+/*
+ * The kid "../x" finds no key: in a JWKS holding "x" and "../y" (the same
+ * RFC 7515 A.3 P-256 key twice) the lookup is an exact comparison.
+ */
+static void
+test_kid_dotdot_matches_nothing(void **state)
+{
+	static const char jwks_text[] =
+		"{\"keys\":["
+		"{\"kty\":\"EC\",\"crv\":\"P-256\",\"kid\":\"x\","
+		"\"x\":\"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU\","
+		"\"y\":\"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0\"},"
+		"{\"kty\":\"EC\",\"crv\":\"P-256\",\"kid\":\"../y\","
+		"\"x\":\"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU\","
+		"\"y\":\"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0\"}]}";
+	const struct jwk *key = NULL;
+	struct jwks *set = NULL;
+	struct oidc_err e;
+	struct jws *jws;
+
+	oidc_err_clear(&e);
+	assert_int_equal(jwks_parse(jwks_text, strlen(jwks_text), &set, &e), 0);
+	jws = accept_hdr("{\"alg\":\"ES256\",\"kid\":\"../x\"}");
+	assert_int_equal(jwks_find_key(set, jws->kid, jws->alg, &key, &e), -ENOENT);
+	assert_int_equal(e.reason, OIDC_R_NO_KEY);
+	assert_null(key);
+	jws_free(jws);
+	/* The exact kids do match, so the refusal above is the kid's. */
+	oidc_err_clear(&e);
+	jws = accept_hdr("{\"alg\":\"ES256\",\"kid\":\"x\"}");
+	assert_int_equal(jwks_find_key(set, jws->kid, jws->alg, &key, &e), 0);
+	assert_string_equal(key->kid, "x");
+	jws_free(jws);
+	jws = accept_hdr("{\"alg\":\"ES256\",\"kid\":\"../y\"}");
+	assert_int_equal(jwks_find_key(set, jws->kid, jws->alg, &key, &e), 0);
+	assert_string_equal(key->kid, "../y");
+	jws_free(jws);
+	jwks_free(set);
+}
+
 static void
 test_kid_nul_and_control(void **state)
 {
@@ -729,6 +770,7 @@ main(void)
 		cmocka_unit_test(test_trailing_data),
 		cmocka_unit_test(test_depth_bomb),
 		cmocka_unit_test(test_kid_dotdot),
+		cmocka_unit_test(test_kid_dotdot_matches_nothing),
 		cmocka_unit_test(test_kid_nul_and_control),
 		cmocka_unit_test(test_kid_length),
 		cmocka_unit_test(test_token_too_long),
