@@ -33,3 +33,5 @@ dist_check_SCRIPTS += tests/e2e/sshd_login.sh
 EXTRA_DIST += tests/e2e/sshd_lib.sh tests/e2e/sshd_login.exp
 TESTS += tests/e2e/sshd_concurrent.sh
 dist_check_SCRIPTS += tests/e2e/sshd_concurrent.sh
+# The login benchmark (root, not part of make check): tests/bench/login_bench.sh
+EXTRA_DIST += tests/bench/login_bench.sh
