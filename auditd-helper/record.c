@@ -89,8 +89,8 @@ record_type_from_name(const char *name, size_t len)
 	size_t i;
 
 	for (i = 0; i < sizeof(type_names) / sizeof(type_names[0]); i++) {
-		if (strncmp(type_names[i].name, name, len) == 0 &&
-		    type_names[i].name[len] == '\0')
+		/* lengths first: name may hold a NUL, strncmp would stop there */
+		if (strlen(type_names[i].name) == len && memcmp(type_names[i].name, name, len) == 0)
 			return type_names[i].type;
 	}
 	/* auditd writes types it has no name for as UNKNOWN[1334] */

@@ -123,7 +123,7 @@ syscall_lookup_name(const char *name, size_t len)
 		for (i = 0; i < tabs[t].n; i++) {
 			const char *s = tabs[t].tab[i].info.name;
 
-			if (strncmp(s, name, len) == 0 && s[len] == '\0')
+			if (strlen(s) == len && memcmp(s, name, len) == 0)
 				return &tabs[t].tab[i].info;
 		}
 	return NULL;

@@ -792,6 +792,146 @@ test_key_multi(void **state)
 	done(a, &s);
 }
 
+/* Every string an event holds is readable to its NUL and within the caps. */
+static void
+check_sane(const struct audit_event *e)
+{
+	size_t i;
+
+	assert_true(e->nrecords >= 1);
+	assert_true(e->npaths <= AUDIT_MAX_PATHS);
+	assert_true(e->argc <= AUDIT_MAX_ARGC);
+	for (i = 0; i < e->argc; i++)
+		assert_true(strlen(e->argv[i]) <= AUDIT_MAX_ARGV_BYTES);
+	for (i = 0; i < e->npaths; i++)
+		if (e->paths[i] != NULL)
+			assert_true(strlen(e->paths[i]) < 2 * AUDIT_MAX_RECORD_LEN);
+	if (e->exe != NULL)
+		assert_true(strlen(e->exe) < AUDIT_MAX_RECORD_LEN);
+	if (e->cwd != NULL)
+		assert_true(strlen(e->cwd) < AUDIT_MAX_RECORD_LEN);
+	if (e->node != NULL)
+		assert_true(strlen(e->node) < AUDIT_MAX_RECORD_LEN);
+}
+
+static void
+on_event_check(struct audit_event *ev, void *arg)
+{
+	struct sink *s = arg;
+
+	check_sane(ev);
+	s->total++;
+	audit_event_free(ev);
+}
+
+static void
+test_random_mutations(void **state)
+{
+	static const char *const seeds[] = {
+		SC_EXEC(10, "\x1d" "ARCH=x86_64 SYSCALL=execve AUID=\"alice\""),
+		"type=EXECVE msg=audit(1700000000.123:10): argc=3 a0=\"echo\" a1_len=8 a1[0]=41424344 a1[1]=45464748 a2=6869",
+		"type=CWD msg=audit(1700000000.123:10): cwd=\"/srv/bench\"",
+		"type=PATH msg=audit(1700000000.123:10): item=0 name=\"f1\" inode=1 nametype=DELETE\x1dOUID=\"alice\"",
+		"type=PATH msg=audit(1700000000.123:10): item=1 name=2F6574632F736861646F77 nametype=CREATE",
+		"type=PROCTITLE msg=audit(1700000000.123:10): proctitle=6D76006631006731",
+		"type=EOE msg=audit(1700000000.123:10): ",
+		"node=h1 type=LOGIN msg=audit(1.000:11): pid=1 uid=0 old-auid=4294967295 auid=1001 tty=(none) old-ses=4294967295 ses=2 res=1",
+		"type=USER_LOGIN msg=audit(1.000:12): pid=1 uid=0 auid=1001 ses=4 msg='op=login acct=\"alice\" res=success'",
+		"type=SYSCALL msg=audit(1.000:13): arch=c000003e syscall=316 success=yes exit=0 a0=ffffff9c a1=1 a2=ffffff9c a3=2 ses=2 auid=1001",
+		"type=OPENAT2 msg=audit(1.000:14): oflag=0101 mode=0 resolve=0x0",
+		"type=SOCKADDR msg=audit(1.000:15): saddr=1000\x1dSADDR={ saddr_fam=netlink nlnk-fam=16 }",
+	};
+	static const char interesting[] = "\"' =()\x1d{}:.0123456789abcdefABCDEF[]_\n\r\t\\\x00\xff";
+	struct assembler_config cfg = {
+		.mode = ASSEMBLER_MODE_WINDOW, .window_records = 32, .max_pending = 16,
+		.max_records = 8, .on_event = on_event_check,
+	};
+	struct assembler *a = NULL;
+	struct assembler_stats st;
+	struct oidc_err err;
+	struct sink s;
+	unsigned long long x = 12345;
+	char line[1024];
+	unsigned iter;
+	int mode;
+
+	(void)state;
+	for (mode = 0; mode < 2; mode++) {
+		memset(&s, 0, sizeof(s));
+		cfg.arg = &s;
+		cfg.mode = mode ? ASSEMBLER_MODE_EOE : ASSEMBLER_MODE_WINDOW;
+		assert_int_equal(assembler_new(&cfg, &a, &err), 0);
+		for (iter = 0; iter < 40000; iter++) {
+			const char *seed;
+			size_t len, k, nmut;
+
+			x = x * 6364136223846793005ull + 1442695040888963407ull;
+			seed = seeds[(x >> 33) % (sizeof(seeds) / sizeof(seeds[0]))];
+			len = strlen(seed);
+			memcpy(line, seed, len);
+			nmut = 1 + (x >> 40) % 4;
+			for (k = 0; k < nmut && len > 0; k++) {
+				size_t pos, n;
+
+				x = x * 6364136223846793005ull + 1442695040888963407ull;
+				pos = (size_t)(x >> 33) % len;
+				switch ((x >> 20) % 5) {
+				case 0:	/* replace a byte */
+					line[pos] = interesting[(x >> 45) % (sizeof(interesting) - 1)];
+					break;
+				case 1:	/* truncate */
+					len = pos;
+					break;
+				case 2:	/* delete a range */
+					n = (size_t)((x >> 50) % 16);
+					if (pos + n > len)
+						n = len - pos;
+					memmove(line + pos, line + pos + n, len - pos - n);
+					len -= n;
+					break;
+				case 3:	/* duplicate a range */
+					n = (size_t)((x >> 50) % 32);
+					if (pos + n > len)
+						n = len - pos;
+					if (len + n < sizeof(line)) {
+						memmove(line + pos + n, line + pos, len - pos);
+						len += n;
+					}
+					break;
+				default:	/* another serial */
+					if (len > 40 && memchr(line, ':', len) != NULL)
+						line[(x >> 45) % len] = (char)('0' + (x >> 55) % 10);
+					break;
+				}
+			}
+			if (iter % 3 == 0)
+				assert_int_equal(assembler_feed_bytes(a, line, len, iter), 0);
+			else
+				assert_int_equal(assembler_feed_line(a, line, len, iter), 0);
+			if (iter % 1000 == 0)
+				assembler_tick(a, iter);
+			assembler_get_stats(a, &st);
+			assert_true(st.pending <= 16);
+			assert_true(st.records + st.garbage <= st.lines);
+		}
+		assembler_flush(a);
+		assembler_get_stats(a, &st);
+		assert_int_equal(st.pending, 0);
+		assert_int_equal(st.pending_bytes, 0);
+		assert_int_equal(st.events, s.total + st.build_errors);
+		assert_int_equal(st.build_errors, 0);
+		assert_true(st.garbage > 1000);		/* the mutations did break headers */
+		assert_true(st.events > 100);		/* and many records still made events */
+		print_message("# mutations (%s): lines %llu records %llu garbage %llu truncated "
+			      "%llu events %llu evicted %llu dropped %llu\n", mode ? "eoe" : "window",
+			      (unsigned long long)st.lines, (unsigned long long)st.records,
+			      (unsigned long long)st.garbage, (unsigned long long)st.truncated,
+			      (unsigned long long)st.events, (unsigned long long)st.evicted,
+			      (unsigned long long)st.records_dropped);
+		assembler_free(a);
+	}
+}
+
 int
 main(void)
 {
@@ -810,6 +950,7 @@ main(void)
 		cmocka_unit_test(test_bounded_flood),
 		cmocka_unit_test(test_skip_other_and_user),
 		cmocka_unit_test(test_key_multi),
+		cmocka_unit_test(test_random_mutations),
 	};
 
 	return cmocka_run_group_tests_name("audit_assemble", tests, NULL, NULL);

@@ -280,6 +280,7 @@ test_type_names(void **state)
 	assert_int_equal(record_type_from_name("LOGIN", 5), AUDIT_T_LOGIN);
 	assert_int_equal(record_type_from_name("PROCTITLE", 9), AUDIT_T_PROCTITLE);
 	assert_int_equal(record_type_from_name("UNKNOWN[]", 9), 0);
+	assert_int_equal(record_type_from_name("EOE\0xxxxxxxxxx", 14), 0);	/* a NUL inside */
 	assert_int_equal(record_type_from_name("UNKNOWN[x]", 10), 0);
 	assert_int_equal(record_type_from_name("UNKNOWN[99999999999]", 20), 0);
 }
@@ -310,6 +311,7 @@ test_syscalls(void **state)
 	assert_non_null(i);
 	assert_int_equal(i->cls, SC_DELETE);
 	assert_null(syscall_lookup_name("unlinkatx", 9));
+	assert_null(syscall_lookup_name("open\0xxxxxxxxxxxx", 16));
 	assert_string_equal(syscall_arch_name(SC_ARCH_X86_64), "x86_64");
 	assert_null(syscall_arch_name(1));
 }
