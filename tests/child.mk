@@ -18,3 +18,22 @@ tests_child_test_child_SOURCES = tests/child/test_child.c
 tests_child_test_child_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_child_test_child_CFLAGS = $(TEST_CFLAGS)
 tests_child_test_child_LDADD = $(TEST_LIBS)
+
+# Fuzz target for the child's parsers; make check replays its seed corpus
+# (tests/fuzz/corpus/child) with the shared replay driver.
+EXTRA_DIST += tests/fuzz/corpus/child
+if ENABLE_FUZZING
+noinst_PROGRAMS += tests/child/fuzz_child
+tests_child_fuzz_child_SOURCES = tests/child/fuzz_child.c
+tests_child_fuzz_child_CPPFLAGS = $(FUZZ_COMMON_CPPFLAGS)
+tests_child_fuzz_child_CFLAGS = $(FUZZ_COMMON_CFLAGS)
+tests_child_fuzz_child_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK_FLAGS)
+tests_child_fuzz_child_LDADD = $(FUZZ_COMMON_LIBS)
+else
+check_PROGRAMS += tests/child/replay_child
+TESTS += tests/child/replay_child
+tests_child_replay_child_SOURCES = tests/child/fuzz_child.c tests/fuzz/replay.c
+tests_child_replay_child_CPPFLAGS = $(FUZZ_COMMON_CPPFLAGS)
+tests_child_replay_child_CFLAGS = $(FUZZ_COMMON_CFLAGS)
+tests_child_replay_child_LDADD = $(FUZZ_COMMON_LIBS)
+endif
