@@ -23,7 +23,6 @@
 #include "jwks.h"
 #include "keyhelp.h"
 #include "oidc_err.h"
-#include "testhelp.h"
 
 static EVP_PKEY *rsa, *rsa1024, *p256, *p384, *p521, *ed;
 
@@ -806,48 +805,6 @@ test_ecdsa_range_at_order(void **state)
 	}
 }
 
-/* Wycheproof's ROCA key (CVE-2017-15361) is refused for its fingerprint, not by chance. */
-static void
-test_roca_key_rejected(void **state)
-{
-	char *path = th_sharedpath("vectors/wycheproof/json_web_key_test.json");
-	char *text = th_read_file(path, NULL);
-	json_object *root = json_tokener_parse(text), *groups, *priv, *keys, *k = NULL, *c;
-	struct oidc_err err;
-	struct jwk key;
-	size_t i;
-
-	(void)state;
-	assert_non_null(root);
-	assert_true(json_object_object_get_ex(root, "testGroups", &groups));
-	for (i = 0; i < json_object_array_length(groups); i++) {
-		json_object *g = json_object_array_get_idx(groups, i);
-
-		if (json_object_object_get_ex(g, "comment", &c) &&
-		    strcmp(json_object_get_string(c), "jws_rsa_roca_key") == 0) {
-			assert_true(json_object_object_get_ex(g, "private", &priv));
-			assert_true(json_object_object_get_ex(priv, "keys", &keys));
-			assert_int_equal(json_object_deep_copy(json_object_array_get_idx(keys, 0), &k,
-							       NULL), 0);
-		}
-	}
-	assert_non_null(k);
-	json_object_object_del(k, "d");
-	json_object_object_del(k, "p");
-	json_object_object_del(k, "q");
-	json_object_object_del(k, "dp");
-	json_object_object_del(k, "dq");
-	json_object_object_del(k, "qi");
-	oidc_err_clear(&err);
-	memset(&key, 0, sizeof(key));
-	assert_int_equal(jwk_parse(k, &key, &err), -EINVAL);
-	assert_non_null(strstr(err.msg, "ROCA"));
-	json_object_put(k);
-	json_object_put(root);
-	free(text);
-	free(path);
-}
-
 int
 main(void)
 {
@@ -868,7 +825,6 @@ main(void)
 		cmocka_unit_test(test_find_key),
 		cmocka_unit_test(test_verify_with_key_rules),
 		cmocka_unit_test(test_ecdsa_range_at_order),
-		cmocka_unit_test(test_roca_key_rejected),
 	};
 
 	return cmocka_run_group_tests_name("jwk", tests, setup, teardown);
