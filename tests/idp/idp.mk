@@ -14,8 +14,8 @@ IDP_FILES = \
 	tests/idp/device-token.js \
 	tests/idp/gen-keys.js \
 	tests/idp/lib.sh
-EXTRA_DIST += $(IDP_FILES) tests/e2e/verify_idp.sh
+EXTRA_DIST += $(IDP_FILES)
 
-IDP_TESTS = tests/e2e/idp_flow.sh
+IDP_TESTS = tests/e2e/idp_flow.sh tests/e2e/verify_idp.sh
 TESTS += $(IDP_TESTS)
 dist_check_SCRIPTS += $(IDP_TESTS)
