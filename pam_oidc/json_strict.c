@@ -636,8 +636,11 @@ json_get_number(json_object *obj, const char *key, int64_t min, int64_t max, int
 		break;
 	case json_type_double:
 		d = json_object_get_double(v);
-		if (!isfinite(d))
+		if (isnan(d))
 			return -EINVAL;
+		/* JSON has no infinity: here it is an overflow such as 1e400. */
+		if (isinf(d))
+			return -ERANGE;
 		if (!(d >= -0x1p63 && d < 0x1p63))
 			return -ERANGE;
 		i = (int64_t)d;	/* toward zero; make it toward -inf */

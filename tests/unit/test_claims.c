@@ -203,6 +203,7 @@ test_exp_types(void **state)
 	json_object *o;
 
 	EXPECT(OIDC_R_CLAIM, "{" ISS "," AUD "," SUB ",\"exp\":1e300," IAT "}");
+	EXPECT(OIDC_R_CLAIM, "{" ISS "," AUD "," SUB ",\"exp\":1e400," IAT "}");
 	EXPECT(OIDC_R_CLAIM, "{" ISS "," AUD "," SUB ",\"exp\":9223372036854775808," IAT "}");
 	EXPECT(OIDC_R_CLAIM, "{" ISS "," AUD "," SUB ",\"exp\":9223372036854775807," IAT "}");
 	EXPECT(OIDC_R_CLAIM, "{" ISS "," AUD "," SUB ",\"exp\":18446744073709551616," IAT "}");

@@ -313,7 +313,9 @@ test_get_number(void **state)
 	json_object *o = obj("{\"i\":1700000000,\"f\":1.9,\"n\":-0.5,\"neg\":-3,"
 			     "\"e\":1e3,\"max\":9223372036854775807,"
 			     "\"big\":9223372036854775808,\"huge\":1e300,\"s\":\"123\","
-			     "\"t\":true,\"z\":null,\"a\":[1],\"min\":-9223372036854775809}");
+			     "\"t\":true,\"z\":null,\"a\":[1],\"min\":-9223372036854775809,"
+			     "\"over\":1e400,\"nover\":-1e400,"
+			     "\"digits\":111111111111111111111111111111111111111111}");
 	int64_t v = 99;
 
 	assert_int_equal(json_get_number(o, "i", 0, INT64_MAX, &v), 0);
@@ -333,6 +335,9 @@ test_get_number(void **state)
 	assert_int_equal(json_get_number(o, "big", 0, INT64_MAX, &v), -ERANGE);
 	assert_int_equal(json_get_number(o, "min", INT64_MIN, INT64_MAX, &v), -ERANGE);
 	assert_int_equal(json_get_number(o, "huge", 0, INT64_MAX, &v), -ERANGE);
+	assert_int_equal(json_get_number(o, "over", INT64_MIN, INT64_MAX, &v), -ERANGE);
+	assert_int_equal(json_get_number(o, "nover", INT64_MIN, INT64_MAX, &v), -ERANGE);
+	assert_int_equal(json_get_number(o, "digits", INT64_MIN, INT64_MAX, &v), -ERANGE);
 	assert_int_equal(json_get_number(o, "i", 0, 1699999999, &v), -ERANGE);
 	assert_int_equal(json_get_number(o, "neg", 0, 10, &v), -ERANGE);
 	assert_int_equal(json_get_number(o, "s", 0, INT64_MAX, &v), -EINVAL);
@@ -355,8 +360,8 @@ test_get_number_nan(void **state)
 	json_object_object_add(o, "inf", json_object_new_double(INFINITY));
 	json_object_object_add(o, "ninf", json_object_new_double(-INFINITY));
 	assert_int_equal(json_get_number(o, "nan", INT64_MIN, INT64_MAX, &v), -EINVAL);
-	assert_int_equal(json_get_number(o, "inf", INT64_MIN, INT64_MAX, &v), -EINVAL);
-	assert_int_equal(json_get_number(o, "ninf", INT64_MIN, INT64_MAX, &v), -EINVAL);
+	assert_int_equal(json_get_number(o, "inf", INT64_MIN, INT64_MAX, &v), -ERANGE);
+	assert_int_equal(json_get_number(o, "ninf", INT64_MIN, INT64_MAX, &v), -ERANGE);
 	assert_int_equal(v, 5);
 	json_object_put(o);
 }
