@@ -12,3 +12,8 @@ libexec_PROGRAMS += pam_oidc/oidc-child
 pam_oidc_oidc_child_SOURCES = pam_oidc/child_main.c
 pam_oidc_oidc_child_CFLAGS = $(AM_CFLAGS) $(LIBCRYPTO_CFLAGS) $(JSONC_CFLAGS)
 pam_oidc_oidc_child_LDADD = pam_oidc/libpamoidc.la
+
+# pam-oidc login draws the same QR code as the module (qr.c is the module's).
+pam_oidc_pam_oidc_SOURCES += pam_oidc/qr.c pam_oidc/qr.h
+pam_oidc_pam_oidc_CFLAGS += $(LIBQRENCODE_CFLAGS)
+pam_oidc_pam_oidc_LDADD += $(LIBQRENCODE_LIBS)

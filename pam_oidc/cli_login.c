@@ -21,13 +21,13 @@
 #include "http.h"
 #include "login_flow.h"
 #include "oidc_err.h"
+#include "qr.h"
 #include "usermap.h"
 
 struct login_ui {
 	FILE *out;
 	const struct oidc_conf *conf;
-	int64_t start_ms;
-	int64_t last_ms;
+	bool qr;
 };
 
 static void
@@ -78,6 +78,14 @@ ui_show(void *ctx, const struct device_auth *da, struct oidc_err *err)
 	fputs("\n    and enter the code  ", ui->out);
 	put_clean(ui->out, da->user_code);
 	fputc('\n', ui->out);
+	if (ui->qr) {
+		char *drawing = NULL;
+
+		/* the QR code only adds to the text, as in the module */
+		if (qr_render(da->verification_uri, &drawing, NULL) == 0)
+			fprintf(ui->out, "\n%s", drawing);
+		free(drawing);
+	}
 	if (ui->conf->show_complete_uri && da->verification_uri_complete != NULL) {
 		fputs("    (or open  ", ui->out);
 		put_clean(ui->out, da->verification_uri_complete);
@@ -99,6 +107,24 @@ ui_wait(void *ctx, int64_t ms, struct oidc_err *err)
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
 	return 0;
+}
+
+/* qr = on, off, or auto: a terminal on stdout whose locale can draw half blocks. */
+static bool
+want_qr(const struct oidc_conf *conf)
+{
+	static const char *const vars[] = { "LC_ALL", "LC_CTYPE", "LANG" };
+	const char *locale = NULL, *v;
+	size_t i;
+
+	if (conf->qr == CONF_QR_ON)
+		return true;
+	if (conf->qr == CONF_QR_OFF || !isatty(STDOUT_FILENO))
+		return false;
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]) && locale == NULL; i++)
+		if ((v = secure_getenv(vars[i])) != NULL && v[0] != '\0')
+			locale = v;
+	return qr_auto_wanted(locale);
 }
 
 static char *
@@ -174,6 +200,7 @@ cli_login(int argc, char **argv)
 		fprintf(stderr, "pam-oidc login: %s: %s\n", path, err.msg);
 		goto out;
 	}
+	ui.qr = want_qr(&conf);
 	/*
 	 * Like oidc-child, which the module starts with an empty environment:
 	 * SSLKEYLOGFILE, *_proxy and friends must not change what is tested.

@@ -54,8 +54,15 @@ grep -q "^ *To sign in, open  $IDP_ISSUER/device\$" "$OUT" && grep -qx 'verdict:
 	grep -q '^ *subject   7f6c1a52-alice-0001$' "$OUT"
 check $? "the link, the verdict and alice's subject are shown"
 
+! grep -q '[▀▄█]' "$OUT"
+check $? "qr = auto and stdout not a terminal: no QR code"
+
+echo 'qr = on' >>"$CONF"
 login bob alice
 check $([ $RC -eq 1 ]; echo $?) "alice approves for --user bob: exit 1 (got $RC)"
+n=$(grep -c '[▀▄█]' "$OUT")
+[ "$n" -ge 10 ] && grep -q "^ *To sign in, open  $IDP_ISSUER/device\$" "$OUT"
+check $? "qr = on: a QR code of $n lines besides the link"
 grep -Eq '^\[ *[0-9.]+s\] mapping +FAILED' "$OUT" && grep -q '^verdict: REFUSE bob (user mismatch' "$OUT"
 check $? "the mapping step fails and the verdict says why"
 
