@@ -18,3 +18,9 @@ contrib/audit/plugins.d/oidc-audit.conf: $(top_srcdir)/contrib/audit/plugins.d/o
 	$(AM_V_GEN)$(MKDIR_P) contrib/audit/plugins.d && \
 	sed -e 's|@sbindir[@]|$(sbindir)|g' -e 's|@sysconfdir[@]|$(sysconfdir)|g' \
 		$(top_srcdir)/contrib/audit/plugins.d/oidc-audit.conf.in > $@.tmp && mv $@.tmp $@
+
+# pam_oidc (module): example PAM configurations for sshd and sudo, installed
+# as documentation; they are merged into /etc/pam.d by hand, never installed
+# there.
+pamexamplesdir = $(docdir)/examples/pam.d
+dist_pamexamples_DATA = contrib/pam.d/sshd contrib/pam.d/sudo

@@ -1,3 +1,4 @@
 # SPDX-License-Identifier: BSD-2-Clause
 dist_man_MANS += man/pam-oidc.8
 dist_man_MANS += man/pam_oidc.conf.5
+dist_man_MANS += man/pam_oidc.8
