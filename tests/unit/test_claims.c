@@ -118,11 +118,23 @@ test_valid(void **state)
 }
 
 static void
-test_issuer(void **state)
+test_iss_trailing_slash(void **state)
 {
 	EXPECT(OIDC_R_ISSUER, "{\"iss\":\"https://idp.example.com/\"," AUD "," SUB "," EXP "," IAT "}");
+	EXPECT(OIDC_R_ISSUER, "{\"iss\":\"https://idp.example.com\\/\"," AUD "," SUB "," EXP "," IAT "}");
+}
+
+static void
+test_iss_case(void **state)
+{
 	EXPECT(OIDC_R_ISSUER, "{\"iss\":\"https://IDP.example.com\"," AUD "," SUB "," EXP "," IAT "}");
 	EXPECT(OIDC_R_ISSUER, "{\"iss\":\"HTTPS://idp.example.com\"," AUD "," SUB "," EXP "," IAT "}");
+	EXPECT(OIDC_R_ISSUER, "{\"iss\":\"https://idp.Example.com\"," AUD "," SUB "," EXP "," IAT "}");
+}
+
+static void
+test_iss_other_mismatch(void **state)
+{
 	EXPECT(OIDC_R_ISSUER, "{\"iss\":\"https://idp.example.co\"," AUD "," SUB "," EXP "," IAT "}");
 	EXPECT(OIDC_R_ISSUER, "{\"iss\":\"https://idp.example.com \"," AUD "," SUB "," EXP "," IAT "}");
 	EXPECT(OIDC_R_ISSUER, "{\"iss\":\"https://" TAINT ".example\"," AUD "," SUB "," EXP "," IAT "}");
@@ -153,30 +165,60 @@ test_issuer_embedded_nul(void **state)
 }
 
 static void
-test_audience(void **state)
+test_aud_string_mismatch(void **state)
 {
 	EXPECT(OIDC_R_AUDIENCE, "{" ISS ",\"aud\":\"client-2\"," SUB "," EXP "," IAT "}");
 	EXPECT(OIDC_R_AUDIENCE, "{" ISS ",\"aud\":\"Client-1\"," SUB "," EXP "," IAT "}");
 	EXPECT(OIDC_R_AUDIENCE, "{" ISS ",\"aud\":\"client-1x\"," SUB "," EXP "," IAT "}");
+	EXPECT(OIDC_R_AUDIENCE, "{" ISS ",\"aud\":\"client-\"," SUB "," EXP "," IAT "}");
 	EXPECT(OIDC_R_AUDIENCE, "{" ISS ",\"aud\":\"" TAINT "\"," SUB "," EXP "," IAT "}");
+}
+
+static void
+test_aud_array_without_client(void **state)
+{
 	EXPECT(OIDC_R_AUDIENCE, "{" ISS ",\"aud\":[\"a\",\"b\"],\"azp\":\"client-1\"," SUB "," EXP "," IAT "}");
+	EXPECT(OIDC_R_AUDIENCE, "{" ISS ",\"aud\":[\"client-2\"]," SUB "," EXP "," IAT "}");
+}
+
+static void
+test_aud_empty_array(void **state)
+{
 	EXPECT(OIDC_R_AUDIENCE, "{" ISS ",\"aud\":[]," SUB "," EXP "," IAT "}");
+	EXPECT(OIDC_R_AUDIENCE, "{" ISS ",\"aud\":[],\"azp\":\"client-1\"," SUB "," EXP "," IAT "}");
+}
+
+static void
+test_aud_non_string_member(void **state)
+{
 	EXPECT(OIDC_R_AUDIENCE, "{" ISS ",\"aud\":[\"client-1\",1],\"azp\":\"client-1\"," SUB "," EXP "," IAT "}");
 	EXPECT(OIDC_R_AUDIENCE, "{" ISS ",\"aud\":[[\"client-1\"]]," SUB "," EXP "," IAT "}");
 	EXPECT(OIDC_R_AUDIENCE, "{" ISS ",\"aud\":[null]," SUB "," EXP "," IAT "}");
+}
+
+static void
+test_aud_missing_or_wrong_type(void **state)
+{
 	EXPECT(OIDC_R_AUDIENCE, "{" ISS ",\"aud\":null," SUB "," EXP "," IAT "}");
 	EXPECT(OIDC_R_AUDIENCE, "{" ISS ",\"aud\":{\"client-1\":true}," SUB "," EXP "," IAT "}");
 	EXPECT(OIDC_R_AUDIENCE, "{" ISS ",\"aud\":1," SUB "," EXP "," IAT "}");
 	EXPECT(OIDC_R_AUDIENCE, "{" ISS "," SUB "," EXP "," IAT "}");
 }
 
+/* Several audiences need azp. */
 static void
-test_azp(void **state)
+test_aud_several_without_azp(void **state)
 {
-	/* Several audiences need azp. */
 	EXPECT(OIDC_R_AZP, "{" ISS ",\"aud\":[\"client-1\",\"other\"]," SUB "," EXP "," IAT "}");
+	EXPECT(OIDC_R_AZP, "{" ISS ",\"aud\":[\"other\",\"client-1\"]," SUB "," EXP "," IAT "}");
 	EXPECT(OIDC_R_AZP, "{" ISS ",\"aud\":[\"client-1\",\"client-1\"]," SUB "," EXP "," IAT "}");
-	/* azp, when present, is the client. */
+	OK("{" ISS ",\"aud\":[\"client-1\",\"other\"],\"azp\":\"client-1\"," SUB "," EXP "," IAT "}");
+}
+
+/* azp, when present, is the client. */
+static void
+test_azp_different(void **state)
+{
 	EXPECT(OIDC_R_AZP, "{" ISS ",\"aud\":[\"client-1\",\"other\"],\"azp\":\"other\"," SUB "," EXP "," IAT "}");
 	EXPECT(OIDC_R_AZP, "{" ISS "," AUD ",\"azp\":\"" TAINT "\"," SUB "," EXP "," IAT "}");
 	EXPECT(OIDC_R_AZP, "{" ISS "," AUD ",\"azp\":\"Client-1\"," SUB "," EXP "," IAT "}");
@@ -187,34 +229,57 @@ test_azp(void **state)
 }
 
 static void
-test_duplicates_and_nul(void **state)
+test_duplicate_sub(void **state)
 {
 	EXPECT(OIDC_R_MALFORMED, "{" ISS "," AUD "," SUB ",\"sub\":\"root\"," EXP "," IAT "}");
-	EXPECT(OIDC_R_MALFORMED, "{" ISS "," AUD ",\"aud\":\"client-1\"," SUB "," EXP "," IAT "}");
-	EXPECT(OIDC_R_MALFORMED, "{" ISS "," AUD "," SUB "," EXP "," IAT ",\"\\u0069at\":1}");
-	EXPECT(OIDC_R_MALFORMED, "{" ISS "," AUD ",\"sub\":\"root\\u0000x\"," EXP "," IAT "}");
+	EXPECT(OIDC_R_MALFORMED, "{" ISS "," AUD "," SUB ",\"\\u0073ub\":\"root\"," EXP "," IAT "}");
 }
 
-/* exp in every shape that is not a usable number. */
 static void
-test_exp_types(void **state)
+test_duplicate_aud(void **state)
+{
+	EXPECT(OIDC_R_MALFORMED, "{" ISS "," AUD ",\"aud\":\"client-1\"," SUB "," EXP "," IAT "}");
+	EXPECT(OIDC_R_MALFORMED, "{" ISS "," AUD ",\"aud\":[\"evil\"]," SUB "," EXP "," IAT "}");
+}
+
+static void
+test_sub_nul(void **state)
+{
+	EXPECT(OIDC_R_MALFORMED, "{" ISS "," AUD ",\"sub\":\"root\\u0000x\"," EXP "," IAT "}");
+	EXPECT(OIDC_R_MALFORMED, "{" ISS "," AUD "," SUB "," EXP "," IAT ",\"\\u0069at\":1}");
+}
+
+static void
+test_exp_1e300(void **state)
+{
+	EXPECT(OIDC_R_CLAIM, "{" ISS "," AUD "," SUB ",\"exp\":1e300," IAT "}");
+	EXPECT(OIDC_R_CLAIM, "{" ISS "," AUD "," SUB ",\"exp\":1e400," IAT "}");
+	EXPECT(OIDC_R_CLAIM, "{" ISS "," AUD "," SUB ",\"exp\":253402300800," IAT "}");
+	EXPECT(OIDC_R_CLAIM, "{" ISS "," AUD "," SUB ",\"exp\":-1," IAT "}");
+}
+
+/* 2^63: json-c clamps it to INT64_MAX, which must still be out of range. */
+static void
+test_exp_2pow63(void **state)
+{
+	EXPECT(OIDC_R_CLAIM, "{" ISS "," AUD "," SUB ",\"exp\":9223372036854775808," IAT "}");
+	EXPECT(OIDC_R_CLAIM, "{" ISS "," AUD "," SUB ",\"exp\":9223372036854775807," IAT "}");
+	EXPECT(OIDC_R_CLAIM, "{" ISS "," AUD "," SUB ",\"exp\":18446744073709551616," IAT "}");
+}
+
+static void
+test_exp_string(void **state)
+{
+	EXPECT(OIDC_R_CLAIM, "{" ISS "," AUD "," SUB ",\"exp\":\"123\"," IAT "}");
+	EXPECT(OIDC_R_CLAIM, "{" ISS "," AUD "," SUB ",\"exp\":\"1700000300\"," IAT "}");
+}
+
+static void
+test_exp_nan(void **state)
 {
 	struct claims_policy p = policy();
 	json_object *o;
 
-	EXPECT(OIDC_R_CLAIM, "{" ISS "," AUD "," SUB ",\"exp\":1e300," IAT "}");
-	EXPECT(OIDC_R_CLAIM, "{" ISS "," AUD "," SUB ",\"exp\":1e400," IAT "}");
-	EXPECT(OIDC_R_CLAIM, "{" ISS "," AUD "," SUB ",\"exp\":9223372036854775808," IAT "}");
-	EXPECT(OIDC_R_CLAIM, "{" ISS "," AUD "," SUB ",\"exp\":9223372036854775807," IAT "}");
-	EXPECT(OIDC_R_CLAIM, "{" ISS "," AUD "," SUB ",\"exp\":18446744073709551616," IAT "}");
-	EXPECT(OIDC_R_CLAIM, "{" ISS "," AUD "," SUB ",\"exp\":253402300800," IAT "}");
-	EXPECT(OIDC_R_CLAIM, "{" ISS "," AUD "," SUB ",\"exp\":-1," IAT "}");
-	EXPECT(OIDC_R_CLAIM, "{" ISS "," AUD "," SUB ",\"exp\":\"123\"," IAT "}");
-	EXPECT(OIDC_R_CLAIM, "{" ISS "," AUD "," SUB ",\"exp\":\"1700000300\"," IAT "}");
-	EXPECT(OIDC_R_CLAIM, "{" ISS "," AUD "," SUB ",\"exp\":true," IAT "}");
-	EXPECT(OIDC_R_CLAIM, "{" ISS "," AUD "," SUB ",\"exp\":null," IAT "}");
-	EXPECT(OIDC_R_CLAIM, "{" ISS "," AUD "," SUB ",\"exp\":[1700000300]," IAT "}");
-	EXPECT(OIDC_R_CLAIM, "{" ISS "," AUD "," SUB "," IAT "}");
 	/* NaN is not JSON: the strict parser refuses it... */
 	EXPECT(OIDC_R_MALFORMED, "{" ISS "," AUD "," SUB ",\"exp\":NaN," IAT "}");
 	EXPECT(OIDC_R_MALFORMED, "{" ISS "," AUD "," SUB ",\"exp\":Infinity," IAT "}");
@@ -231,6 +296,22 @@ test_exp_types(void **state)
 	json_object_object_add(o, "exp", json_object_new_int64(NOW + 300));
 	assert_int_equal(check_obj(o, &p), OIDC_R_NONE);
 	json_object_put(o);
+}
+
+static void
+test_exp_bool(void **state)
+{
+	EXPECT(OIDC_R_CLAIM, "{" ISS "," AUD "," SUB ",\"exp\":true," IAT "}");
+	EXPECT(OIDC_R_CLAIM, "{" ISS "," AUD "," SUB ",\"exp\":false," IAT "}");
+}
+
+static void
+test_exp_missing_or_other_type(void **state)
+{
+	EXPECT(OIDC_R_CLAIM, "{" ISS "," AUD "," SUB ",\"exp\":null," IAT "}");
+	EXPECT(OIDC_R_CLAIM, "{" ISS "," AUD "," SUB ",\"exp\":[1700000300]," IAT "}");
+	EXPECT(OIDC_R_CLAIM, "{" ISS "," AUD "," SUB ",\"exp\":{}," IAT "}");
+	EXPECT(OIDC_R_CLAIM, "{" ISS "," AUD "," SUB "," IAT "}");
 }
 
 static void
@@ -429,12 +510,26 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid),
-		cmocka_unit_test(test_issuer),
+		cmocka_unit_test(test_iss_trailing_slash),
+		cmocka_unit_test(test_iss_case),
+		cmocka_unit_test(test_iss_other_mismatch),
 		cmocka_unit_test(test_issuer_embedded_nul),
-		cmocka_unit_test(test_audience),
-		cmocka_unit_test(test_azp),
-		cmocka_unit_test(test_duplicates_and_nul),
-		cmocka_unit_test(test_exp_types),
+		cmocka_unit_test(test_aud_string_mismatch),
+		cmocka_unit_test(test_aud_array_without_client),
+		cmocka_unit_test(test_aud_empty_array),
+		cmocka_unit_test(test_aud_non_string_member),
+		cmocka_unit_test(test_aud_missing_or_wrong_type),
+		cmocka_unit_test(test_aud_several_without_azp),
+		cmocka_unit_test(test_azp_different),
+		cmocka_unit_test(test_duplicate_sub),
+		cmocka_unit_test(test_duplicate_aud),
+		cmocka_unit_test(test_sub_nul),
+		cmocka_unit_test(test_exp_1e300),
+		cmocka_unit_test(test_exp_2pow63),
+		cmocka_unit_test(test_exp_string),
+		cmocka_unit_test(test_exp_nan),
+		cmocka_unit_test(test_exp_bool),
+		cmocka_unit_test(test_exp_missing_or_other_type),
 		cmocka_unit_test(test_other_time_types),
 		cmocka_unit_test(test_exp_leeway),
 		cmocka_unit_test(test_nbf_leeway),

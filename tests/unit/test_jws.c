@@ -206,17 +206,41 @@ test_alg_none_any_case(void **state)
 	}
 }
 
+/* An HMAC alg in several letter cases, with a kid as a real token has. */
 static void
-test_alg_hmac(void **state)
+check_hmac(const char *const names[3])
 {
-	static const char *const names[] = { "HS256", "HS384", "HS512", "hs256", "Hs384", "hS512" };
 	char hdr[64];
 	size_t i;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+	for (i = 0; i < 3; i++) {
 		snprintf(hdr, sizeof(hdr), "{\"alg\":\"%s\",\"kid\":\"k\"}", names[i]);
 		reject_hdr(hdr, OIDC_R_ALGORITHM, NULL);
 	}
+}
+
+static void
+test_alg_hs256(void **state)
+{
+	static const char *const names[3] = { "HS256", "hs256", "Hs256" };
+
+	check_hmac(names);
+}
+
+static void
+test_alg_hs384(void **state)
+{
+	static const char *const names[3] = { "HS384", "hs384", "hS384" };
+
+	check_hmac(names);
+}
+
+static void
+test_alg_hs512(void **state)
+{
+	static const char *const names[3] = { "HS512", "hs512", "Hs512" };
+
+	check_hmac(names);
 }
 
 /* Unknown and wrong-case names parse but map to JOSE_ALG_UNKNOWN. */
@@ -355,49 +379,83 @@ corrupt(const char *e, enum corruption c)
 	return s;
 }
 
-/* Each kind of broken base64url, in each of the three parts. */
+/* One kind of broken base64url, in each of the three parts in turn. */
 static void
-test_broken_b64url_each_part(void **state)
+check_corruption_each_part(enum corruption c)
 {
 	static const char *const part_names[3] = { "header", "payload", "signature" };
+	/* Raw lengths: ≡0 mod 3 gives no spare bits, ≡1 leaves four. */
+	size_t rem = (c == C_MOD4) ? 0 : 1;
+	char *hj = pad3("{\"alg\":\"RS256\"}", rem), *pj = pad3(PAYLOAD, rem);
+	char *parts[3], *bad[3], *t;
 	unsigned char sig[67];
 	struct oidc_err e;
 	struct jws *jws;
-	int part, c, r;
+	int part, r;
 
 	memset(sig, 0x5a, sizeof(sig));
-	for (c = 0; c < C__MAX; c++) {
-		/* Raw lengths: ≡0 mod 3 gives no spare bits, ≡1 leaves four. */
-		size_t rem = (c == C_MOD4) ? 0 : 1;
-		char *hj = pad3("{\"alg\":\"RS256\"}", rem), *pj = pad3(PAYLOAD, rem);
-		char *parts[3], *bad[3], *t;
-
-		parts[0] = enc_str(hj);
-		parts[1] = enc_str(pj);
-		parts[2] = enc(sig, rem == 0 ? 66 : 64);
-		/* The uncorrupted token parses, so each rejection is the corruption's. */
-		t = join3(parts[0], parts[1], parts[2]);
-		jws = parse_tok(t, strlen(t), 1, &r, &e);
-		assert_int_equal(r, 0);
-		jws_free(jws);
+	parts[0] = enc_str(hj);
+	parts[1] = enc_str(pj);
+	parts[2] = enc(sig, rem == 0 ? 66 : 64);
+	/* The uncorrupted token parses, so each rejection is the corruption's. */
+	t = join3(parts[0], parts[1], parts[2]);
+	jws = parse_tok(t, strlen(t), 1, &r, &e);
+	assert_int_equal(r, 0);
+	jws_free(jws);
+	free(t);
+	for (part = 0; part < 3; part++) {
+		memcpy(bad, parts, sizeof(bad));
+		bad[part] = corrupt(parts[part], c);
+		t = join3(bad[0], bad[1], bad[2]);
+		assert_null(parse_tok(t, strlen(t), 1, &r, &e));
+		if (e.reason != OIDC_R_MALFORMED || strstr(e.msg, part_names[part]) == NULL ||
+		    strstr(e.msg, "base64url") == NULL)
+			fail_msg("%s in %s: %s", corruption_names[c], part_names[part], e.msg);
+		free(bad[part]);
 		free(t);
-		for (part = 0; part < 3; part++) {
-			memcpy(bad, parts, sizeof(bad));
-			bad[part] = corrupt(parts[part], (enum corruption)c);
-			t = join3(bad[0], bad[1], bad[2]);
-			assert_null(parse_tok(t, strlen(t), 1, &r, &e));
-			if (e.reason != OIDC_R_MALFORMED || strstr(e.msg, part_names[part]) == NULL ||
-			    strstr(e.msg, "base64url") == NULL)
-				fail_msg("%s in %s: %s", corruption_names[c], part_names[part], e.msg);
-			free(bad[part]);
-			free(t);
-		}
-		free(parts[0]);
-		free(parts[1]);
-		free(parts[2]);
-		free(hj);
-		free(pj);
 	}
+	free(parts[0]);
+	free(parts[1]);
+	free(parts[2]);
+	free(hj);
+	free(pj);
+}
+
+static void
+test_b64url_padding(void **state)
+{
+	check_corruption_each_part(C_PAD);
+}
+
+static void
+test_b64url_plus(void **state)
+{
+	check_corruption_each_part(C_PLUS);
+}
+
+static void
+test_b64url_slash(void **state)
+{
+	check_corruption_each_part(C_SLASH);
+}
+
+static void
+test_b64url_whitespace(void **state)
+{
+	check_corruption_each_part(C_SPACE);
+	check_corruption_each_part(C_NEWLINE);
+}
+
+static void
+test_b64url_length_1_mod_4(void **state)
+{
+	check_corruption_each_part(C_MOD4);
+}
+
+static void
+test_b64url_noncanonical_bits(void **state)
+{
+	check_corruption_each_part(C_NONCANON);
 }
 
 static void
@@ -410,9 +468,15 @@ test_duplicate_alg(void **state)
 }
 
 static void
-test_duplicate_claims(void **state)
+test_duplicate_sub(void **state)
 {
 	reject_payload("{\"sub\":\"alice\",\"sub\":\"root\"}", OIDC_R_MALFORMED, "payload");
+	reject_payload("{\"sub\":\"alice\",\"\\u0073ub\":\"root\"}", OIDC_R_MALFORMED, "duplicate");
+}
+
+static void
+test_duplicate_aud(void **state)
+{
 	reject_payload("{\"aud\":\"a\",\"sub\":\"x\",\"aud\":\"b\"}", OIDC_R_MALFORMED, "duplicate");
 	reject_payload("{\"aud\":[\"a\"],\"\\u0061ud\":\"b\"}", OIDC_R_MALFORMED, "duplicate");
 }
@@ -527,10 +591,25 @@ test_kid_dotdot_matches_nothing(void **state)
 }
 
 static void
-test_kid_nul_and_control(void **state)
+test_kid_nul(void **state)
 {
 	reject_hdr("{\"alg\":\"RS256\",\"kid\":\"k\\u0000x\"}", OIDC_R_MALFORMED, NULL);
 	reject_hdr("{\"alg\":\"RS256\",\"kid\":\"\\u0000\"}", OIDC_R_MALFORMED, NULL);
+	/* A raw NUL byte inside the kid string (explicit length, not strlen). */
+	{
+		static const char raw[] = "{\"alg\":\"RS256\",\"kid\":\"k\0x\"}";
+		char *h = enc(raw, sizeof(raw) - 1), *p = enc_str(PAYLOAD), *t = join3(h, p, "AQID");
+
+		expect_reject(t, strlen(t), OIDC_R_MALFORMED, "NUL");
+		free(h);
+		free(p);
+		free(t);
+	}
+}
+
+static void
+test_kid_control_and_type(void **state)
+{
 	reject_hdr("{\"alg\":\"RS256\",\"kid\":\"k\\u0001\"}", OIDC_R_MALFORMED, "kid");
 	reject_hdr("{\"alg\":\"RS256\",\"kid\":\"k\\n\"}", OIDC_R_MALFORMED, "kid");
 	reject_hdr("{\"alg\":\"RS256\",\"kid\":\"k\\u007f\"}", OIDC_R_MALFORMED, "kid");
@@ -571,8 +650,14 @@ test_kid_length(void **state)
 	h = kid_header(40000);
 	reject_hdr(h, OIDC_R_MALFORMED, "kid");
 	free(h);
-	/* 64 KiB: the token cap trips first; refused either way. */
-	h = kid_header(64 * 1024);
+}
+
+/* A 64 KiB kid: the token cap trips first; refused either way. */
+static void
+test_kid_64k(void **state)
+{
+	char *h = kid_header(64 * 1024);
+
 	reject_hdr(h, OIDC_R_TOO_LARGE, NULL);
 	free(h);
 }
@@ -632,42 +717,60 @@ test_token_too_long(void **state)
 	free(t);
 }
 
-/* jwk, jku, x5u, x5c in the header change nothing about the parse. */
+/* Header members after kid/typ change nothing about the parse. */
 static void
-test_header_keys_ignored(void **state)
+check_header_ignored(const char *extra)
 {
-	static const char *const extra[] = {
-		",\"jwk\":{\"kty\":\"oct\",\"k\":\"c2VjcmV0\"}",
-		",\"jku\":\"https://attacker.example/jwks.json\"",
-		",\"x5u\":\"https://attacker.example/cert.pem\"",
-		",\"x5c\":[\"MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\"]",
-		",\"jwk\":{\"kty\":\"EC\"},\"jku\":\"file:///etc/shadow\",\"x5u\":\"x\",\"x5c\":[]",
-	};
 	struct jws *plain, *jws;
 	char hdr[512];
-	size_t i;
 
 	plain = accept_hdr("{\"alg\":\"ES256\",\"kid\":\"k1\",\"typ\":\"JWT\"}");
-	for (i = 0; i < sizeof(extra) / sizeof(extra[0]); i++) {
-		snprintf(hdr, sizeof(hdr), "{\"alg\":\"ES256\",\"kid\":\"k1\",\"typ\":\"JWT\"%s}",
-			 extra[i]);
-		jws = accept_hdr(hdr);
-		assert_int_equal(jws->alg, plain->alg);
-		assert_string_equal(jws->alg_name, plain->alg_name);
-		assert_string_equal(jws->kid, plain->kid);
-		assert_string_equal(jws->typ, plain->typ);
-		assert_int_equal(jws->signature_len, plain->signature_len);
-		assert_memory_equal(jws->signature, plain->signature, plain->signature_len);
-		assert_int_equal(jws->payload_raw_len, plain->payload_raw_len);
-		assert_memory_equal(jws->payload_raw, plain->payload_raw, plain->payload_raw_len);
-		assert_string_equal(json_object_to_json_string(jws->payload),
-				    json_object_to_json_string(plain->payload));
-		jws_free(jws);
-	}
+	snprintf(hdr, sizeof(hdr), "{\"alg\":\"ES256\",\"kid\":\"k1\",\"typ\":\"JWT\"%s}", extra);
+	jws = accept_hdr(hdr);
+	assert_int_equal(jws->alg, plain->alg);
+	assert_string_equal(jws->alg_name, plain->alg_name);
+	assert_string_equal(jws->kid, plain->kid);
+	assert_string_equal(jws->typ, plain->typ);
+	assert_int_equal(jws->signature_len, plain->signature_len);
+	assert_memory_equal(jws->signature, plain->signature, plain->signature_len);
+	assert_int_equal(jws->payload_raw_len, plain->payload_raw_len);
+	assert_memory_equal(jws->payload_raw, plain->payload_raw, plain->payload_raw_len);
+	assert_string_equal(json_object_to_json_string(jws->payload),
+			    json_object_to_json_string(plain->payload));
+	jws_free(jws);
 	jws_free(plain);
-	/* They do not rescue a forbidden alg either. */
+}
+
+static void
+test_header_jwk_ignored(void **state)
+{
+	check_header_ignored(",\"jwk\":{\"kty\":\"oct\",\"k\":\"c2VjcmV0\"}");
+	check_header_ignored(",\"jwk\":{\"kty\":\"EC\",\"crv\":\"P-256\","
+			     "\"x\":\"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU\","
+			     "\"y\":\"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0\"}");
+	/* It does not rescue a forbidden alg either. */
 	reject_hdr("{\"alg\":\"HS256\",\"jwk\":{\"kty\":\"oct\",\"k\":\"c2VjcmV0\"}}",
 		   OIDC_R_ALGORITHM, NULL);
+}
+
+static void
+test_header_jku_ignored(void **state)
+{
+	check_header_ignored(",\"jku\":\"https://attacker.example/jwks.json\"");
+	check_header_ignored(",\"jku\":\"file:///etc/shadow\"");
+}
+
+static void
+test_header_x5u_ignored(void **state)
+{
+	check_header_ignored(",\"x5u\":\"https://attacker.example/cert.pem\"");
+}
+
+static void
+test_header_x5c_ignored(void **state)
+{
+	check_header_ignored(",\"x5c\":[\"MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\"]");
+	check_header_ignored(",\"jwk\":{\"kty\":\"EC\"},\"jku\":\"x\",\"x5u\":\"x\",\"x5c\":[]");
 }
 
 static void
@@ -758,23 +861,36 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_ok),
 		cmocka_unit_test(test_alg_none_any_case),
-		cmocka_unit_test(test_alg_hmac),
+		cmocka_unit_test(test_alg_hs256),
+		cmocka_unit_test(test_alg_hs384),
+		cmocka_unit_test(test_alg_hs512),
 		cmocka_unit_test(test_alg_unknown),
 		cmocka_unit_test(test_crit_rejects),
 		cmocka_unit_test(test_part_count),
-		cmocka_unit_test(test_broken_b64url_each_part),
+		cmocka_unit_test(test_b64url_padding),
+		cmocka_unit_test(test_b64url_plus),
+		cmocka_unit_test(test_b64url_slash),
+		cmocka_unit_test(test_b64url_whitespace),
+		cmocka_unit_test(test_b64url_length_1_mod_4),
+		cmocka_unit_test(test_b64url_noncanonical_bits),
 		cmocka_unit_test(test_duplicate_alg),
-		cmocka_unit_test(test_duplicate_claims),
+		cmocka_unit_test(test_duplicate_sub),
+		cmocka_unit_test(test_duplicate_aud),
 		cmocka_unit_test(test_sub_nul),
 		cmocka_unit_test(test_payload_json_rules),
 		cmocka_unit_test(test_trailing_data),
 		cmocka_unit_test(test_depth_bomb),
 		cmocka_unit_test(test_kid_dotdot),
 		cmocka_unit_test(test_kid_dotdot_matches_nothing),
-		cmocka_unit_test(test_kid_nul_and_control),
+		cmocka_unit_test(test_kid_nul),
+		cmocka_unit_test(test_kid_control_and_type),
 		cmocka_unit_test(test_kid_length),
+		cmocka_unit_test(test_kid_64k),
 		cmocka_unit_test(test_token_too_long),
-		cmocka_unit_test(test_header_keys_ignored),
+		cmocka_unit_test(test_header_jwk_ignored),
+		cmocka_unit_test(test_header_jku_ignored),
+		cmocka_unit_test(test_header_x5u_ignored),
+		cmocka_unit_test(test_header_x5c_ignored),
 		cmocka_unit_test(test_opaque_payload),
 		cmocka_unit_test(test_alg_table),
 		cmocka_unit_test(test_alg_list),
