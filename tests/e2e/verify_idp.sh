@@ -8,7 +8,8 @@
 # refusals: wrong client_id (audience), wrong or mismatching issuer, a
 # tampered payload (bad signature), no CA file (TLS), the clock far ahead
 # (expired), a key set without the signing key; the cache keeps working
-# when the provider is down, and nothing works from a cold cache then.
+# when the provider is down, and nothing works from a cold cache then; a
+# key rotation is followed (one refetch) and a retired key stays refused.
 set -u
 . "$top_srcdir/tests/idp/lib.sh"
 
@@ -31,7 +32,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-echo "1..31"
+echo "1..34"
 
 work=$(mktemp -d /tmp/pam_oidc-verify.XXXXXX) || exit 1
 if ! idp_start; then
@@ -212,7 +213,7 @@ else
 fi
 
 # --- provider down: the warm cache still answers, a cold one cannot
-idp_stop
+idp_kill
 run_verify --config "$RS" "${token[rs256]}"
 if [ "$rc" = 0 ]; then
 	ok "provider down: verifies from the cached discovery and JWKS"
@@ -226,5 +227,30 @@ expect_fail "provider down, cold cache: network error" "network|connect|refused"
 	--config "$(conf cold issuer="$IDP_ISSUER" client_id=test-rs256 ca_file="$IDP_CA" \
 		cache_dir="$(newcache cold)")" "${token[rs256]}"
 
-[ "$n" = 31 ] || { echo "# ran $n tests, planned 31"; failed=1; }
+# --- key rotation: the same issuer comes back with new keys (new kids)
+if ! idp_restart --jwks "$IDP_SRC/jwks-next.json"; then
+	echo "Bail out! the test provider did not restart"
+	exit 1
+fi
+new_rs=$(idp_device_token --client test-rs256 alice 2>/dev/null)
+new_es=$(idp_device_token --client test-es256 bob 2>/dev/null)
+run_verify --config "$RS" "$new_rs"
+if [ "$rc" = 0 ] && grep -q '"7f6c1a52-alice-0001"' "$work/out"; then
+	ok "key rotation: a token with an unknown kid verifies after one JWKS refetch"
+else
+	not_ok "key rotation: a token with an unknown kid verifies after one JWKS refetch"
+	echo "# exit $rc, stderr: ${err:0:300}"
+fi
+idp_kill
+run_verify --config "$(conf es issuer="$IDP_ISSUER" client_id=test-es256 ca_file="$IDP_CA" cache_dir="$cache")" "$new_es"
+if [ "$rc" = 0 ] && grep -q '"2b9e44d0-bob-0002"' "$work/out"; then
+	ok "key rotation: the refetched key set was cached (ES256, provider down)"
+else
+	not_ok "key rotation: the refetched key set was cached (ES256, provider down)"
+	echo "# exit $rc, stderr: ${err:0:300}"
+fi
+expect_fail "key rotation: a token with a retired kid is refused (fails closed)" "key|throttl" \
+	--config "$RS" "${token[rs256]}"
+
+[ "$n" = 34 ] || { echo "# ran $n tests, planned 34"; failed=1; }
 exit $failed

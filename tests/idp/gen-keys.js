@@ -7,6 +7,7 @@
 // Never trust them for anything else.
 //
 //     node gen-keys.js > jwks.json
+//     node gen-keys.js -next > jwks-next.json   (the "rotated" set: kids test-ALG-next)
 import { generateKeyPairSync } from 'node:crypto';
 
 function jwk(type, options, kid, alg) {
@@ -14,10 +15,11 @@ function jwk(type, options, kid, alg) {
   return { ...privateKey.export({ format: 'jwk' }), kid, alg, use: 'sig' };
 }
 
+const suffix = process.argv[2] || '';
 const keys = [
-  jwk('rsa', { modulusLength: 2048 }, 'test-rs256', 'RS256'),
-  jwk('rsa', { modulusLength: 2048 }, 'test-ps256', 'PS256'),
-  jwk('ec', { namedCurve: 'P-256' }, 'test-es256', 'ES256'),
-  jwk('ed25519', {}, 'test-eddsa', 'EdDSA'),
+  jwk('rsa', { modulusLength: 2048 }, `test-rs256${suffix}`, 'RS256'),
+  jwk('rsa', { modulusLength: 2048 }, `test-ps256${suffix}`, 'PS256'),
+  jwk('ec', { namedCurve: 'P-256' }, `test-es256${suffix}`, 'ES256'),
+  jwk('ed25519', {}, `test-eddsa${suffix}`, 'EdDSA'),
 ];
 process.stdout.write(`${JSON.stringify({ keys }, null, 2)}\n`);

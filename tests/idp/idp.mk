@@ -7,6 +7,7 @@ IDP_FILES = \
 	tests/idp/package.json \
 	tests/idp/package-lock.json \
 	tests/idp/jwks.json \
+	tests/idp/jwks-next.json \
 	tests/idp/accounts.js \
 	tests/idp/browser.js \
 	tests/idp/server.js \

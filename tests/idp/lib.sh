@@ -7,6 +7,7 @@
 #     idp_available || { echo "1..0 # SKIP $IDP_SKIP_REASON"; exit 0; }
 #     trap idp_stop EXIT           # or call idp_stop from your own cleanup
 #     idp_start [--device-ttl S] [--id-token-ttl S]
+#     idp_kill; idp_restart [--jwks "$IDP_SRC/jwks-next.json"]   (same issuer)
 #     token=$(idp_device_token --client test-es256 alice)
 #
 # idp_start exports IDP_ISSUER (https://127.0.0.1:PORT), IDP_PORT, IDP_CA
@@ -37,13 +38,48 @@ idp_available() {
 # wait until its discovery document answers.  Extra arguments go to
 # server.js.  Returns 1 (and prints the server log on stderr) on failure.
 idp_start() {
-	local i
 	IDP_DIR=$(mktemp -d /tmp/pam_oidc-idp.XXXXXX) || return 1
 	IDP_LOG=$IDP_DIR/server.log
 	IDP_CA=$IDP_DIR/certs/ca.pem
 	sh "$top_srcdir/tests/lib/mkcerts.sh" "$IDP_DIR/certs" || return 1
-	node "$IDP_SRC/server.js" --certs "$IDP_DIR/certs" --port 0 \
-		--port-file "$IDP_DIR/port" --watch-pid $$ "$@" >"$IDP_LOG" 2>&1 </dev/null &
+	_idp_launch 0 "$@"
+}
+
+# Stop the server process only: IDP_DIR, the CA and IDP_PORT stay, so
+# idp_restart can bring the same issuer back.  For "provider down" tests.
+idp_kill() {
+	if [ -n "${IDP_PID:-}" ]; then
+		kill "$IDP_PID" 2>/dev/null
+		wait "$IDP_PID" 2>/dev/null
+		IDP_PID=
+	fi
+}
+
+# Restart on the same port with the same certificate (same issuer, same
+# CA) and new server.js arguments, e.g. --jwks "$IDP_SRC/jwks-next.json"
+# to play a key rotation.  All provider state (codes, sessions) is lost.
+idp_restart() {
+	idp_kill
+	_idp_launch "${IDP_PORT:?idp_restart before idp_start}" "$@"
+}
+
+# Stop the provider started by idp_start and remove its directory.
+# Safe to call more than once, and before idp_start.
+idp_stop() {
+	idp_kill
+	if [ -n "${IDP_DIR:-}" ] && [ -d "$IDP_DIR" ]; then
+		rm -rf "$IDP_DIR"
+	fi
+	IDP_DIR=
+}
+
+# _idp_launch PORT ARGS...: start server.js and wait (bounded) for discovery.
+_idp_launch() {
+	local i port=$1
+	shift
+	rm -f "$IDP_DIR/port"
+	node "$IDP_SRC/server.js" --certs "$IDP_DIR/certs" --port "$port" \
+		--port-file "$IDP_DIR/port" --watch-pid $$ "$@" >>"$IDP_LOG" 2>&1 </dev/null &
 	IDP_PID=$!
 	for ((i = 0; i < IDP_START_TIMEOUT * 10; i++)); do
 		if [ -s "$IDP_DIR/port" ]; then
@@ -64,20 +100,6 @@ idp_start() {
 	sed 's/^/  /' "$IDP_LOG" >&2
 	idp_stop
 	return 1
-}
-
-# Stop the provider started by idp_start and remove its directory.
-# Safe to call more than once, and before idp_start.
-idp_stop() {
-	if [ -n "${IDP_PID:-}" ]; then
-		kill "$IDP_PID" 2>/dev/null
-		wait "$IDP_PID" 2>/dev/null
-		IDP_PID=
-	fi
-	if [ -n "${IDP_DIR:-}" ] && [ -d "$IDP_DIR" ]; then
-		rm -rf "$IDP_DIR"
-	fi
-	IDP_DIR=
 }
 
 # device-token.js: a whole device flow, prints the ID token.

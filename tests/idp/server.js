@@ -8,13 +8,16 @@
 //
 //   node server.js --certs DIR [--port N] [--port-file FILE]
 //                  [--device-ttl S] [--id-token-ttl S] [--watch-pid PID]
+//                  [--jwks FILE]
 //
 // DIR holds server.pem and server.key (tests/lib/mkcerts.sh DIR makes them).
 // --port 0 (the default) lets the kernel choose; the chosen port is printed
 // on stdout as "listening PORT" and written to --port-file (atomically).
 // The issuer is https://127.0.0.1:PORT (no path).  With --watch-pid the
 // server exits once that process is gone, so a crashed test leaves no
-// provider behind.  See README.md.
+// provider behind.  --jwks picks the signing keys (default jwks.json;
+// jwks-next.json is the same algorithms with new keys and kids, to play a
+// key rotation by restarting on the same port).  See README.md.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { dirname, join } from 'node:path';
@@ -35,6 +38,7 @@ const { values: opt } = parseArgs({
     'device-ttl': { type: 'string', default: '600' },
     'id-token-ttl': { type: 'string', default: '3600' },
     'watch-pid': { type: 'string' },
+    jwks: { type: 'string', default: join(here, 'jwks.json') },
   },
 });
 
@@ -132,7 +136,7 @@ ${form}
 };
 
 function keystore() {
-  return JSON.parse(readFileSync(join(here, 'jwks.json'), 'utf8'));
+  return JSON.parse(readFileSync(opt.jwks, 'utf8'));
 }
 
 function configuration() {
