@@ -224,11 +224,15 @@ child_recv(struct child_proc *c, char **ret_key, char **ret_value, struct oidc_e
 		if (c->in_len >= sizeof(c->in) - 1)
 			return oidc_err_set(err, OIDC_R_MALFORMED, EPROTO,
 					    "oidc-child sent an over-long line");
+		/*
+		 * Past the deadline, still take what is already there: the
+		 * person may have sat at the prompt while the child answered.
+		 */
 		now = child_now_ms();
 		if (now >= c->deadline_ms)
-			return oidc_err_set(err, OIDC_R_TIMEOUT, ETIMEDOUT,
-					    "oidc-child did not answer before the deadline");
-		timeout = (int)(c->deadline_ms - now > 60000 ? 60000 : c->deadline_ms - now);
+			timeout = 0;
+		else
+			timeout = (int)(c->deadline_ms - now > 60000 ? 60000 : c->deadline_ms - now);
 		pfd.fd = c->fd;
 		pfd.events = POLLIN;
 		pfd.revents = 0;
@@ -237,6 +241,9 @@ child_recv(struct child_proc *c, char **ret_key, char **ret_value, struct oidc_e
 			continue;
 		if (r < 0)
 			return oidc_err_set(err, OIDC_R_INTERNAL, errno, "poll failed: %m");
+		if (r == 0 && timeout == 0)
+			return oidc_err_set(err, OIDC_R_TIMEOUT, ETIMEDOUT,
+					    "oidc-child did not answer before the deadline");
 		if (r == 0)
 			continue;
 		n = read(c->fd, c->in + c->in_len, sizeof(c->in) - 1 - c->in_len);

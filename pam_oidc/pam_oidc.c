@@ -444,6 +444,19 @@ log_failure(pam_handle_t *pamh, const struct session_ctx *ctx, int r, const stru
 	(void)session_log_failure(ctx, reason, msg);
 }
 
+static void
+log_success(pam_handle_t *pamh, const struct session_ctx *ctx, const struct login_identity *id)
+{
+	char sub[SHOW_MAX], iss[SHOW_MAX];
+
+	/* provider strings: printable only, whatever the syslog daemon does */
+	(void)sanitize_text(id->subject, sub, sizeof(sub));
+	(void)sanitize_text(id->issuer, iss, sizeof(iss));
+	pam_syslog(pamh, LOG_INFO, "OIDC login as %s via %s from %s accepted for subject %s of %s",
+		   ctx->user, ctx->service != NULL ? ctx->service : "(unknown)",
+		   ctx->rhost != NULL ? ctx->rhost : "(local)", sub, iss);
+}
+
 /*
  * Authenticate PAM_USER with the device flow.  PAM_SUCCESS only after
  * oidc-child answered with a verified identity that maps to exactly
@@ -513,9 +526,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 		r = oidc_err_set(&err, OIDC_R_INTERNAL, ENOMEM, "cannot set the PAM environment");
 		goto out;
 	}
-	pam_syslog(pamh, LOG_INFO, "OIDC login as %s via %s from %s accepted for subject %s of %s",
-		   user, ctx.service != NULL ? ctx.service : "(unknown)",
-		   ctx.rhost != NULL ? ctx.rhost : "(local)", id.subject, id.issuer);
+	log_success(pamh, &ctx, &id);
 	r = 0;
 out:
 	if (r < 0)

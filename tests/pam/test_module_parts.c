@@ -452,6 +452,29 @@ test_spawn_deadline_kills(void **state)
 }
 
 static void
+test_spawn_answer_after_deadline(void **state)
+{
+	struct pdir *d = *state;
+	struct child_proc c;
+	struct oidc_err err;
+	struct timespec pause = { 0, 400 * 1000 * 1000 };
+	char *key, *value, *path;
+
+	/* the child answered while the person sat at the prompt past the deadline */
+	path = write_script(d->path, "early.sh", "#!/bin/bash\necho 'fail timeout' >&3\nsleep 5\n");
+	oidc_err_clear(&err);
+	assert_int_equal(child_spawn(path, child_now_ms() + 200, &c, &err), 0);
+	nanosleep(&pause, NULL);
+	assert_int_equal(child_recv(&c, &key, &value, &err), 0);
+	assert_string_equal(key, "fail");
+	assert_string_equal(value, "timeout");
+	/* and nothing more arrives: now the deadline applies */
+	assert_int_equal(child_recv(&c, &key, &value, &err), -ETIMEDOUT);
+	child_finish(&c, true, 0, NULL);
+	free(path);
+}
+
+static void
 test_spawn_bad_lines(void **state)
 {
 	struct pdir *d = *state;
@@ -540,6 +563,8 @@ main(void)
 						pdir_teardown),
 		cmocka_unit_test_setup_teardown(test_spawn_process_image, pdir_setup, pdir_teardown),
 		cmocka_unit_test_setup_teardown(test_spawn_deadline_kills, pdir_setup, pdir_teardown),
+		cmocka_unit_test_setup_teardown(test_spawn_answer_after_deadline, pdir_setup,
+						pdir_teardown),
 		cmocka_unit_test_setup_teardown(test_spawn_bad_lines, pdir_setup, pdir_teardown),
 		cmocka_unit_test(test_module_exports),
 	};
