@@ -32,7 +32,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-echo "1..34"
+echo "1..36"
 
 work=$(mktemp -d /tmp/pam_oidc-verify.XXXXXX) || exit 1
 if ! idp_start; then
@@ -212,6 +212,20 @@ else
 	echo "# exit $rc, stderr: ${err:0:300}"
 fi
 
+# --- what the cache holds: provider documents only, root-only
+if [ -n "$(find "$cache" -type f)" ] && [ -z "$(find "$cache" -perm /077)" ]; then
+	ok "cache files exist and are root-only (no group/other bits)"
+else
+	not_ok "cache files exist and are root-only (no group/other bits)"
+	find "$cache" -printf '# %m %p\n'
+fi
+if ! grep -rqF -- "$(cut -d. -f3 <<<"${token[rs256]}" | cut -c1-16)" "$cache" &&
+	! grep -rqF -- "$(cut -d. -f2 <<<"${token[rs256]}" | cut -c1-16)" "$cache"; then
+	ok "no part of a verified token is written to the cache"
+else
+	not_ok "no part of a verified token is written to the cache"
+fi
+
 # --- provider down: the warm cache still answers, a cold one cannot
 idp_kill
 run_verify --config "$RS" "${token[rs256]}"
@@ -252,5 +266,5 @@ fi
 expect_fail "key rotation: a token with a retired kid is refused (fails closed)" "key|throttl" \
 	--config "$RS" "${token[rs256]}"
 
-[ "$n" = 34 ] || { echo "# ran $n tests, planned 34"; failed=1; }
+[ "$n" = 36 ] || { echo "# ran $n tests, planned 36"; failed=1; }
 exit $failed
