@@ -24,7 +24,8 @@ struct oidc_err;
  * value, nesting at most max_depth, len at most max_len.  When
  * require_object is true the top-level value must be an object.
  * Returns 0 and *ret (caller json_object_put()s it), or -EINVAL/-EFBIG
- * with err filled (reason OIDC_R_MALFORMED or OIDC_R_TOO_LARGE).
+ * with err filled (reason OIDC_R_MALFORMED or OIDC_R_TOO_LARGE).  A
+ * top-level `null` (only when require_object is false) gives *ret NULL.
  */
 int json_strict_parse(const char *text, size_t len, size_t max_len,
 		      unsigned max_depth, bool require_object,
