@@ -279,6 +279,13 @@ server.listen(port, '127.0.0.1', () => {
   const callback = provider.callback();
   server.on('request', (req, res) => {
     const path = new URL(req.url, issuer).pathname;
+    // An access log for failing tests: no query strings and no bodies,
+    // so no code or token ever lands in it.
+    const t0 = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      console.log(`${new Date().toISOString()} ${req.method} ${path} ${res.statusCode} ${ms.toFixed(1)}ms`);
+    });
     if (path.startsWith('/interaction/')) {
       interaction(provider, req, res, path).catch((err) => {
         if (!res.headersSent) sendHtml(res, 400, page('error', 'Error', '', err.name || 'error'));
