@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,8 +22,11 @@
 #include "json_strict.h"
 #include "oidc_err.h"
 
-/* Hard ceiling on nesting whatever the caller asks, to bound recursion. */
-#define JS_DEPTH_CEILING 512
+/*
+ * Hard ceiling on nesting whatever the caller asks: the scanner recurses
+ * once per level with a small name table on the stack (~0.5 KiB a level).
+ */
+#define JS_DEPTH_CEILING 64
 
 /* Members per object compared pairwise on the stack; more are sorted. */
 #define JS_NAMES_INLINE 16
@@ -508,7 +512,8 @@ json_strict_parse(const char *text, size_t len, size_t max_len,
 
 	if (text == NULL || ret == NULL)
 		return oidc_err_set(err, OIDC_R_INTERNAL, EINVAL, "JSON: no input");
-	if (len > max_len)
+	/* json-c counts in int; nothing we parse comes near that anyway. */
+	if (len > max_len || len >= INT_MAX)
 		return oidc_err_set(err, OIDC_R_TOO_LARGE, EFBIG,
 				    "JSON document of %zu bytes exceeds the limit of %zu",
 				    len, max_len);

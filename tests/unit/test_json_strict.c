@@ -271,6 +271,11 @@ test_depth_cap(void **state)
 	assert_int_equal(parse_n(s, n / 2, false, NULL, &e), -EINVAL);
 	assert_non_null(strstr(e.msg, "deep"));
 	free(s);
+	/* A caller asking for more than the ceiling still gets a bound. */
+	s = nest(200000, &n);
+	assert_int_equal(json_strict_parse(s, n, n, 1000000, false, &(json_object *){ NULL }, &e),
+			 -EINVAL);
+	free(s);
 	/* Objects count too. */
 	assert_int_equal(json_strict_parse("{\"a\":{\"b\":{}}}", 14, 100, 2, true, &(json_object *){ NULL }, NULL), -EINVAL);
 }
