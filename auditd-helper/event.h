@@ -40,7 +40,7 @@ struct audit_event {
 	long syscall_nr;
 	bool success;
 	int64_t exit;			/* exit= */
-	int64_t pid, ppid;
+	int64_t pid, ppid;		/* -1 when absent (also uid, euid; syscall_nr) */
 	int64_t uid, euid;
 	char *tty;
 	char *comm;
