@@ -65,6 +65,13 @@ e2e_init() {
 		echo "1..0 # SKIP $IDP_SKIP_REASON"
 		return 1
 	fi
+	# tests that create the provider's accounts (alice, bob ...) as local
+	# users take turns: see PAM_OIDC_ACCOUNTS_LOCK in tests/pam/pam_oidc.sh
+	exec {E2E_LOCK_FD}>>/tmp/pam_oidc-test-accounts.lock
+	if ! flock -w 900 "$E2E_LOCK_FD"; then
+		echo "1..0 # SKIP another test held the test accounts for 15 minutes"
+		return 1
+	fi
 	E2E_DIR=$(mktemp -d /tmp/pam_oidc-e2e.XXXXXX) || return 1
 	chmod 700 "$E2E_DIR"
 	E2E_REGISTRY=$E2E_DIR/sessions

@@ -53,6 +53,14 @@ for f in "$MODULE" "$CHILD" "$RUN" "$SECDIR/pam_loginuid.so" "$SECDIR/pam_env.so
 	fi
 done
 
+# Every test that creates the provider's accounts (alice, bob, ...) as local
+# users holds this lock meanwhile, so parallel tests never share or delete
+# each other's accounts.
+exec {LOCK_FD}>>/tmp/pam_oidc-test-accounts.lock
+if ! flock -w 900 "$LOCK_FD"; then
+	echo "1..0 # SKIP another test held the test accounts for 15 minutes"
+	exit 0
+fi
 T=$(mktemp -d /tmp/pam_oidc-pamtest.XXXXXX) || exit 1
 chmod 700 "$T"
 mkdir -m 700 "$T/svc"
