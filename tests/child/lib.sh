@@ -59,6 +59,11 @@ ct_ok() {
 
 # Create local user NAME for the test when it does not exist (removed at exit).
 ct_ensure_user() {
+	# tests creating the provider's accounts take turns (tests/pam/pam_oidc.sh)
+	if [ -z "${CT_LOCK_FD:-}" ]; then
+		exec {CT_LOCK_FD}>>/tmp/pam_oidc-test-accounts.lock
+		flock -w 900 "$CT_LOCK_FD" || return 1
+	fi
 	if ! getent passwd "$1" >/dev/null; then
 		useradd -M -N -s /usr/sbin/nologin -d /nonexistent "$1" || return 1
 		CT_USERS_CREATED+=("$1")
