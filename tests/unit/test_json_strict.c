@@ -157,6 +157,13 @@ test_bad_strings(void **state)
 	REJECT("\"unterminated");
 	REJECT("\"trailing backslash\\");
 	REJECT("'single'");
+	REJECT("\"\\U0041\"");
+	REJECT("\"\\uqqqq\"");
+	REJECT("\"\\ud800\\u\"");
+	REJECT("\"\\ud800\\u12\"");
+	REJECT("\"\\a\"");
+	REJECT("\"\\\t\"");		/* backslash then a raw tab */
+	REJECT("\"\\'\"");
 }
 
 static void
@@ -206,6 +213,15 @@ test_non_numbers(void **state)
 	REJECT("{\"exp\":True}");
 	REJECT("{\"exp\":nul}");
 	REJECT("{\"exp\":undefined}");
+	REJECT("[-NaN]");
+	REJECT("[1_000]");
+	REJECT("[1.2.3]");
+	REJECT("[1eE2]");
+	REJECT("[- 1]");
+	REJECT("[0x1F]");
+	REJECT("[\xef\xbc\x91]");	/* fullwidth digit one */
+	REJECT("[1e1.5]");
+	REJECT("[2.e3]");
 }
 
 static void
@@ -221,6 +237,27 @@ test_syntax(void **state)
 	REJECT("   ");
 	REJECT("\xef\xbb\xbf{}");	/* BOM */
 	REJECT("{} /* comment */");
+	REJECT("{\"a\":1 # note\n}");
+	/* Only space, tab, LF and CR are whitespace. */
+	REJECT("[\f1]");
+	REJECT("[\v1]");
+	REJECT("\f");
+	REJECT("[\xe2\x81\xa0" "1]");	/* U+2060 word joiner */
+	REJECT("[\xc2\xa0" "1]");	/* no-break space */
+	REJECT("[1,,2]");
+	REJECT("[,1]");
+	REJECT("[1:2]");
+	REJECT("[1;2]");
+	REJECT("]");
+	REJECT("}");
+	REJECT("[1]]");
+	REJECT("{\"a\" \"b\"}");
+	REJECT("{\"a\"::1}");
+	REJECT("{1:1}");
+	REJECT("{null:null}");
+	REJECT("[\\u0041]");		/* escape outside a string */
+	REJECT("[abc]");
+	REJECT("[\xc3\xa9]");		/* a bare non-ASCII character */
 }
 
 static void
