@@ -102,9 +102,14 @@ service() {
 	} >"$T/svc/$name"
 }
 
+# In a sanitizer build the ASan runtime must be loaded before pam_wrapper.
+ASAN_LIB=$(ldd "$RUN" 2>/dev/null | awk '/libasan/ { print $3 }')
+PRELOAD=${ASAN_LIB:+$ASAN_LIB:}libpam_wrapper.so
+[ -n "$ASAN_LIB" ] && export PAM_WRAPPER_DISABLE_DEEPBIND=1
+
 # run SERVICE USER MODE [session] : output in $T/out, pam_syslog lines appended to $SYSLOG
 run() {
-	LD_PRELOAD=libpam_wrapper.so PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR=$T/svc \
+	LD_PRELOAD=$PRELOAD PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR=$T/svc \
 		PAM_WRAPPER_DEBUGLEVEL=2 timeout 120 "$RUN" "$@" >"$T/out" 2>"$T/err"
 	grep 'SYSLOG' "$T/err" >>"$SYSLOG"
 	grep 'SYSLOG' "$T/err" | sed 's/^/syslog /' >>"$T/out"
