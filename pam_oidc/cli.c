@@ -12,7 +12,8 @@ usage(FILE *f)
 {
 	fprintf(f,
 		"usage: pam-oidc verify [--config FILE] [--jwks FILE] [--now EPOCH] [--signature-only] [TOKEN | -]\n"
-		"       pam-oidc login [--config FILE] [--user NAME]\n");
+		"       pam-oidc login [--config FILE] [--user NAME]\n"
+		"       pam-oidc check [--config FILE]\n");
 }
 
 int
@@ -26,6 +27,8 @@ main(int argc, char **argv)
 		return cli_verify(argc - 1, argv + 1);
 	if (strcmp(argv[1], "login") == 0)
 		return cli_login(argc - 1, argv + 1);
+	if (strcmp(argv[1], "check") == 0)
+		return cli_check(argc - 1, argv + 1);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(stdout);
 		return 0;

@@ -5,5 +5,6 @@
 
 int cli_verify(int argc, char **argv);
 int cli_login(int argc, char **argv);
+int cli_check(int argc, char **argv);
 
 #endif

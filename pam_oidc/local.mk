@@ -19,7 +19,7 @@ pam_oidc_libpamoidc_la_LIBADD = common/libcommon.la $(LIBCURL_LIBS) $(LIBCRYPTO_
 
 # pam-oidc: the administrator's tool (verify, later login and check)
 sbin_PROGRAMS += pam_oidc/pam-oidc
-pam_oidc_pam_oidc_SOURCES = pam_oidc/cli.c pam_oidc/cli.h pam_oidc/cli_verify.c pam_oidc/cli_login.c
+pam_oidc_pam_oidc_SOURCES = pam_oidc/cli.c pam_oidc/cli.h pam_oidc/cli_verify.c pam_oidc/cli_login.c pam_oidc/cli_check.c
 pam_oidc_pam_oidc_CFLAGS = $(AM_CFLAGS) $(LIBCRYPTO_CFLAGS) $(JSONC_CFLAGS)
 pam_oidc_pam_oidc_LDADD = pam_oidc/libpamoidc.la
 

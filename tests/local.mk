@@ -25,3 +25,5 @@ TESTS += tests/manlint.sh
 EXTRA_DIST += tests/manlint.sh
 TESTS += tests/cli_verify.sh
 EXTRA_DIST += tests/cli_verify.sh
+TESTS += tests/e2e/cli_check.sh
+EXTRA_DIST += tests/e2e/cli_check.sh

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * pam-oidc check: lint a configuration and try the provider it names.
+ *
+ *   pam-oidc check [--config FILE]
+ *
+ * Reads and validates the file with the module's own parser, then fetches
+ * the discovery document and the key set exactly as a login would, and
+ * prints what it found.  Exit 0 when all of it works, 1 when the provider
+ * cannot be used, 2 when the configuration is wrong.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "conf.h"
+#include "discovery.h"
+#include "http.h"
+#include "oidc_err.h"
+
+static const char *
+kty_name(enum jwk_kty kty)
+{
+	switch (kty) {
+	case JWK_KTY_RSA:
+		return "RSA";
+	case JWK_KTY_EC_P256:
+		return "EC P-256";
+	case JWK_KTY_EC_P384:
+		return "EC P-384";
+	case JWK_KTY_EC_P521:
+		return "EC P-521";
+	case JWK_KTY_OKP_ED25519:
+		return "OKP Ed25519";
+	}
+	return "?";
+}
+
+static void
+put_clean(const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++)
+		putchar((unsigned char)*s >= 0x20 && (unsigned char)*s < 0x7f ? *s : '?');
+}
+
+static void
+print_endpoint(const char *name, const char *url)
+{
+	printf("  %-30s ", name);
+	put_clean(url != NULL ? url : "(none)");
+	putchar('\n');
+}
+
+int
+cli_check(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path = OIDC_CONF_DEFAULT_PATH;
+	struct oidc_conf conf;
+	struct oidc_err err;
+	struct oidc_provider *p = NULL;
+	struct jwks *set = NULL;
+	int64_t now = (int64_t)time(NULL);
+	int c, r, rc = 2;
+	bool curl_ready = false;
+
+	memset(&conf, 0, sizeof(conf));
+	oidc_err_clear(&err);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			path = optarg;
+			break;
+		case 'h':
+			printf("usage: pam-oidc check [--config FILE]\n");
+			return 0;
+		default:
+			fprintf(stderr, "usage: pam-oidc check [--config FILE]\n");
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "usage: pam-oidc check [--config FILE]\n");
+		return 2;
+	}
+	if (conf_init(&conf) < 0) {
+		fprintf(stderr, "pam-oidc check: out of memory\n");
+		goto out;
+	}
+	r = conf_load_file(&conf, path, true, &err);
+	if (r < 0) {
+		if (err.msg[0] == '\0')
+			fprintf(stderr, "pam-oidc check: %s: %s\n", path, strerror(-r));
+		else
+			fprintf(stderr, "pam-oidc check: %s\n", err.msg);
+		goto out;
+	}
+	r = conf_validate(&conf, &err);
+	if (r < 0) {
+		fprintf(stderr, "pam-oidc check: %s: %s\n", path, err.msg);
+		goto out;
+	}
+	printf("configuration %s: ok\n", path);
+
+	rc = 1;
+	if (http_global_init() < 0) {
+		fprintf(stderr, "pam-oidc check: cannot initialise libcurl\n");
+		goto out;
+	}
+	curl_ready = true;
+	r = discovery_load(&conf, now, &p, &err);
+	if (r < 0) {
+		fprintf(stderr, "pam-oidc check: discovery: %s: %s\n", oidc_reason_name(err.reason), err.msg);
+		goto out;
+	}
+	printf("discovery: ok\n");
+	print_endpoint("issuer", p->issuer);
+	print_endpoint("device_authorization_endpoint", p->device_authorization_endpoint);
+	print_endpoint("token_endpoint", p->token_endpoint);
+	print_endpoint("jwks_uri", p->jwks_uri);
+	r = jwks_load(&conf, p, now, false, &set, &err);
+	if (r < 0) {
+		fprintf(stderr, "pam-oidc check: JWKS: %s: %s\n", oidc_reason_name(err.reason), err.msg);
+		goto out;
+	}
+	printf("keys: %zu usable\n", set->n);
+	for (size_t i = 0; i < set->n; i++) {
+		printf("  %-12s kid ", kty_name(set->keys[i].kty));
+		put_clean(set->keys[i].kid != NULL ? set->keys[i].kid : "(none)");
+		if (set->keys[i].alg != JOSE_ALG_UNKNOWN)
+			printf(" alg %s", jose_alg_name(set->keys[i].alg));
+		putchar('\n');
+	}
+	if (p->device_authorization_endpoint == NULL) {
+		fprintf(stderr, "pam-oidc check: the provider announces no device_authorization_endpoint: "
+				"the device flow cannot be used\n");
+		goto out;
+	}
+	if (set->n == 0) {
+		fprintf(stderr, "pam-oidc check: the provider publishes no key pam_oidc can use\n");
+		goto out;
+	}
+	rc = 0;
+out:
+	jwks_free(set);
+	oidc_provider_free(p);
+	conf_free(&conf);
+	if (curl_ready)
+		http_global_cleanup();
+	return rc;
+}
