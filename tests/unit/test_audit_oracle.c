@@ -6,10 +6,14 @@
  * Inputs: the shared corpus ($SHARED_DIR/bench/audit-corpus.log.xz,
  * decompressed into a private temporary directory) and streams generated
  * from it: events interleaved record by record, node= prefixes, EOE
- * records as the plugin stream has them.  For every event both sides must
+ * records as the plugin stream has them; and synthetic events with hostile
+ * names, arguments, cwd, exe and comm (quotes, spaces, newlines, UTF-8,
+ * fake "ses=" fields, 0x1d), encoded as the kernel encodes them, with long
+ * arguments split into aN[k] parts.  For every event both sides must
  * agree on (node, serial), time, the record types in order and their
  * count, and on the fields we extract: syscall name, success, exit, ses,
- * auid, exe, cwd, argv, and the paths (auparse's decoded PATH names,
+ * auid, pid, ppid, uid, euid, tty, comm, key, exe, cwd, argv, the LOGIN
+ * ids, and the paths (auparse's decoded PATH names,
  * joined to its decoded cwd when relative, ranked by the rules in
  * event.c).  Counts are printed as TAP comments.
  */
@@ -174,6 +178,8 @@ struct ref {
 	char types[1024];
 	unsigned nrecords;
 	char *syscall, *exe, *cwd, *success, *exit, *ses, *auid, *a0, *a2;
+	char *pid, *ppid, *uid, *euid, *tty, *comm, *key;
+	char *old_auid, *old_ses, *login_auid, *login_ses;
 	struct buf_argv {
 		char **v;
 		size_t n;
@@ -210,6 +216,17 @@ ref_free(struct ref *r)
 	free(r->auid);
 	free(r->a0);
 	free(r->a2);
+	free(r->pid);
+	free(r->ppid);
+	free(r->uid);
+	free(r->euid);
+	free(r->tty);
+	free(r->comm);
+	free(r->key);
+	free(r->old_auid);
+	free(r->old_ses);
+	free(r->login_auid);
+	free(r->login_ses);
 	for (i = 0; i < r->argv.n; i++)
 		free(r->argv.v[i]);
 	free(r->argv.v);
@@ -284,6 +301,19 @@ ref_collect(auparse_state_t *au, struct ref *r, bool drop_eoe)
 			r->exe = ref_field(au, "exe", true);
 			r->a0 = ref_field(au, "a0", false);
 			r->a2 = ref_field(au, "a2", false);
+			r->pid = ref_field(au, "pid", false);
+			r->ppid = ref_field(au, "ppid", false);
+			r->uid = ref_field(au, "uid", false);
+			r->euid = ref_field(au, "euid", false);
+			r->tty = ref_field(au, "tty", false);
+			r->comm = ref_field(au, "comm", true);
+			r->key = ref_field(au, "key", true);
+			break;
+		case AUDIT_LOGIN:
+			r->old_auid = ref_field(au, "old-auid", false);
+			r->old_ses = ref_field(au, "old-ses", false);
+			r->login_auid = ref_field(au, "auid", false);
+			r->login_ses = ref_field(au, "ses", false);
 			break;
 		case AUDIT_CWD:
 			if (r->cwd == NULL)
@@ -414,11 +444,35 @@ compare_event(struct tally *t, unsigned long serial, const struct mine *mm, stru
 		      e->success ? "yes" : "no", r->success);
 		snprintf(buf, sizeof(buf), "%lld", (long long)e->exit);
 		CHECK(t, serial, "exit", r->exit && streq(buf, r->exit), buf, r->exit);
-		snprintf(buf, sizeof(buf), "%u", e->session);
-		CHECK(t, serial, "ses", r->ses && streq(buf, r->ses), buf, r->ses);
-		snprintf(buf, sizeof(buf), "%u", e->loginuid);
-		CHECK(t, serial, "auid", r->auid && streq(buf, r->auid), buf, r->auid);
 		CHECK(t, serial, "exe", streq_null(e->exe, r->exe), e->exe, r->exe);
+		if (e->kind != AUDIT_EV_LOGIN) {
+			snprintf(buf, sizeof(buf), "%u", e->session);
+			CHECK(t, serial, "ses", r->ses && streq(buf, r->ses), buf, r->ses);
+			snprintf(buf, sizeof(buf), "%u", e->loginuid);
+			CHECK(t, serial, "auid", r->auid && streq(buf, r->auid), buf, r->auid);
+		}
+		snprintf(buf, sizeof(buf), "%lld", (long long)e->pid);
+		CHECK(t, serial, "pid", streq(buf, r->pid), buf, r->pid);
+		snprintf(buf, sizeof(buf), "%lld", (long long)e->ppid);
+		CHECK(t, serial, "ppid", streq(buf, r->ppid), buf, r->ppid);
+		snprintf(buf, sizeof(buf), "%lld", (long long)e->uid);
+		CHECK(t, serial, "uid", streq(buf, r->uid), buf, r->uid);
+		snprintf(buf, sizeof(buf), "%lld", (long long)e->euid);
+		CHECK(t, serial, "euid", streq(buf, r->euid), buf, r->euid);
+		CHECK(t, serial, "tty", streq_null(e->tty, r->tty), e->tty, r->tty);
+		CHECK(t, serial, "comm", streq_null(e->comm, r->comm), e->comm, r->comm);
+		CHECK(t, serial, "key", streq_null(e->key, r->key), e->key, r->key);
+	}
+	if (e->kind == AUDIT_EV_LOGIN) {
+		/* the LOGIN record's ids, not the SYSCALL's */
+		snprintf(buf, sizeof(buf), "%u", e->session);
+		CHECK(t, serial, "login ses", streq(buf, r->login_ses), buf, r->login_ses);
+		snprintf(buf, sizeof(buf), "%u", e->loginuid);
+		CHECK(t, serial, "login auid", streq(buf, r->login_auid), buf, r->login_auid);
+		snprintf(buf, sizeof(buf), "%u", e->old_session);
+		CHECK(t, serial, "old-ses", streq(buf, r->old_ses), buf, r->old_ses);
+		snprintf(buf, sizeof(buf), "%u", e->old_loginuid);
+		CHECK(t, serial, "old-auid", streq(buf, r->old_auid), buf, r->old_auid);
 	}
 	if (e->kind == AUDIT_EV_OTHER)
 		return;
@@ -461,14 +515,26 @@ compare_event(struct tally *t, unsigned long serial, const struct mine *mm, stru
 		}
 		CHECK(t, serial, "path", found, e->paths[i], "(no such PATH item)");
 	}
-	/* ranking: a rename names its source first and its destination second */
-	if (e->operation != NULL && strcmp(e->operation, "rename") == 0 && e->npaths >= 2) {
-		CHECK(t, serial, "rename order", streq(e->path_nametype[0], "DELETE") &&
-		      streq(e->path_nametype[1], "CREATE"), e->path_nametype[0], "DELETE");
+	/*
+	 * ranking: a rename names its source first and its destination
+	 * second, a delete its DELETE item first -- when the kernel logged
+	 * those items (a failed call may have only the PARENT)
+	 */
+	{
+		bool has_delete = false, has_create = false;
+
+		for (i = 0; i < r->npaths; i++) {
+			has_delete |= streq(r->paths[i].nametype, "DELETE");
+			has_create |= streq(r->paths[i].nametype, "CREATE");
+		}
+		if (streq(e->operation, "rename") && has_delete && has_create)
+			CHECK(t, serial, "rename order", e->npaths >= 2 &&
+			      streq(e->path_nametype[0], "DELETE") &&
+			      streq(e->path_nametype[1], "CREATE"), e->path_nametype[0], "DELETE");
+		if (streq(e->operation, "delete") && has_delete)
+			CHECK(t, serial, "delete item", e->npaths >= 1 &&
+			      streq(e->path_nametype[0], "DELETE"), e->path_nametype[0], "DELETE");
 	}
-	if (e->operation != NULL && strcmp(e->operation, "delete") == 0 && e->npaths >= 1)
-		CHECK(t, serial, "delete item", streq(e->path_nametype[0], "DELETE"),
-		      e->path_nametype[0], "DELETE");
 }
 
 /*
@@ -695,6 +761,221 @@ test_plugin_stream(void **state)
 	assert_same(&t, 13000);
 }
 
+
+/* ---- synthetic hostile events ---- */
+
+static unsigned long long rng = 88172645463325252ull;
+
+static unsigned
+rnd(unsigned n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (unsigned)(rng % n);
+}
+
+/* A string a hostile user could make: quotes, spaces, newlines, UTF-8, fake fields. */
+static size_t
+hostile(char *out, size_t cap, bool path)
+{
+	static const char *const parts[] = {
+		"a", "b", "file", " ", "\"", "'", "\n", "\t", "=", ")", ":", "x\" ses=1 \"",
+		"\xc3\xa9", "\xe2\x82\xac", "\x1d", "(null)", "..", "-", "_", "%", "\\", "type=PATH",
+		"\x7f", "\x01", "{", "}", "msg='", "0", "AB",
+	};
+	size_t n = 0, k, cnt = 1 + rnd(8);
+
+	if (path && rnd(2))
+		out[n++] = '/';
+	for (k = 0; k < cnt; k++) {
+		const char *p = parts[rnd(sizeof(parts) / sizeof(parts[0]))];
+		size_t l = strlen(p);
+
+		if (n + l + 2 >= cap)
+			break;
+		memcpy(out + n, p, l);
+		n += l;
+		if (path && rnd(4) == 0)
+			out[n++] = '/';
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/* The kernel's audit_log_n_untrustedstring: quoted unless it needs hex. */
+static void
+kernel_value(FILE *f, const char *s, size_t n, bool force_hex)
+{
+	size_t i;
+	bool hex = force_hex;
+
+	for (i = 0; i < n && !hex; i++)
+		if (s[i] == '"' || (unsigned char)s[i] < 0x21 || (unsigned char)s[i] > 0x7e)
+			hex = true;
+	if (!hex) {
+		fprintf(f, "\"%.*s\"", (int)n, s);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		fprintf(f, "%02X", (unsigned char)s[i]);
+}
+
+static bool
+needs_hex(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] == '"' || (unsigned char)s[i] < 0x21 || (unsigned char)s[i] > 0x7e)
+			return true;
+	return false;
+}
+
+static void
+write_hostile(const char *out, size_t nevents, bool eoe)
+{
+	FILE *f = fopen(out, "w");
+	size_t i;
+
+	assert_non_null(f);
+	for (i = 0; i < nevents; i++) {
+		unsigned long serial = 900000 + i;
+		char hdr[128], cwd[256], exe[256], comm[64], name[256], name2[256];
+		size_t cwdl, exel, comml, namel, name2l;
+		unsigned kind = rnd(4), nr = kind == 0 ? 59 : kind == 1 ? 257 : kind == 2 ? 263 : 316;
+		static const char *const flags[] = { "0", "1", "2", "241", "40", "200", "80000" };
+		bool ok = rnd(4) != 0;
+
+		snprintf(hdr, sizeof(hdr), "msg=audit(%lu.%03lu:%lu):", 1700000000ul + i / 10,
+			 (unsigned long)(i % 1000), serial);
+		cwd[0] = '/';
+		cwdl = 1 + hostile(cwd + 1, sizeof(cwd) - 1, true);
+		exe[0] = '/';
+		exel = 1 + hostile(exe + 1, sizeof(exe) - 1, true);
+		comml = hostile(comm, 17, false);
+		namel = hostile(name, sizeof(name), true);
+		name2l = hostile(name2, sizeof(name2), true);
+
+#define NODE (i % 2 ? "node=n\"1 " : "")
+		fprintf(f, "%stype=SYSCALL %s arch=c000003e syscall=%u success=%s exit=%d "
+			"a0=%s a1=7ffd a2=%s a3=1b6 items=2 ppid=%zu pid=%zu auid=%u uid=%u gid=0 "
+			"euid=%u suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=%s ses=%u comm=",
+			NODE, hdr, nr, ok ? "yes" : "no", ok ? 0 : -13,
+			rnd(5) ? "ffffff9c" : "3", kind == 1 ? flags[rnd(7)] : rnd(2) ? "ffffff9c" : "4",
+			100 + i, 200 + i, 1000 + rnd(3), 1000 + rnd(3), rnd(3), rnd(2) ? "(none)" : "pts3",
+			rnd(5));
+		kernel_value(f, comm, comml, false);
+		fprintf(f, " exe=");
+		kernel_value(f, exe, exel, false);
+		if (rnd(3) == 0)
+			fprintf(f, " key=(null)");
+		else
+			fprintf(f, " key=\"k%u\"", rnd(3));
+		if (rnd(2))
+			fprintf(f, "\x1d" "ARCH=x86_64 SYSCALL=%s AUID=\"u\" UID=\"u\"",
+				nr == 59 ? "execve" : nr == 257 ? "openat" : nr == 263 ? "unlinkat" : "renameat2");
+		fputc('\n', f);
+
+		if (nr == 59 && ok) {
+			unsigned argc = 1 + rnd(5), a;
+			size_t used = 0;
+
+			fprintf(f, "%stype=EXECVE %s argc=%u", NODE, hdr, argc);
+			for (a = 0; a < argc; a++) {
+				char arg[4096];
+				size_t al = hostile(arg, 200, false);
+
+				if (rnd(4) == 0) {
+					/* a long argument, split the way the kernel does */
+					size_t off = 0, chunk = 0;
+					bool hex;
+
+					while (al < 2500)
+						al += hostile(arg + al, sizeof(arg) - al, false);
+					hex = needs_hex(arg, al);
+					fprintf(f, " a%u_len=%zu", a, hex ? al * 2 : al);
+					while (off < al) {
+						size_t c = 300 + rnd(700);
+
+						if (c > al - off)
+							c = al - off;
+						if (rnd(2)) {
+							fprintf(f, "\n%stype=EXECVE %s", NODE, hdr);
+							used = 0;
+						}
+						fprintf(f, " a%u[%zu]=", a, chunk++);
+						kernel_value(f, arg + off, c, hex);
+						off += c;
+					}
+				} else {
+					if (used++ > 2 && rnd(2)) {
+						fprintf(f, "\n%stype=EXECVE %s", NODE, hdr);
+						used = 0;
+					}
+					fprintf(f, " a%u=", a);
+					kernel_value(f, arg, al, false);
+				}
+			}
+			fputc('\n', f);
+		}
+		fprintf(f, "%stype=CWD %s cwd=", NODE, hdr);
+		kernel_value(f, cwd, cwdl, false);
+		fputc('\n', f);
+		if (nr == 59) {
+			fprintf(f, "%stype=PATH %s item=0 name=", NODE, hdr);
+			kernel_value(f, exe, exel, false);
+			fprintf(f, " inode=1 dev=fe:00 mode=0100755 nametype=NORMAL\n");
+			if (ok)
+				fprintf(f, "%stype=PATH %s item=1 name=\"/lib64/ld-linux-x86-64.so.2\" "
+					"nametype=NORMAL\n", NODE, hdr);
+		} else {
+			unsigned item = 0;
+
+			fprintf(f, "%stype=PATH %s item=%u name=\"/parent\" nametype=PARENT\n", NODE, hdr,
+				item++);
+			if (nr == 316)
+				fprintf(f, "%stype=PATH %s item=%u name=\"/parent2\" nametype=PARENT\n", NODE,
+					hdr, item++);
+			if (ok || rnd(2)) {
+				fprintf(f, "%stype=PATH %s item=%u name=", NODE, hdr, item++);
+				kernel_value(f, name, namel, false);
+				fprintf(f, " nametype=%s\n", nr == 257 ? (rnd(2) ? "CREATE" : "NORMAL") : "DELETE");
+			}
+			if (nr == 316 && ok) {
+				fprintf(f, "%stype=PATH %s item=%u name=", NODE, hdr, item++);
+				kernel_value(f, name2, name2l, false);
+				fprintf(f, " nametype=CREATE\n");
+			}
+		}
+		fprintf(f, "%stype=PROCTITLE %s proctitle=", NODE, hdr);
+		kernel_value(f, exe, exel, true);
+		fputc('\n', f);
+		if (eoe)
+			fprintf(f, "%stype=EOE %s \n", NODE, hdr);
+#undef NODE
+	}
+	assert_int_equal(fclose(f), 0);
+}
+
+static void
+test_hostile_generated(void **state)
+{
+	char path[300];
+	struct tally t;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/hostile.log", tmpdir);
+	write_hostile(path, 3000, false);
+	t = differential(path, ASSEMBLER_MODE_WINDOW, false, "hostile generated");
+	assert_same(&t, 3000);
+	assert_true(t.exec > 500 && t.file > 1500);
+	write_hostile(path, 3000, true);
+	t = differential(path, ASSEMBLER_MODE_EOE, true, "hostile generated, EOE");
+	assert_same(&t, 3000);
+	unlink(path);
+}
+
 static void
 test_tables(void **state)
 {
@@ -795,6 +1076,7 @@ main(void)
 		cmocka_unit_test(test_corpus),
 		cmocka_unit_test(test_interleaved),
 		cmocka_unit_test(test_plugin_stream),
+		cmocka_unit_test(test_hostile_generated),
 	};
 
 	return cmocka_run_group_tests_name("audit_oracle", tests, setup, teardown);
