@@ -50,7 +50,9 @@ backfill_last_mark(struct audit_mark *ret)
 	r = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
 	if (r < 0)
 		return r;
-	if ((r = sd_journal_add_match(j, "SYSLOG_IDENTIFIER=" OIDC_AUDIT_IDENT, 0)) < 0 ||
+	/* _UID is journald's own (trusted) field: a user cannot forge our mark. */
+	if ((r = sd_journal_add_match(j, "_UID=0", 0)) < 0 ||
+	    (r = sd_journal_add_match(j, "SYSLOG_IDENTIFIER=" OIDC_AUDIT_IDENT, 0)) < 0 ||
 	    (r = sd_journal_add_match(j, "OIDC_EVENT=exec", 0)) < 0 ||
 	    (r = sd_journal_add_match(j, "OIDC_EVENT=file", 0)) < 0)
 		goto out;

@@ -263,7 +263,17 @@ print_text(sd_journal *j, FILE *out, uint64_t t_us)
 		fprintf(out, " ses=%s", esc);
 	}
 	if (get_field(j, "MESSAGE", &v, &l)) {
-		jf_escape(esc, sizeof(esc), v, l);
+		size_t i;
+
+		/*
+		 * Our writers already escape MESSAGE; still, no control byte
+		 * reaches the terminal, whatever an entry holds.
+		 */
+		if (l >= sizeof(esc))
+			l = sizeof(esc) - 1;
+		for (i = 0; i < l; i++)
+			esc[i] = ((unsigned char)v[i] < 0x20 || v[i] == 0x7f) ? '?' : v[i];
+		esc[l] = '\0';
 		fprintf(out, " %s", esc);
 	}
 	fputc('\n', out);
@@ -319,6 +329,12 @@ search_run(const struct search_opts *o, FILE *out, struct oidc_err *err)
 	for (i = 0; i < sizeof(search_kinds) / sizeof(search_kinds[0]); i++)
 		if ((r = add_match(j, "OIDC_EVENT", search_kinds[i])) < 0)
 			goto fail;
+	/*
+	 * Anyone may write OIDC_* fields to the journal (logger, systemd-cat);
+	 * only root's entries are evidence.  _UID is set by journald itself.
+	 */
+	if ((r = add_match(j, "_UID", "0")) < 0)
+		goto fail;
 	if ((o->subject && (r = add_match(j, "OIDC_SUBJECT", o->subject)) < 0) ||
 	    (o->user && (r = add_match(j, "OIDC_LOCAL_USER", o->user)) < 0) ||
 	    (o->email && (r = add_match(j, "OIDC_EMAIL", o->email)) < 0))

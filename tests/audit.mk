@@ -37,3 +37,7 @@ tests_unit_test_audit_search_LDADD = $(AUDIT_HELPER_TEST_LIBS)
 
 TESTS += tests/e2e/audit_contrib.sh
 dist_check_SCRIPTS += tests/e2e/audit_contrib.sh
+
+# Root, kernel audit, auditd and journald (skips itself without them).
+TESTS += tests/e2e/audit_journal.sh
+dist_check_SCRIPTS += tests/e2e/audit_journal.sh
