@@ -1064,6 +1064,8 @@ teardown(void **state)
 	unlink(p);
 	snprintf(p, sizeof(p), "%s/plugin.log", tmpdir);
 	unlink(p);
+	snprintf(p, sizeof(p), "%s/hostile.log", tmpdir);
+	unlink(p);
 	rmdir(tmpdir);
 	return 0;
 }
