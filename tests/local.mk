@@ -27,3 +27,9 @@ TESTS += tests/cli_verify.sh
 EXTRA_DIST += tests/cli_verify.sh
 TESTS += tests/e2e/cli_check.sh
 EXTRA_DIST += tests/e2e/cli_check.sh
+
+# The compiled tests (cmocka programs and corpus replays): tests/run runs
+# them again under ASan+UBSan and under valgrind.
+print-compiled-tests:
+	@echo $(filter-out %.sh,$(TESTS))
+.PHONY: print-compiled-tests
