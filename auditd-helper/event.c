@@ -313,7 +313,9 @@ add_path(struct audit_event *ev, struct path_item *p, bool resolve_cwd)
 		if (r < 0)
 			return r;
 	}
-	if (name != NULL && name[0] != '/' && resolve_cwd && ev->cwd != NULL && ev->cwd[0] == '/') {
+	/* "" is fexecve / AT_EMPTY_PATH: the fd itself, nothing to join */
+	if (name != NULL && name[0] != '/' && name[0] != '\0' && resolve_cwd && ev->cwd != NULL &&
+	    ev->cwd[0] == '/') {
 		size_t cl = strlen(ev->cwd), nl = strlen(name);
 		bool slash = cl > 0 && ev->cwd[cl - 1] == '/';
 

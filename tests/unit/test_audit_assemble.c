@@ -450,6 +450,14 @@ test_file_ops(void **state)
 	assert_string_equal(s.ev[0]->paths[0], "/srv/bench/./x y");
 	assert_int_equal(s.ev[0]->npaths, 1);
 	sink_clear(&s);
+	/* execveat(fd, "", AT_EMPTY_PATH): an empty name is not joined to the cwd */
+	e = file_event(&s, a, 815, 322, "a0=3 a1=1 a2=0 a3=1000", true, NULL, "\"\"", "NORMAL", NULL);
+	assert_int_equal(e->kind, AUDIT_EV_EXEC);
+	assert_string_equal(e->paths[0], "");
+	sink_clear(&s);
+	e = file_event(&s, a, 816, 59, "a0=1 a1=1 a2=0 a3=0", true, NULL, "\"\"", "NORMAL", NULL);
+	assert_string_equal(e->paths[0], "");
+	sink_clear(&s);
 	e = file_event(&s, a, 813, 44, "a0=1 a1=0 a2=0 a3=0", true, NULL, NULL);
 	assert_int_equal(e->kind, AUDIT_EV_OTHER);
 	assert_null(e->operation);

@@ -371,7 +371,8 @@ resolve(const char *cwd, const char *name, bool at_cwd)
 	char *s;
 	size_t n;
 
-	if (name == NULL || name[0] == '/' || !at_cwd || cwd == NULL || cwd[0] != '/')
+	if (name == NULL || name[0] == '/' || name[0] == '\0' || !at_cwd || cwd == NULL ||
+	    cwd[0] != '/')
 		return xstrdup(name);
 	n = strlen(cwd) + strlen(name) + 2;
 	s = malloc(n);
