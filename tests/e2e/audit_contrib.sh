@@ -9,7 +9,7 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 nok() { n=$((n + 1)); fail=1; echo "not ok $n - $1"; }
 tmp=$(mktemp -d /tmp/audit_contrib.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-echo "1..6"
+echo "1..7"
 
 ids=$(sed -n 's/^#define OIDC_MESSAGE_ID_[A-Z_]*[[:space:]]*"\([0-9a-f]\{32\}\)"$/\1/p' "$src/common/message_ids.h")
 missing=0 count=0
@@ -40,4 +40,9 @@ if grep -q -- '-S execve,execveat -F auid>=1000 -F auid!=unset' "$rules" &&
    grep -qx -- '--loginuid-immutable' "$rules"; then ok "rules: exec for login sessions, loginuid immutable"; else nok "rules"; fi
 if grep -qx 'RateLimitIntervalSec=0' "$src/contrib/journald/oidc-audit.conf"; then
 	ok "journald drop-in lifts the rate limit"; else nok "journald drop-in"; fi
+# Drift: the configuration keys of auditd-helper/conf.c and the man page agree.
+code=$(grep -o '!strcmp(key, "[a-z_]*")' "$src/auditd-helper/conf.c" | sed 's/.*"\(.*\)".*/\1/' | sort -u)
+doc=$(sed -n 's/^\.It Cm \([a-z_]*\) No = .*/\1/p' "$src/man/oidc-audit.8" | sort -u)
+if [ -n "$code" ] && [ "$code" = "$doc" ]; then ok "oidc-audit.conf keys: code and man page agree ($(echo $code | wc -w))"
+else nok "oidc-audit.conf keys: code [$(echo $code)] vs man page [$(echo $doc)]"; fi
 exit $fail
