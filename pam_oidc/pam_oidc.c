@@ -193,11 +193,35 @@ struct prompt_data {
 	char code[SHOW_MAX];
 };
 
+/* A "fail <reason> <message>" answer of the child, as the verdict it is. */
+static int
+child_failed(char *value, struct oidc_err *err)
+{
+	enum oidc_reason reason;
+	char *sp;
+
+	sp = strchr(value, ' ');
+	if (sp != NULL)
+		*sp++ = '\0';
+	reason = child_proto_reason_from_token(value);
+	return oidc_err_set(err, reason, E_VERDICT, "%s",
+			    sp != NULL ? sp : oidc_reason_name(reason));
+}
+
+/* Keep a link or code only whole: a truncated link would send people elsewhere. */
+static int
+keep_word(const char *value, char *out, size_t outsz, struct oidc_err *err)
+{
+	if (sanitize_word(value, out, outsz) < 0)
+		return oidc_err_set(err, OIDC_R_TOO_LARGE, EPROTO,
+				    "the provider sent an over-long verification link or code");
+	return 0;
+}
+
 static int
 recv_prompt(struct child_proc *c, struct prompt_data *p, struct oidc_err *err)
 {
-	char *key, *value, *sp;
-	enum oidc_reason reason;
+	char *key, *value;
 	int r;
 
 	memset(p, 0, sizeof(*p));
@@ -207,23 +231,20 @@ recv_prompt(struct child_proc *c, struct prompt_data *p, struct oidc_err *err)
 		if (strcmp(key, "shown") == 0)
 			break;
 		if (strcmp(key, "verification_uri") == 0)
-			(void)sanitize_word(value, p->uri, sizeof(p->uri));
+			r = keep_word(value, p->uri, sizeof(p->uri), err);
 		else if (strcmp(key, "verification_uri_complete") == 0)
-			(void)sanitize_word(value, p->uri_complete, sizeof(p->uri_complete));
+			r = keep_word(value, p->uri_complete, sizeof(p->uri_complete), err);
 		else if (strcmp(key, "user_code") == 0)
-			(void)sanitize_word(value, p->code, sizeof(p->code));
+			r = keep_word(value, p->code, sizeof(p->code), err);
 		else if (strcmp(key, "expires_in") == 0)
-			;
-		else if (strcmp(key, "fail") == 0) {
-			sp = strchr(value, ' ');
-			if (sp != NULL)
-				*sp++ = '\0';
-			reason = child_proto_reason_from_token(value);
-			return oidc_err_set(err, reason == OIDC_R_NONE ? OIDC_R_INTERNAL : reason,
-					    E_VERDICT, "%s", sp != NULL ? sp : oidc_reason_name(reason));
-		} else
+			r = 0;
+		else if (strcmp(key, "fail") == 0)
+			return child_failed(value, err);
+		else
 			return oidc_err_set(err, OIDC_R_MALFORMED, EPROTO,
 					    "oidc-child sent an unexpected line before the code");
+		if (r < 0)
+			return r;
 	}
 	if (p->uri[0] == '\0' || p->code[0] == '\0')
 		return oidc_err_set(err, OIDC_R_MALFORMED, EPROTO,
@@ -243,8 +264,7 @@ set_field(char **dst, const char *value)
 static int
 recv_identity(struct child_proc *c, struct login_identity *id, struct oidc_err *err)
 {
-	char *key, *value, *sp;
-	enum oidc_reason reason;
+	char *key, *value;
 	bool have_auth = false;
 	int r;
 
@@ -253,14 +273,8 @@ recv_identity(struct child_proc *c, struct login_identity *id, struct oidc_err *
 			return r;
 		if (strcmp(key, "ok") == 0)
 			break;
-		if (strcmp(key, "fail") == 0) {
-			sp = strchr(value, ' ');
-			if (sp != NULL)
-				*sp++ = '\0';
-			reason = child_proto_reason_from_token(value);
-			return oidc_err_set(err, reason == OIDC_R_NONE ? OIDC_R_INTERNAL : reason,
-					    E_VERDICT, "%s", sp != NULL ? sp : oidc_reason_name(reason));
-		}
+		if (strcmp(key, "fail") == 0)
+			return child_failed(value, err);
 		r = 0;
 		if (strcmp(key, "identity") == 0)
 			;
