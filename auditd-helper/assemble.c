@@ -11,7 +11,8 @@
  * Serial gaps (stats.serial_gaps) are best effort: per node we remember
  * the highest serial seen; a new event whose serial jumps past it adds the
  * skipped count, and an event that arrives below it (interleaving) takes
- * one back.  A gap is not always a loss -- the kernel hands out serials to
+ * one back.  DAEMON_* records (auditd's own, numbered by auditd) are left
+ * out.  A gap is not always a loss -- the kernel may hand out serials to
  * events no rule logs -- so the daemon reports it as "possible loss".
  */
 #include "config.h"
@@ -380,7 +381,8 @@ assembler_feed_line(struct assembler *a, const char *line, size_t len, uint64_t 
 	if (p == NULL) {
 		if (late_seen(a, h, rec.serial))
 			a->st.late_records++;
-		else
+		else if (!(rec.type >= 1200 && rec.type <= 1299))
+			/* DAEMON_* records carry auditd's own serials, not the kernel's */
 			serial_account(a, node, rec.node_len, rec.serial);
 		if (a->st.pending >= a->cfg.max_pending) {
 			a->st.evicted++;

@@ -102,9 +102,8 @@ struct assembler_stats {
 	uint64_t records_dropped;	/* records over max_records in one event */
 	uint64_t late_records;		/* records for an event already completed */
 	uint64_t orphan_eoe;		/* EOE records for no pending event */
-	uint64_t serial_gaps;		/* serials skipped per node (best effort, see assemble.c);
-					 * not a loss by itself: the lossless shared corpus skips
-					 * 9,926 serials in one jump */
+	uint64_t serial_gaps;		/* kernel serials skipped per node (best effort, see
+					 * assemble.c); a hint of loss, not a proof */
 	uint64_t build_errors;		/* groups that could not be turned into an event (ENOMEM) */
 	size_t pending;			/* events in assembly now */
 	size_t pending_bytes;		/* record bytes held now */

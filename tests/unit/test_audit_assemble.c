@@ -783,6 +783,36 @@ test_skip_other_and_user(void **state)
 }
 
 static void
+test_serial_gaps(void **state)
+{
+	struct sink s;
+	struct assembler *a = mk(&s, ASSEMBLER_MODE_WINDOW, 0, 0);
+	struct assembler_stats st;
+
+	(void)state;
+	/* auditd numbers its DAEMON_* records itself: no gap from 1184 to 11111 */
+	feed(a, "type=DAEMON_START msg=audit(1.000:1184): op=start ver=3.0.9 res=success");
+	feed(a, "type=CWD msg=audit(1.000:11111): cwd=\"/\"");
+	feed(a, "type=CWD msg=audit(1.000:11112): cwd=\"/\"");
+	assembler_get_stats(a, &st);
+	assert_int_equal(st.serial_gaps, 0);
+	/* 11113..11115 missing */
+	feed(a, "type=CWD msg=audit(1.000:11116): cwd=\"/\"");
+	assembler_get_stats(a, &st);
+	assert_int_equal(st.serial_gaps, 3);
+	/* one of them arrives late (interleaving): one fewer */
+	feed(a, "type=CWD msg=audit(1.000:11114): cwd=\"/\"");
+	assembler_get_stats(a, &st);
+	assert_int_equal(st.serial_gaps, 2);
+	/* another node counts on its own */
+	feed(a, "node=b type=CWD msg=audit(1.000:5): cwd=\"/\"");
+	feed(a, "node=b type=CWD msg=audit(1.000:7): cwd=\"/\"");
+	assembler_get_stats(a, &st);
+	assert_int_equal(st.serial_gaps, 3);
+	done(a, &s);
+}
+
+static void
 test_key_multi(void **state)
 {
 	struct sink s;
@@ -957,6 +987,7 @@ main(void)
 		cmocka_unit_test(test_feed_bytes),
 		cmocka_unit_test(test_bounded_flood),
 		cmocka_unit_test(test_skip_other_and_user),
+		cmocka_unit_test(test_serial_gaps),
 		cmocka_unit_test(test_key_multi),
 		cmocka_unit_test(test_random_mutations),
 	};
