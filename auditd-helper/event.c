@@ -232,20 +232,19 @@ build_argv(const struct audit_record *const *recs, size_t nrecs, struct audit_ev
 				}
 			} else {
 				char tmp[8192];
-				const struct audit_field *g = f;
 				size_t n;
 
 				if (ev->argv[idx] != NULL)
 					continue;
 				cur_idx = idx;
-				/* decode through a stack buffer: the value may be long */
-				if (g->val_len <= sizeof(tmp)) {
-					n = record_val_decode(rec, g, true, tmp);
+				/* a kernel part is at most ~7.5 kB: decode on the stack */
+				if (f->val_len <= sizeof(tmp)) {
+					n = record_val_decode(rec, f, true, tmp);
 					r = buf_append(&cur, tmp, n);
 				} else {
 					char *s = NULL;
 
-					r = record_val_string(rec, g, true, &s);
+					r = record_val_string(rec, f, true, &s);
 					if (r == 0 && s != NULL)
 						r = buf_append(&cur, s, strlen(s));
 					free(s);

@@ -303,14 +303,6 @@ record_free(struct audit_record *rec)
 	free(rec);
 }
 
-bool
-record_key_is(const struct audit_record *rec, const struct audit_field *f, const char *key)
-{
-	size_t n = strlen(key);
-
-	return f->key_len == n && memcmp(rec->text + f->key_off, key, n) == 0;
-}
-
 const struct audit_field *
 record_find(const struct audit_record *rec, const char *key, bool enriched)
 {

@@ -94,9 +94,6 @@ record_val(const struct audit_record *rec, const struct audit_field *f)
 	return rec->text + f->val_off;
 }
 
-/* True if a field's key equals key. */
-bool record_key_is(const struct audit_record *rec, const struct audit_field *f, const char *key);
-
 /*
  * Decode a string value into a new NUL-terminated string: QUOTED -> the
  * bytes between the quotes; BARE -> when hex is true and the value is
