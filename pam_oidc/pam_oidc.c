@@ -567,6 +567,12 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	return PAM_IGNORE;
 }
 
+/* What open_session leaves for close_session in the same PAM handle. */
+struct session_data {
+	uint32_t session;
+	bool created;	/* false: an entry of the same identity existed (sudo in ssh) */
+};
+
 static void
 free_session_data(pam_handle_t *pamh, void *data, int error_status)
 {
@@ -608,7 +614,9 @@ pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	struct session_ctx ctx = { 0 };
 	char handle[PENDING_HANDLE_LEN + 2] = "";
 	const char *h;
-	uint32_t session, *data;
+	struct session_data *data;
+	uint32_t session;
+	bool created;
 	int r, jr = 0, ret = PAM_SESSION_ERR;
 
 	oidc_err_clear(&err);
@@ -629,7 +637,7 @@ pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	(void)pam_putenv(pamh, PENDING_ENV);
 	if ((r = pending_consume(o.pending_dir, handle, ctx.user, &id, &err)) < 0)
 		goto out;
-	if ((r = session_open(&ctx, &id, &session, &jr, &err)) < 0)
+	if ((r = session_open(&ctx, &id, &session, &created, &jr, &err)) < 0)
 		goto out;
 	if (jr < 0)
 		pam_syslog(pamh, LOG_WARNING, "cannot write the login entry to the journal: %s",
@@ -640,7 +648,8 @@ pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	}
 	data = malloc(sizeof(*data));
 	if (data != NULL) {
-		*data = session;
+		data->session = session;
+		data->created = created;
 		if (pam_set_data(pamh, MODULE_DATA_SESSION, data, free_session_data) != PAM_SUCCESS)
 			free(data);
 	}
@@ -679,9 +688,14 @@ pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	ctx.registry_dir = o.registry_dir;
 	if (r < 0)
 		goto out;
-	if (pam_get_data(pamh, MODULE_DATA_SESSION, &data) == PAM_SUCCESS && data != NULL)
-		session = *(const uint32_t *)data;
-	else if (session_audit_ids(&session, &loginuid, NULL) < 0) {
+	if (pam_get_data(pamh, MODULE_DATA_SESSION, &data) == PAM_SUCCESS && data != NULL) {
+		/* an entry this handle did not create is not this handle's to close */
+		if (!((const struct session_data *)data)->created) {
+			ret = PAM_IGNORE;
+			goto out;
+		}
+		session = ((const struct session_data *)data)->session;
+	} else if (session_audit_ids(&session, &loginuid, NULL) < 0) {
 		ret = PAM_IGNORE;
 		goto out;
 	}

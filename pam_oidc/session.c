@@ -164,18 +164,62 @@ out:
 	return r;
 }
 
+/*
+ * An open entry for this audit session already: a second authentication in
+ * the same session (sudo inside an ssh login).  The same identity keeps the
+ * entry as it is (1); another identity may not re-key the session (-EEXIST).
+ * 0 when there is no open entry.
+ */
+static int
+existing_entry(const struct session_ctx *ctx, uint32_t session, const struct login_identity *id,
+	       struct oidc_err *err)
+{
+	struct registry_entry old = { 0 };
+	int r;
+
+	r = registry_read(ctx->registry_dir, session, &old, NULL);
+	if (r == -ENOENT || (r == 0 && old.closed != 0)) {
+		r = 0;
+		goto out;
+	}
+	if (r < 0) {
+		r = oidc_err_set(err, OIDC_R_INTERNAL, -r,
+				 "cannot read the registry entry of audit session %" PRIu32, session);
+		goto out;
+	}
+	if (old.user != NULL && old.issuer != NULL && old.subject != NULL &&
+	    strcmp(old.user, id->user) == 0 && strcmp(old.issuer, id->issuer) == 0 &&
+	    strcmp(old.subject, id->subject) == 0) {
+		r = 1;
+		goto out;
+	}
+	r = oidc_err_set(err, OIDC_R_USER, EEXIST,
+			 "audit session %" PRIu32 " already belongs to another identity", session);
+out:
+	registry_entry_free(&old);
+	return r;
+}
+
 /* See session.h. */
 int
 session_open(const struct session_ctx *ctx, const struct login_identity *id,
-	     uint32_t *ret_session, int *ret_journal_r, struct oidc_err *err)
+	     uint32_t *ret_session, bool *ret_created, int *ret_journal_r, struct oidc_err *err)
 {
 	struct registry_entry e = { 0 };
 	char boot_id[33], login_id[33];
 	int r;
 
 	*ret_journal_r = 0;
+	*ret_created = false;
 	if ((r = session_audit_ids(&e.session, &e.loginuid, err)) < 0)
 		goto out;
+	if ((r = existing_entry(ctx, e.session, id, err)) < 0)
+		goto out;
+	if (r == 1) {
+		*ret_session = e.session;
+		r = 0;
+		goto out;
+	}
 	if ((r = registry_boot_id(boot_id)) < 0) {
 		r = oidc_err_set(err, OIDC_R_INTERNAL, -r, "cannot read the boot id");
 		goto out;
@@ -201,6 +245,7 @@ session_open(const struct session_ctx *ctx, const struct login_identity *id,
 		goto out;
 	*ret_journal_r = log_identity_event(ctx, &e, "login", OIDC_MESSAGE_ID_LOGIN, "logged in");
 	*ret_session = e.session;
+	*ret_created = true;
 	r = 0;
 out:
 	return r;

@@ -8,6 +8,7 @@
 #ifndef OIDC_SESSION_H
 #define OIDC_SESSION_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "pending.h"
@@ -27,14 +28,19 @@ int session_audit_ids(uint32_t *ret_session, uint32_t *ret_loginuid, struct oidc
 
 /*
  * Write the registry entry for this process's audit session and the
- * journald `login` entry.  Returns 0 and the audit session id, or a
- * negative errno: -ENODATA when the process has no audit session, others
- * from the registry.  A journald failure is not an error (the registry is
- * what the audit helper needs); it is reported in *ret_journal_r (0 or a
- * negative errno) for the caller to log.
+ * journald `login` entry.  Returns 0, the audit session id and whether an
+ * entry was created: an open entry of the same identity (user, issuer,
+ * subject) for this session is kept as it is, as for sudo inside an ssh
+ * login (*ret_created false, nothing written).  Negative errno: -ENODATA
+ * when the process has no audit session, -EEXIST when the session's open
+ * entry belongs to another identity, others from the registry.  A journald
+ * failure is not an error (the registry is what the audit helper needs);
+ * it is reported in *ret_journal_r (0 or a negative errno) for the caller
+ * to log.
  */
 int session_open(const struct session_ctx *ctx, const struct login_identity *id,
-		 uint32_t *ret_session, int *ret_journal_r, struct oidc_err *err);
+		 uint32_t *ret_session, bool *ret_created, int *ret_journal_r,
+		 struct oidc_err *err);
 
 /*
  * Mark the entry of session closed and write the journald `logout` entry.

@@ -2,14 +2,15 @@
 # pam_oidc.so: unit tests of its parts, module tests through the real libpam
 # (pam_wrapper + libpamtest), and the sshd end-to-end tests.
 MODULE_PART_SOURCES = \
-	pam_oidc/sanitize.c pam_oidc/qr.c pam_oidc/pending.c pam_oidc/child_spawn.c
+	pam_oidc/sanitize.c pam_oidc/qr.c pam_oidc/pending.c pam_oidc/child_spawn.c \
+	pam_oidc/session.c
 
 check_PROGRAMS += tests/pam/test_module_parts
 TESTS += tests/pam/test_module_parts
 tests_pam_test_module_parts_SOURCES = tests/pam/test_module_parts.c $(MODULE_PART_SOURCES)
 tests_pam_test_module_parts_CPPFLAGS = $(TEST_CPPFLAGS)
-tests_pam_test_module_parts_CFLAGS = $(TEST_CFLAGS) $(LIBQRENCODE_CFLAGS)
-tests_pam_test_module_parts_LDADD = $(TEST_LIBS) $(LIBQRENCODE_LIBS)
+tests_pam_test_module_parts_CFLAGS = $(TEST_CFLAGS) $(LIBQRENCODE_CFLAGS) $(LIBSYSTEMD_CFLAGS)
+tests_pam_test_module_parts_LDADD = $(TEST_LIBS) $(LIBQRENCODE_LIBS) $(LIBSYSTEMD_LIBS)
 
 # pamtest_run drives one login through libpam for the shell tests.
 if HAVE_PAMTEST

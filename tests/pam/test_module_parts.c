@@ -29,7 +29,9 @@
 #include "oidc_err.h"
 #include "pending.h"
 #include "qr.h"
+#include "registry.h"
 #include "sanitize.h"
+#include "session.h"
 
 /* ---------------------------------------------------------------- sanitize */
 
@@ -332,6 +334,78 @@ test_pending_dir_must_be_private(void **state)
 	login_identity_free(&in);
 }
 
+/* ---------------------------------------------------------------- session */
+
+static void
+test_session_same_audit_session(void **state)
+{
+	struct pdir *d = *state;
+	struct login_identity a = { 0 }, b = { 0 };
+	struct registry_entry e = { 0 };
+	struct session_ctx ctx = { .registry_dir = d->path, .user = "alice", .service = "sshd" };
+	struct oidc_err err;
+	uint32_t ses, ses2, luid;
+	char *login_id = NULL;
+	bool created;
+	int fd, jr;
+
+	/* a fresh audit session for this process, as pam_loginuid gives a login */
+	fd = open("/proc/self/loginuid", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "0", 1) != 1) {
+		if (fd >= 0)
+			close(fd);
+		skip();
+	}
+	close(fd);
+	assert_int_equal(session_audit_ids(&ses, &luid, NULL), 0);
+	fill_identity(&a, "alice");
+	fill_identity(&b, "alice");
+	free(b.subject);
+	b.subject = strdup("another-subject");
+
+	oidc_err_clear(&err);
+	assert_int_equal(session_open(&ctx, &a, &ses2, &created, &jr, &err), 0);
+	assert_true(created);
+	assert_int_equal(ses2, ses);
+	assert_int_equal(registry_read(d->path, ses, &e, NULL), 0);
+	assert_string_equal(e.subject, a.subject);
+	login_id = strdup(e.login_id);
+	registry_entry_free(&e);
+
+	/* sudo inside that login, same identity: the entry stays as it was */
+	ctx.service = "sudo";
+	assert_int_equal(session_open(&ctx, &a, &ses2, &created, &jr, &err), 0);
+	assert_false(created);
+	assert_int_equal(registry_read(d->path, ses, &e, NULL), 0);
+	assert_string_equal(e.login_id, login_id);
+	assert_string_equal(e.service, "sshd");
+	registry_entry_free(&e);
+
+	/* another identity cannot re-key an open session */
+	oidc_err_clear(&err);
+	assert_int_equal(session_open(&ctx, &b, &ses2, &created, &jr, &err), -EEXIST);
+	assert_int_equal(registry_read(d->path, ses, &e, NULL), 0);
+	assert_string_equal(e.subject, a.subject);
+	registry_entry_free(&e);
+
+	/* closed: the next login in this session writes its own entry */
+	ctx.service = "sshd";
+	assert_int_equal(session_close(&ctx, ses, &jr, &err), 0);
+	assert_int_equal(registry_read(d->path, ses, &e, NULL), 0);
+	assert_true(e.closed != 0);
+	registry_entry_free(&e);
+	assert_int_equal(session_close(&ctx, ses, &jr, &err), -ENOENT);
+	assert_int_equal(session_open(&ctx, &b, &ses2, &created, &jr, &err), 0);
+	assert_true(created);
+	assert_int_equal(registry_read(d->path, ses, &e, NULL), 0);
+	assert_string_equal(e.subject, "another-subject");
+	assert_int_equal(e.closed, 0);
+	registry_entry_free(&e);
+	free(login_id);
+	login_identity_free(&a);
+	login_identity_free(&b);
+}
+
 /* ---------------------------------------------------------------- child_spawn */
 
 static char *
@@ -560,6 +634,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_pending_too_old_and_planted, pdir_setup,
 						pdir_teardown),
 		cmocka_unit_test_setup_teardown(test_pending_dir_must_be_private, pdir_setup,
+						pdir_teardown),
+		cmocka_unit_test_setup_teardown(test_session_same_audit_session, pdir_setup,
 						pdir_teardown),
 		cmocka_unit_test_setup_teardown(test_spawn_process_image, pdir_setup, pdir_teardown),
 		cmocka_unit_test_setup_teardown(test_spawn_deadline_kills, pdir_setup, pdir_teardown),
