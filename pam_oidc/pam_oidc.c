@@ -600,6 +600,32 @@ export_identity(pam_handle_t *pamh, const struct login_identity *id)
 }
 
 /*
+ * The account whose identity the session phase binds.  Normally PAM_USER.
+ * sudo switches PAM_USER to the target account before the session phase but
+ * authenticated the invoking one (PAM_RUSER); that one is the owner when the
+ * kernel's audit login uid of this process is that account's, i.e. the
+ * session really is its login.
+ */
+static const char *
+session_owner(pam_handle_t *pamh)
+{
+	const char *user = item_str(pamh, PAM_USER);
+	const char *ruser = item_str(pamh, PAM_RUSER);
+	struct passwd pw, *pwp = NULL;
+	char pwbuf[4096];
+	uint32_t ses, luid;
+	bool owner;
+
+	if (ruser == NULL || ruser[0] == '\0' || (user != NULL && strcmp(user, ruser) == 0))
+		return user;
+	owner = session_audit_ids(&ses, &luid, NULL) == 0 &&
+		getpwnam_r(ruser, &pw, pwbuf, sizeof(pwbuf), &pwp) == 0 && pwp != NULL &&
+		pw.pw_uid == (uid_t)luid;
+	explicit_bzero(pwbuf, sizeof(pwbuf));
+	return owner ? ruser : user;
+}
+
+/*
  * Bind the identity of this login to the audit session: consume the
  * pending record, write the registry entry and the journald `login` entry,
  * export OIDC_SUBJECT, OIDC_ISSUER and OIDC_USERNAME.  PAM_IGNORE when the
@@ -623,7 +649,7 @@ pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	r = mod_opts_parse(argc, argv, &o, &err);
 	ctx.service = item_str(pamh, PAM_SERVICE);
 	ctx.rhost = item_str(pamh, PAM_RHOST);
-	ctx.user = item_str(pamh, PAM_USER);
+	ctx.user = session_owner(pamh);
 	ctx.registry_dir = o.registry_dir;
 	if (r < 0)
 		goto out;
@@ -684,7 +710,7 @@ pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	r = mod_opts_parse(argc, argv, &o, &err);
 	ctx.service = item_str(pamh, PAM_SERVICE);
 	ctx.rhost = item_str(pamh, PAM_RHOST);
-	ctx.user = item_str(pamh, PAM_USER);
+	ctx.user = session_owner(pamh);
 	ctx.registry_dir = o.registry_dir;
 	if (r < 0)
 		goto out;

@@ -36,3 +36,6 @@ TESTS += tests/e2e/sshd_concurrent.sh
 dist_check_SCRIPTS += tests/e2e/sshd_concurrent.sh
 # The login benchmark (root, not part of make check): tests/bench/login_bench.sh
 EXTRA_DIST += tests/bench/login_bench.sh
+TESTS += tests/e2e/sudo_login.sh
+dist_check_SCRIPTS += tests/e2e/sudo_login.sh
+EXTRA_DIST += tests/e2e/sudo_login.exp

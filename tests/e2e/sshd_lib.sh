@@ -24,7 +24,7 @@ E2E_JOURNALD_PID=
 . "${top_srcdir:?}/tests/idp/lib.sh"
 
 e2e_cleanup() {
-	local p u
+	local p u i
 	if [ -n "${E2E_SSHD_PID:-}" ]; then
 		kill "$E2E_SSHD_PID" 2>/dev/null
 		wait "$E2E_SSHD_PID" 2>/dev/null
@@ -34,7 +34,13 @@ e2e_cleanup() {
 		wait "$p" 2>/dev/null
 	done
 	for u in "${E2E_USERS_CREATED[@]}"; do
-		userdel "$u" 2>/dev/null
+		# the account's last processes (a closing session) may need a moment
+		for ((i = 0; i < 50; i++)); do
+			userdel "$u" 2>/dev/null && break
+			getent passwd "$u" >/dev/null || break
+			sleep 0.1
+		done
+		getent passwd "$u" >/dev/null && echo "# could not remove test account $u" >&2
 		rm -rf "/tmp/pam_oidc-e2e-home-$u"
 	done
 	if [ -n "$E2E_JOURNALD_PID" ]; then

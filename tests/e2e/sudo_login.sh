@@ -1,0 +1,89 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# sudo with pam_oidc (contrib/pam.d/sudo's shape), the real sudo, oidc-child
+# and test provider.  sudo runs in a private mount namespace whose
+# /etc/pam.d and /etc/sudoers.d are test directories, as alice, in an audit
+# session of her own.  sudo sets PAM_SILENT, so the code must arrive inside
+# the prompt; the invoking user's SSLKEYLOGFILE and https_proxy must change
+# nothing; the hand-over handle must not reach the command; sudo -n must
+# fail at once.
+set -u
+: "${top_srcdir:?}" "${top_builddir:?}"
+. "$top_srcdir/tests/e2e/sshd_lib.sh"
+command -v sudo >/dev/null && command -v setpriv >/dev/null ||
+	{ echo "1..0 # SKIP sudo or setpriv missing"; exit 0; }
+e2e_init || exit 0
+
+N=0
+FAILED=0
+ok() {
+	N=$((N + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $N - $2"
+	else
+		echo "not ok $N - $2"
+		FAILED=1
+		[ -f "$E2E_DIR/out" ] && sed 's/^/# /' "$E2E_DIR/out"
+	fi
+}
+
+e2e_users alice || { echo "Bail out! cannot create the test account"; exit 1; }
+e2e_journald || { echo "Bail out! journald is not available"; exit 1; }
+idp_start || { echo "Bail out! the test provider did not start"; exit 1; }
+
+B=$top_builddir
+mkdir -m 755 "$E2E_DIR/pam.d" "$E2E_DIR/sudoers.d"
+mkdir -m 700 "$E2E_DIR/cache"
+cat >"$E2E_DIR/pam.d/sudo" <<EOT
+auth     required $B/pam_oidc/.libs/pam_oidc.so child_path=$B/pam_oidc/oidc-child issuer=$IDP_ISSUER client_id=test-es256 ca_file=$IDP_CA cache_dir=$E2E_DIR/cache poll_interval=1 timeout=30 pending_dir=$E2E_DIR/pending registry_dir=$E2E_REGISTRY
+account  required pam_unix.so
+session  optional $B/pam_oidc/.libs/pam_oidc.so pending_dir=$E2E_DIR/pending registry_dir=$E2E_REGISTRY
+session  required pam_unix.so
+EOT
+printf 'auth required pam_deny.so\naccount required pam_deny.so\npassword required pam_deny.so\nsession required pam_deny.so\n' \
+	>"$E2E_DIR/pam.d/other"
+printf 'alice ALL=(root) ALL\nDefaults:alice !lecture, timestamp_timeout=0, env_keep+="SSLKEYLOGFILE https_proxy"\n' \
+	>"$E2E_DIR/sudoers.d/pam_oidc-test"
+chmod 440 "$E2E_DIR/sudoers.d/pam_oidc-test"
+chmod 711 "$E2E_DIR"
+
+# as_alice MODE COMMAND...: expect as alice, in a new audit session, in the namespace
+as_alice() {
+	unshare -m --propagation private sh -c '
+		mount --bind "$1/pam.d" /etc/pam.d && mount --bind "$1/sudoers.d" /etc/sudoers.d &&
+		echo "$2" >/proc/self/loginuid && shift 2 &&
+		exec setpriv --reuid=alice --regid="$(id -g alice)" --init-groups --reset-env \
+			env top_srcdir="$top_srcdir" IDP_ISSUER="$IDP_ISSUER" IDP_CA="$IDP_CA" \
+			SSLKEYLOGFILE="$KEYLOG" https_proxy=http://127.0.0.1:9 \
+			PATH=/usr/local/bin:/usr/bin:/bin timeout 120 expect -f "$@"' \
+		sh "$E2E_DIR" "$(id -u alice)" "$top_srcdir/tests/e2e/sudo_login.exp" "$@" \
+		>"$E2E_DIR/out" 2>&1
+}
+get() { sed -n "s/^$1 //p" "$E2E_DIR/out" | head -n 1; }
+
+KEYLOG=$E2E_DIR/keylog
+export top_srcdir IDP_ISSUER IDP_CA KEYLOG
+# the expect script and approve.js must be readable by alice
+chmod -R o+rX "$IDP_DIR/certs/ca.pem" 2>/dev/null
+chmod o+x "$IDP_DIR" "$IDP_DIR/certs" 2>/dev/null
+
+echo "1..6"
+as_alice alice approve 'id -un; env'
+[ "$(get result)" = ran ] && [ "$(get output)" = root ]
+ok $? "sudo: the code is read from sudo's prompt, approved as alice, the command runs as root"
+grep -q '^output HOME=' "$E2E_DIR/out" && ! grep -q '^output PAM_OIDC_HANDLE=' "$E2E_DIR/out"
+ok $? "the hand-over handle does not reach the command's environment"
+grep -q "^output SSLKEYLOGFILE=$KEYLOG" "$E2E_DIR/out" && [ ! -e "$KEYLOG" ]
+ok $? "the invoking user's SSLKEYLOGFILE and https_proxy change nothing"
+entry=$(grep -l '"service":"sudo"' "$E2E_REGISTRY"/* 2>/dev/null | head -n 1)
+[ -n "$entry" ] && grep -q '"subject":"7f6c1a52-alice-0001"' "$entry" && grep -q '"user":"alice"' "$entry"
+ok $? "the audit session's registry entry holds alice's subject"
+as_alice alice noninteractive id -un
+ms=$(get ms)
+[ "$(get result)" = denied ] && [ -n "$ms" ] && [ "$ms" -lt 3000 ]
+ok $? "sudo -n fails at once without a prompt (${ms:-?} ms)"
+as_alice bob approve 'id -un'
+[ "$(get result)" = denied ] && [ -z "$(get output)" ]
+ok $? "bob approving alice's sudo prompt does not run the command"
+exit $FAILED
