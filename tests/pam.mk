@@ -39,3 +39,5 @@ EXTRA_DIST += tests/bench/login_bench.sh
 TESTS += tests/e2e/sudo_login.sh
 dist_check_SCRIPTS += tests/e2e/sudo_login.sh
 EXTRA_DIST += tests/e2e/sudo_login.exp
+TESTS += tests/pam/module_manpage.sh
+dist_check_SCRIPTS += tests/pam/module_manpage.sh
