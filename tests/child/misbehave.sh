@@ -53,6 +53,20 @@ n=$(grep -c ' /jwks ' "$MB_LOG")
 [ "$n" -eq 2 ]
 ct_ok $? "rotate: exactly two JWKS fetches ($n)"
 
+# 20 children at once share one cache directory (discovery and JWKS files
+# written concurrently) and all get their identity
+mb_start ok --pending 0
+mb_conf
+pids=()
+for i in $(seq 1 20); do
+	"$DRIVER" --config "$CT_DIR/conf" --kill-after 30 "$CHILD" >"$CT_DIR/par.$i" 2>&1 &
+	pids+=($!)
+done
+wait "${pids[@]}"
+n=$(grep -lx 'user daemon' "$CT_DIR"/par.* | xargs -r grep -lx ok | wc -l)
+[ "$n" -eq 20 ]
+ct_ok $? "20 concurrent children with one cache: $n of 20 admitted"
+
 # a closed port fails fast
 port=$( (node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();})') )
 MB_ISSUER=https://127.0.0.1:$port
