@@ -40,6 +40,13 @@ jf_free(struct jfields *f)
 	f->n = 0;
 }
 
+/* Characters allowed in a field name: A-Z, 0-9, '_' (the first: not '_' or a digit). */
+static bool
+jf_name_char(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
 /* See journal_fields.h. */
 bool
 jf_name_valid(const char *name)
@@ -48,15 +55,13 @@ jf_name_valid(const char *name)
 
 	if (name == NULL || name[0] == '\0' || name[0] == '_' || (name[0] >= '0' && name[0] <= '9'))
 		return false;
-	for (i = 0; name[i] != '\0'; i++) {
-		char c = name[i];
-
-		if (i >= JF_MAX_NAME)
-			return false;
-		if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
+	for (i = 0; i <= JF_MAX_NAME; i++) {
+		if (name[i] == '\0')
+			return true;
+		if (!jf_name_char(name[i]))
 			return false;
 	}
-	return true;
+	return false;	/* longer than JF_MAX_NAME */
 }
 
 static int
@@ -122,24 +127,40 @@ jf_add_str(struct jfields *f, const char *name, const char *value)
 	return jf_add(f, name, value, strlen(value));
 }
 
+/* Decimal digits of v, right-aligned in tmp[0..24); returns the start. */
+static char *
+fmt_u64(char tmp[24], uint64_t v)
+{
+	char *p = tmp + 24;
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	return p;
+}
+
 /* See journal_fields.h. */
 int
 jf_add_u64(struct jfields *f, const char *name, uint64_t v)
 {
-	char tmp[24];
-	int n = snprintf(tmp, sizeof(tmp), "%" PRIu64, v);
+	char tmp[24], *p = fmt_u64(tmp, v);
 
-	return jf_add(f, name, tmp, (size_t)n);
+	return jf_add(f, name, p, (size_t)(tmp + 24 - p));
 }
 
 /* See journal_fields.h. */
 int
 jf_add_i64(struct jfields *f, const char *name, int64_t v)
 {
-	char tmp[24];
-	int n = snprintf(tmp, sizeof(tmp), "%" PRId64, v);
+	char tmp[24], *p;
 
-	return jf_add(f, name, tmp, (size_t)n);
+	if (v >= 0)
+		return jf_add_u64(f, name, (uint64_t)v);
+	/* -(INT64_MIN) does not fit an int64_t; do the negation unsigned */
+	p = fmt_u64(tmp, (uint64_t)0 - (uint64_t)v);
+	*--p = '-';
+	return jf_add(f, name, p, (size_t)(tmp + 24 - p));
 }
 
 /* See journal_fields.h. */

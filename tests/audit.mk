@@ -41,3 +41,17 @@ dist_check_SCRIPTS += tests/e2e/audit_contrib.sh
 # Root, kernel audit, auditd and journald (skips itself without them).
 TESTS += tests/e2e/audit_journal.sh
 dist_check_SCRIPTS += tests/e2e/audit_journal.sh
+
+# Benchmark (not part of make check): `make bench-audit`, or as part of
+# `make bench`.  See tests/bench/audit_bench.sh.
+EXTRA_PROGRAMS += tests/bench/sendv_ceiling
+tests_bench_sendv_ceiling_SOURCES = tests/bench/sendv_ceiling.c
+tests_bench_sendv_ceiling_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(LIBSYSTEMD_CFLAGS)
+tests_bench_sendv_ceiling_LDADD = common/libcommon.la $(JSONC_LIBS) $(LIBSYSTEMD_LIBS)
+dist_noinst_SCRIPTS += tests/bench/audit_bench.sh
+
+bench-audit: auditd-helper/oidc-audit tests/bench/sendv_ceiling
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+	SHARED_DIR='$(abs_top_srcdir)/../shared' $(SHELL) $(top_srcdir)/tests/bench/audit_bench.sh
+bench: bench-audit
+.PHONY: bench-audit

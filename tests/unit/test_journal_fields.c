@@ -82,6 +82,21 @@ test_add_binary(void **state)
 
 	jf_reset(&f);
 	assert_int_equal(f.n, 0);
+	/* number formatting at the edges */
+	assert_int_equal(jf_add_i64(&f, "A", INT64_MIN), 0);
+	assert_int_equal(jf_add_i64(&f, "B", 0), 0);
+	assert_int_equal(jf_add_u64(&f, "C", 0), 0);
+	assert_int_equal(jf_add_i64(&f, "D", INT64_MAX), 0);
+	val = jf_find(&f, "A", &vl);
+	assert_memory_equal(val, "-9223372036854775808", vl);
+	assert_int_equal(vl, 20);
+	val = jf_find(&f, "B", &vl);
+	assert_memory_equal(val, "0", vl);
+	val = jf_find(&f, "C", &vl);
+	assert_memory_equal(val, "0", vl);
+	val = jf_find(&f, "D", &vl);
+	assert_memory_equal(val, "9223372036854775807", vl);
+	jf_reset(&f);
 	assert_null(jf_find(&f, "MESSAGE", NULL));
 	jf_free(&f);
 	jf_free(&f);
