@@ -112,10 +112,9 @@ sweep_stale(int dfd)
 	DIR *d;
 	int fd;
 
-	fd = dup(dfd);
+	fd = fcntl(dfd, F_DUPFD_CLOEXEC, 0);
 	if (fd < 0)
 		return;
-	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
 	d = fdopendir(fd);
 	if (d == NULL) {
 		close(fd);
