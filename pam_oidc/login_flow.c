@@ -76,6 +76,23 @@ bounded_conf(const struct flow *f, struct oidc_conf *c, struct oidc_err *err)
 	return 0;
 }
 
+/*
+ * A request failed with lerr: when the deadline has passed meanwhile the
+ * cause is the deadline (the request only had the time that was left),
+ * else lerr's own reason.  Returns r.
+ */
+static int
+request_failed(const struct flow *f, int r, const struct oidc_err *lerr, const char *what,
+	       struct oidc_err *err)
+{
+	if (device_now_ms() >= f->deadline_ms)
+		oidc_err_set(err, OIDC_R_TIMEOUT, ETIMEDOUT, "deadline passed during %s", what);
+	else
+		oidc_err_set(err, lerr->reason != OIDC_R_NONE ? lerr->reason : OIDC_R_INTERNAL, -r,
+			     "%s", lerr->msg);
+	return r;
+}
+
 static int
 verify_token(struct flow *f, const struct oidc_provider *prov, const char *token,
 	     json_object **ret_claims, struct oidc_err *err)
@@ -84,7 +101,7 @@ verify_token(struct flow *f, const struct oidc_provider *prov, const char *token
 	struct oidc_conf bc;
 	struct jwks *set = NULL;
 	struct jws *jws = NULL;
-	struct oidc_err first;
+	struct oidc_err first, lerr;
 	struct policy pol = { 0 };
 	bool have_pol = false;
 	char detail[160];
@@ -93,9 +110,12 @@ verify_token(struct flow *f, const struct oidc_provider *prov, const char *token
 
 	if ((r = bounded_conf(f, &bc, err)) < 0)
 		goto sig_fail;
-	r = jwks_load(&bc, prov, time(NULL), false, &set, err);
-	if (r < 0)
+	oidc_err_clear(&lerr);
+	r = jwks_load(&bc, prov, time(NULL), false, &set, &lerr);
+	if (r < 0) {
+		request_failed(f, r, &lerr, "the JWKS request", err);
 		goto sig_fail;
+	}
 	oidc_err_clear(&first);
 	r = verify_signature(token, len, set, conf->algorithms, 1, &jws, &first);
 	if (r == -ENOENT) {
@@ -104,9 +124,12 @@ verify_token(struct flow *f, const struct oidc_provider *prov, const char *token
 		set = NULL;
 		if ((r = bounded_conf(f, &bc, err)) < 0)
 			goto sig_fail;
-		r = jwks_load(&bc, prov, time(NULL), true, &set, err);
-		if (r < 0)
+		oidc_err_clear(&lerr);
+		r = jwks_load(&bc, prov, time(NULL), true, &set, &lerr);
+		if (r < 0) {
+			request_failed(f, r, &lerr, "the JWKS refetch", err);
 			goto sig_fail;
+		}
 		r = verify_signature(token, len, set, conf->algorithms, 1, &jws, err);
 	} else if (r < 0) {
 		oidc_err_set(err, first.reason, -r, "%s", first.msg);
@@ -159,6 +182,7 @@ login_flow_run(const struct oidc_conf *conf, const char *want_user,
 	struct device_client client = { .client_id = conf->client_id };
 	struct oidc_identity *id = NULL;
 	struct oidc_conf bc;
+	struct oidc_err lerr;
 	json_object *claims = NULL;
 	char *secret = NULL, *token = NULL, detail[200];
 	unsigned polls = 0;
@@ -182,8 +206,12 @@ login_flow_run(const struct oidc_conf *conf, const char *want_user,
 		client.secret = secret;
 	}
 
-	if ((r = bounded_conf(&f, &bc, err)) == 0)
-		r = discovery_load(&bc, time(NULL), &prov, err);
+	if ((r = bounded_conf(&f, &bc, err)) == 0) {
+		oidc_err_clear(&lerr);
+		r = discovery_load(&bc, time(NULL), &prov, &lerr);
+		if (r < 0)
+			request_failed(&f, r, &lerr, "discovery", err);
+	}
 	if (r == 0 && prov->device_authorization_endpoint == NULL)
 		r = oidc_err_set(err, OIDC_R_DISCOVERY, EOPNOTSUPP,
 				 "the provider announces no device_authorization_endpoint");
@@ -191,7 +219,10 @@ login_flow_run(const struct oidc_conf *conf, const char *want_user,
 	if (r < 0)
 		goto out;
 
-	r = device_authorize(conf, prov, &client, f.deadline_ms - device_now_ms(), &da, err);
+	oidc_err_clear(&lerr);
+	r = device_authorize(conf, prov, &client, f.deadline_ms - device_now_ms(), &da, &lerr);
+	if (r < 0)
+		request_failed(&f, r, &lerr, "the device authorization request", err);
 	if (r == 0)
 		snprintf(detail, sizeof(detail), "expires in %lld s, polling every %lld s",
 			 (long long)da->expires_in, (long long)da->interval);

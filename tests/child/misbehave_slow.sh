@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # oidc-child's timing against misbehave.js: slow_down adds 5 s to every later
 # poll (RFC 8628 3.5), the provider's interval is clamped, and a provider that
-# never answers ends at the overall deadline (+ at most 1 s).
+# never answers (token, device authorization or JWKS endpoint) ends at the
+# overall deadline (+ at most 1 s).
 . "$top_srcdir/tests/child/lib.sh"
 command -v node >/dev/null || { echo "1..0 # SKIP node is not installed"; exit 0; }
 ct_init
@@ -45,6 +46,16 @@ ct_run
 ct_expect "hanging token endpoint: timeout" timeout 11000
 [ "$CT_MS" -ge 9500 ]
 ct_ok $? "hanging token endpoint: the child waited for the deadline ($CT_MS ms of 10000)"
+
+# the same for the device authorization and the JWKS requests
+for sc in hang_device hang_jwks; do
+	mb_start $sc --pending 0
+	mb_conf timeout=10
+	ct_run
+	ct_expect "$sc: timeout at the deadline" timeout 11000
+	[ "$CT_MS" -ge 9500 ]
+	ct_ok $? "$sc: the child waited for the deadline ($CT_MS ms of 10000)"
+done
 
 # the device code expires before the deadline: stop polling at expires_in
 mb_start ok --pending 1000 --expires-in 3

@@ -24,6 +24,8 @@
 //   access_denied   error access_denied
 //   invalid_grant   error invalid_grant
 //   hang            never answers the token request
+//   hang_device     never answers the device authorization request
+//   hang_jwks       never answers the JWKS request
 //   oversized       a 1 MiB JSON body
 //   malformed       truncated JSON
 //   dupkey          JSON with two id_token members
@@ -73,7 +75,7 @@ for (let i = 2; i < process.argv.length; i++) {
 	default: usage(`unknown argument ${a}`);
 	}
 }
-const SCENARIOS = ['ok', 'slow_down', 'expired_token', 'access_denied', 'invalid_grant', 'hang',
+const SCENARIOS = ['ok', 'slow_down', 'expired_token', 'access_denied', 'invalid_grant', 'hang', 'hang_device', 'hang_jwks',
 	'oversized', 'malformed', 'dupkey', 'http500', 'no_id_token', 'badsig', 'wrong_aud',
 	'wrong_iss', 'rotate', 'device_ctl', 'device_http', 'device_500'];
 if (!opt.certs)
@@ -215,6 +217,11 @@ function handle(req, res) {
 	}
 	if (req.method === 'GET' && p === '/jwks') {
 		jwksFetches++;
+		if (opt.scenario === 'hang_jwks') {
+			log(p, 'hang');
+			hung.push(res);
+			return undefined;
+		}
 		const keys = opt.scenario === 'rotate' && jwksFetches >= 2 ? [oldKey.jwk, newKey.jwk] : [oldKey.jwk];
 		log(p, `jwks ${jwksFetches} ${keys.length}`);
 		return send(res, 200, { keys });
@@ -225,6 +232,11 @@ function handle(req, res) {
 			if (!clientOk(req, form)) {
 				log(p, 'invalid_client');
 				return send(res, 401, { error: 'invalid_client' });
+			}
+			if (opt.scenario === 'hang_device') {
+				log(p, 'hang');
+				hung.push(res);
+				return undefined;
 			}
 			if (opt.scenario === 'device_500') {
 				log(p, '500');
