@@ -98,7 +98,7 @@ int device_authorize(const struct oidc_conf *conf, const struct oidc_provider *p
  * wait da->interval between requests (slow_down adds 5 s for every later
  * poll), stop at once on access_denied or expired_token, and never run
  * past deadline_ms (CLOCK_MONOTONIC milliseconds, see device_now_ms) nor
- * past the device code's expiry: each request gets only the remaining
+ * past the device code's expiry: each request is given only the remaining
  * time as its timeout.  *ret_polls (optional) counts the requests made.
  * Returns 0 and *ret_id_token (free with secure_free_str), or a negative
  * errno with err filled (OIDC_R_TIMEOUT when a deadline passed).
