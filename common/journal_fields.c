@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* CODE_FILE/LINE/FUNC would name our source tree in every audit entry. */
+#define SD_JOURNAL_SUPPRESS_LOCATION 1
 #include <systemd/sd-journal.h>
 
 #include "journal_fields.h"
