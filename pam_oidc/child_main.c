@@ -329,6 +329,7 @@ sanitize_fds(void)
 	return 0;
 }
 
+/* oidc-child: exit 0 after an "ok" answer, 1 after a "fail", 2 when not started as the module does. */
 int
 main(int argc, char **argv)
 {

@@ -16,6 +16,7 @@ needs_escape(unsigned char c)
 	return c < 0x21 || c > 0x7e || c == '%';
 }
 
+/* Percent-encode a value for a protocol line; 0 or -EFBIG (see child_proto.h). */
 int
 child_proto_encode(const char *value, char *out, size_t outsz)
 {
@@ -56,6 +57,7 @@ hexval(char c)
 	return -1;
 }
 
+/* Undo the percent-encoding in place; 0, or -EINVAL for a bad escape or %00. */
 int
 child_proto_decode(char *value)
 {
@@ -95,6 +97,7 @@ key_valid(const char *key, size_t len)
 	return true;
 }
 
+/* Build one "key value\n" line; its length, or -EINVAL / -EFBIG. */
 int
 child_proto_format(const char *key, const char *value, char *out, size_t outsz)
 {
@@ -131,6 +134,7 @@ child_proto_format(const char *key, const char *value, char *out, size_t outsz)
 	return (int)(klen + 2 + vlen);
 }
 
+/* Split a received line into key and decoded value; 0 or -EINVAL. */
 int
 child_proto_split(char *line, char **ret_key, char **ret_value)
 {
@@ -193,6 +197,7 @@ static const char *const reason_tokens[OIDC__R_MAX] = {
 	[OIDC_R_USER] = "user",
 };
 
+/* The stable token of a reason for "fail" lines ("internal" when unknown). */
 const char *
 child_proto_reason_token(enum oidc_reason r)
 {
@@ -201,6 +206,7 @@ child_proto_reason_token(enum oidc_reason r)
 	return reason_tokens[r];
 }
 
+/* The reason a "fail" token names; OIDC_R_INTERNAL for anything unknown. */
 enum oidc_reason
 child_proto_reason_from_token(const char *token)
 {

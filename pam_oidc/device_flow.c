@@ -23,6 +23,7 @@
 #define GRANT_DEVICE_CODE "urn:ietf:params:oauth:grant-type:device_code"
 #define FORM_MAX (16 * 1024)
 
+/* CLOCK_MONOTONIC in milliseconds: the clock of every deadline here. */
 int64_t
 device_now_ms(void)
 {
@@ -32,6 +33,7 @@ device_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Free a device authorization, wiping the device code; NULL-safe. */
 void
 device_auth_free(struct device_auth *da)
 {
@@ -45,6 +47,7 @@ device_auth_free(struct device_auth *da)
 	free(da);
 }
 
+/* Read the client secret from its root-only file; 0 and *ret, or -errno (see device_flow.h). */
 int
 device_read_client_secret(const char *path, char **ret, struct oidc_err *err)
 {
@@ -196,6 +199,7 @@ dup_field(json_object *o, const char *key, bool required, char **ret, struct oid
 	return 0;
 }
 
+/* Parse and check the device authorization response; 0 and *ret, or -errno. */
 int
 device_auth_parse(long status, const char *body, size_t len, int64_t default_interval,
 		  struct device_auth **ret, struct oidc_err *err)
@@ -273,6 +277,7 @@ out:
 	return r;
 }
 
+/* Classify one token endpoint answer; a device_poll_result, or -errno with err filled. */
 int
 device_token_parse(long status, const char *body, size_t len, char **ret_id_token,
 		   struct oidc_err *err)
@@ -372,6 +377,7 @@ client_form(const struct device_client *client, struct buf *form)
 	return 0;
 }
 
+/* Send the device authorization request; 0 and *ret, or -errno with err filled. */
 int
 device_authorize(const struct oidc_conf *conf, const struct oidc_provider *p,
 		 const struct device_client *client, int64_t timeout_ms,
@@ -412,6 +418,7 @@ out:
 	return r;
 }
 
+/* Poll the token endpoint per RFC 8628 until an ID token, a refusal or a deadline; 0 or -errno. */
 int
 device_poll(const struct oidc_conf *conf, const struct oidc_provider *p,
 	    const struct device_client *client, const struct device_auth *da,

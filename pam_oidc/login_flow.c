@@ -21,6 +21,7 @@
 #include "usermap.h"
 #include "verify.h"
 
+/* The printable name of a step. */
 const char *
 login_step_name(enum login_step step)
 {
@@ -171,6 +172,7 @@ out:
 	return r;
 }
 
+/* Run the whole login for want_user; 0 and the verified identity, or -errno (see login_flow.h). */
 int
 login_flow_run(const struct oidc_conf *conf, const char *want_user,
 	       const struct login_flow_ops *ops, void *ctx, struct oidc_identity **ret,

@@ -16,6 +16,7 @@
 #include "oidc_err.h"
 #include "usermap.h"
 
+/* Free an identity; NULL-safe. */
 void
 oidc_identity_free(struct oidc_identity *id)
 {
@@ -30,6 +31,7 @@ oidc_identity_free(struct oidc_identity *id)
 	free(id);
 }
 
+/* Is name a portable local user name of at most 32 bytes? */
 bool
 usermap_name_valid(const char *name)
 {
@@ -56,6 +58,7 @@ is_sep(char c)
 	return c == ' ' || c == ',' || c == '\t';
 }
 
+/* Is item exactly one of the space/comma separated entries of list? */
 bool
 usermap_list_contains(const char *list, const char *item)
 {
@@ -156,6 +159,7 @@ split_fields(char *line, char **f, int max)
 	}
 }
 
+/* Find the local user of (issuer, subject) in the map file; 0, -ENOENT or -errno. */
 int
 usermap_lookup_file(const char *path, const char *issuer, const char *subject,
 		    char **ret_user, struct oidc_err *err)
@@ -333,6 +337,7 @@ check_groups(const struct oidc_conf *conf, json_object *claims, struct oidc_err 
 	return oidc_err_set(err, OIDC_R_DENIED, EACCES, "not a member of any allowed group");
 }
 
+/* Map verified claims to exactly want_user; 0 and *ret, or -errno with the reason. */
 int
 usermap_map(const struct oidc_conf *conf, json_object *claims, const char *want_user,
 	    struct oidc_identity **ret, struct oidc_err *err)
