@@ -27,7 +27,7 @@ bail() {	# the rest cannot run: report it as failed, quickly
 	[ -f "$tmp/auditd.out" ] && sed 's/^/# auditd: /' "$tmp/auditd.out"
 	exit 1
 }
-PLAN=16
+PLAN=17
 
 builddir=${top_builddir:-.}
 srcdir=${top_srcdir:-.}
@@ -172,6 +172,11 @@ helper_pid() { pgrep -P "$auditd_pid" -f "$bin" | head -1; }
 for _ in $(seq 50); do [ -n "$(helper_pid)" ] && break; sleep 0.1; done
 [ -n "$(helper_pid)" ] || bail "auditd started the oidc-audit plugin"
 ok "auditd started the oidc-audit plugin"
+
+# The shipped rules load (without --loginuid-immutable, which cannot be undone before a reboot).
+grep -v -- '--loginuid-immutable' "$srcdir/contrib/audit/oidc-audit.rules" >"$tmp/contrib.rules"
+check "contrib/audit/oidc-audit.rules loads with auditctl -R" 'auditctl -R "$tmp/contrib.rules" >"$tmp/contrib.out" 2>&1 && [ "$(auditctl -l | grep -c "key=oidc-exec")" = 2 ]'
+auditctl -D >/dev/null
 
 auditctl -a always,exit -F arch=b64 -S execve,execveat -F auid=$AUID -F key=$KEY_EXEC >/dev/null
 auditctl -a always,exit -F arch=b64 -S open,openat,openat2,creat,unlink,unlinkat,rename,renameat,renameat2 \
