@@ -45,13 +45,19 @@ put_clean(FILE *f, const char *s)
 }
 
 static void
+put_time(FILE *f, int64_t elapsed_ms)
+{
+	fprintf(f, "[%4lld.%03llds] ", (long long)(elapsed_ms / 1000), (long long)(elapsed_ms % 1000));
+}
+
+static void
 ui_step(void *ctx, enum login_step step, int r, int64_t elapsed_ms, const char *detail,
 	const struct oidc_err *err)
 {
 	struct login_ui *ui = ctx;
 
-	fprintf(ui->out, "[%4lld.%03llds] %-12s ", (long long)(elapsed_ms / 1000),
-		(long long)(elapsed_ms % 1000), login_step_name(step));
+	put_time(ui->out, elapsed_ms);
+	fprintf(ui->out, "%-12s ", login_step_name(step));
 	if (r == 0) {
 		fputs("ok", ui->out);
 		if (detail != NULL && detail[0] != '\0') {
@@ -156,6 +162,7 @@ cli_login(int argc, char **argv)
 	struct login_ui ui = { .out = stdout, .conf = &conf };
 	struct login_flow_ops ops = { .show = ui_show, .wait = ui_wait, .step = ui_step };
 	bool conf_ready = false, http_ready = false;
+	int64_t start_ms;
 	int c, r, status = 2;
 
 	oidc_err_clear(&err);
@@ -216,9 +223,11 @@ cli_login(int argc, char **argv)
 	printf(", client %s, deadline %lld s\n", conf.client_id, (long long)conf.timeout);
 	fflush(stdout);
 
+	start_ms = device_now_ms();
 	r = login_flow_run(&conf, user, &ops, &ui, &id, &err);
+	put_time(stdout, device_now_ms() - start_ms);
 	if (r == 0) {
-		printf("verdict: ADMIT %s\n", id->user);
+		printf("verdict      ADMIT %s\n", id->user);
 		printf("    issuer    ");
 		put_clean(stdout, id->issuer);
 		printf("\n    subject   ");
@@ -232,7 +241,7 @@ cli_login(int argc, char **argv)
 		printf("\n");
 		status = 0;
 	} else {
-		printf("verdict: REFUSE %s (%s: ", user, oidc_reason_name(err.reason));
+		printf("verdict      REFUSE %s (%s: ", user, oidc_reason_name(err.reason));
 		put_clean(stdout, err.msg);
 		printf(")\n");
 		status = err.reason == OIDC_R_CONFIG || err.reason == OIDC_R_USAGE ? 2 : 1;

@@ -50,7 +50,7 @@ for step in discovery "device code" waiting token signature claims mapping; do
 	grep -Eq "^\[ *[0-9]+\.[0-9]{3}s\] $step +ok" "$OUT" || st=1
 done
 check $st "every step printed with its elapsed time and ok"
-grep -q "^ *To sign in, open  $IDP_ISSUER/device\$" "$OUT" && grep -qx 'verdict: ADMIT alice' "$OUT" &&
+grep -q "^ *To sign in, open  $IDP_ISSUER/device\$" "$OUT" && grep -Eqx '\[ *[0-9]+\.[0-9]{3}s\] verdict +ADMIT alice' "$OUT" &&
 	grep -q '^ *subject   7f6c1a52-alice-0001$' "$OUT"
 check $? "the link, the verdict and alice's subject are shown"
 
@@ -63,7 +63,7 @@ check $([ $RC -eq 1 ]; echo $?) "alice approves for --user bob: exit 1 (got $RC)
 n=$(grep -c '[▀▄█]' "$OUT")
 [ "$n" -ge 10 ] && grep -q "^ *To sign in, open  $IDP_ISSUER/device\$" "$OUT"
 check $? "qr = on: a QR code of $n lines besides the link"
-grep -Eq '^\[ *[0-9.]+s\] mapping +FAILED' "$OUT" && grep -q '^verdict: REFUSE bob (user mismatch' "$OUT"
+grep -Eq '^\[ *[0-9.]+s\] mapping +FAILED' "$OUT" && grep -Eq '^\[ *[0-9.]+s\] verdict +REFUSE bob \(user mismatch' "$OUT"
 check $? "the mapping step fails and the verdict says why"
 
 login alice alice --deny=consent
