@@ -55,3 +55,6 @@ bench-audit: auditd-helper/oidc-audit tests/bench/sendv_ceiling
 	SHARED_DIR='$(abs_top_srcdir)/../shared' $(SHELL) $(top_srcdir)/tests/bench/audit_bench.sh
 bench: bench-audit
 .PHONY: bench-audit
+
+TESTS += tests/e2e/audit_replay.sh
+dist_check_SCRIPTS += tests/e2e/audit_replay.sh

@@ -1,0 +1,70 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
+# oidc-audit replay, through the binary: enrichment from --registry, events of
+# sessions without identity passed over unless --all-sessions, rotated files
+# replayed oldest first whatever the argument order, hostile and garbage
+# input reported (never a crash), exit statuses.  No root needed.
+set -u
+bin=${top_builddir:-.}/auditd-helper/oidc-audit
+n=0 fail=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+nok() { n=$((n + 1)); fail=1; echo "not ok $n - $1"; }
+check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
+tmp=$(mktemp -d /tmp/audit_replay.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+echo "1..10"
+
+# Two exec events of session 7 (one with a split, hex-encoded argument and a
+# hostile cwd), one of session 8, one file event of session 7.
+cat >"$tmp/old.log" <<'EOF2'
+type=SYSCALL msg=audit(1764100000.100:501): arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=2 ppid=10 pid=11 auid=4242 uid=4242 gid=4242 euid=4242 suid=4242 fsuid=4242 egid=4242 sgid=4242 fsgid=4242 tty=pts0 ses=7 comm="cat" exe="/usr/bin/cat" key="oidc-exec"
+type=EXECVE msg=audit(1764100000.100:501): argc=2 a0="cat" a1=2F6574632F736861646F77
+type=CWD msg=audit(1764100000.100:501): cwd="/home/alice"
+type=PATH msg=audit(1764100000.100:501): item=0 name="/usr/bin/cat" inode=1 dev=08:01 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0
+type=PROCTITLE msg=audit(1764100000.100:501): proctitle=636174002F6574632F736861646F77
+type=SYSCALL msg=audit(1764100000.200:502): arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=1 ppid=10 pid=12 auid=4243 uid=4243 gid=4243 euid=4243 suid=4243 fsuid=4243 egid=4243 sgid=4243 fsgid=4243 tty=pts1 ses=8 comm="id" exe="/usr/bin/id" key="oidc-exec"
+type=EXECVE msg=audit(1764100000.200:502): argc=1 a0="id"
+type=CWD msg=audit(1764100000.200:502): cwd="/"
+type=PROCTITLE msg=audit(1764100000.200:502): proctitle=6964
+EOF2
+cat >"$tmp/new.log" <<'EOF2'
+type=SYSCALL msg=audit(1764100001.000:503): arch=c000003e syscall=257 success=no exit=-13 a0=ffffff9c a1=2 a2=0 a3=0 items=1 ppid=10 pid=13 auid=4242 uid=4242 gid=4242 euid=4242 suid=4242 fsuid=4242 egid=4242 sgid=4242 fsgid=4242 tty=pts0 ses=7 comm="cat" exe="/usr/bin/cat" key="oidc-file"
+type=CWD msg=audit(1764100001.000:503): cwd=2F746D702F782220736573733D3120220A
+type=PATH msg=audit(1764100001.000:503): item=0 name="secret" inode=2 dev=08:01 mode=0100600 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0
+type=PROCTITLE msg=audit(1764100001.000:503): proctitle=636174007365637265740A
+this line is garbage
+EOF2
+cp "$tmp/old.log" "$tmp/audit.log.1"
+cp "$tmp/new.log" "$tmp/audit.log"
+mkdir -m 0700 "$tmp/reg"
+printf '{"boot_id":"0123456789abcdef0123456789abcdef","session":7,"loginuid":4242,"user":"alice","issuer":"https://idp.example","subject":"2481","username":"alice","login_id":"00112233445566778899aabbccddeeff","service":"sshd","opened":1764099990000000}\n' >"$tmp/reg/7"
+chmod 0600 "$tmp/reg/7"
+
+"$bin" replay --config /nonexistent --registry "$tmp/reg" --output json "$tmp/audit.log" "$tmp/audit.log.1" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "replay exits 0" '[ $rc = 0 ]'
+events=$(grep -c '"OIDC_EVENT":"\(exec\|file\)"' "$tmp/out")
+check "only session 7 (registry entry): 2 events" '[ "$events" = 2 ] && ! grep -q "\"OIDC_AUDIT_SESSION\":\"8\"" "$tmp/out"'
+check "rotated file first: serial 501 before 503" '[ "$(grep -o "\"OIDC_AUDIT_SERIAL\":\"[0-9]*\"" "$tmp/out" | tr -dc "0-9\n" | tr "\n" " ")" = "501 503 " ]'
+check "exec: identity, decoded argv, kernel time" 'grep "\"OIDC_AUDIT_SERIAL\":\"501\"" "$tmp/out" | grep -q "\"OIDC_SUBJECT\":\"2481\".*\"OIDC_EVENT_TIME\":\"1764100000100000\".*\"OIDC_ARGV\":\"cat /etc/shadow\""'
+check "file: hostile cwd resolves the path verbatim, failure kept" 'grep "\"OIDC_AUDIT_SERIAL\":\"503\"" "$tmp/out" | grep -qF "\"OIDC_PATH\":\"/tmp/x\\\" sess=1 \\\"\\n/secret\"" && grep "\"OIDC_AUDIT_SERIAL\":\"503\"" "$tmp/out" | grep -q "\"OIDC_SUCCESS\":\"no\",\"OIDC_EXIT\":\"-13\""'
+check "the garbage line is reported as a loss entry" 'grep -q "\"OIDC_LOSS_REASON\":\"unparsable\",\"OIDC_LOSS_COUNT\":\"1\"" "$tmp/out"'
+
+"$bin" replay --config /nonexistent --registry "$tmp/reg" --output json --all-sessions "$tmp/audit.log.1" "$tmp/audit.log" >"$tmp/out2"
+check "--all-sessions adds session 8 without identity" '[ "$(grep -c "\"OIDC_EVENT\":\"\(exec\|file\)\"" "$tmp/out2")" = 3 ] && grep "\"OIDC_AUDIT_SESSION\":\"8\"" "$tmp/out2" | grep -qv OIDC_SUBJECT'
+
+"$bin" replay --config /nonexistent --registry "$tmp/reg" --output json "$tmp/missing.log" "$tmp/audit.log" >"$tmp/out3" 2>/dev/null
+rc=$?
+check "a missing file: exit 1, the other file still replayed" '[ $rc = 1 ] && grep -q "\"OIDC_AUDIT_SERIAL\":\"503\"" "$tmp/out3"'
+"$bin" replay --output json >/dev/null 2>&1
+rc1=$?
+"$bin" replay --bogus x >/dev/null 2>&1
+rc2=$?
+"$bin" --output xml </dev/null >/dev/null 2>&1
+rc3=$?
+check "usage errors exit 2 (no file, unknown option, bad output)" '[ $rc1 = 2 ] && [ $rc2 = 2 ] && [ $rc3 = 2 ]'
+head -c 300000 /dev/urandom >"$tmp/noise"
+"$bin" replay --config /nonexistent --registry "$tmp/reg" --output json --all-sessions "$tmp/noise" >"$tmp/out4" 2>/dev/null
+rc=$?
+check "random bytes: no crash, no event, losses reported" '[ $rc = 0 ] && ! grep -q "\"OIDC_EVENT\":\"\(exec\|file\)\"" "$tmp/out4" && grep -q "\"OIDC_EVENT\":\"loss\"" "$tmp/out4"'
+exit $fail
