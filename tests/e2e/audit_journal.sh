@@ -27,7 +27,7 @@ bail() {	# the rest cannot run: report it as failed, quickly
 	[ -f "$tmp/auditd.out" ] && sed 's/^/# auditd: /' "$tmp/auditd.out"
 	exit 1
 }
-PLAN=17
+PLAN=20
 
 builddir=${top_builddir:-.}
 srcdir=${top_srcdir:-.}
@@ -58,6 +58,8 @@ dropin=/run/systemd/journald.conf.d/oidc-audit-e2e-$$.conf
 auditctl -l >"$tmp/rules.saved" 2>/dev/null
 saved_enabled=$(auditctl -s | sed -n 's/^enabled //p')
 saved_backlog=$(auditctl -s | sed -n 's/^backlog_limit //p')
+saved_wait=$(auditctl -s | sed -n 's/^backlog_wait_time //p')
+saved_lost=$(auditctl -s | sed -n 's/^lost //p')
 saved_pid=$(auditctl -s | sed -n 's/^pid //p')
 if [ -n "$saved_pid" ] && [ "$saved_pid" != 0 ] && [ -r "/proc/$saved_pid/cmdline" ]; then
 	old_auditd_cmd=$(tr '\0' ' ' <"/proc/$saved_pid/cmdline")
@@ -79,6 +81,8 @@ cleanup() {
 		auditctl -R "$tmp/rules.restore" >/dev/null 2>&1
 	fi
 	[ -n "$saved_backlog" ] && auditctl -b "$saved_backlog" >/dev/null 2>&1
+	[ -n "$saved_wait" ] && auditctl --backlog_wait_time "$saved_wait" >/dev/null 2>&1
+	[ "$saved_lost" = 0 ] && auditctl --reset-lost >/dev/null 2>&1
 	[ -n "$saved_enabled" ] && [ "$saved_enabled" != 2 ] && auditctl -e "$saved_enabled" >/dev/null 2>&1
 	if [ -n "$old_auditd_cmd" ]; then
 		$old_auditd_cmd >/dev/null 2>&1
@@ -364,6 +368,59 @@ print(sum(int(json.loads(l)["OIDC_LOSS_COUNT"]) for l in sys.stdin if json.loads
 echo "# burst: $got_d of $B events in the journal, $lost_reported reported lost"
 check "burst of $B: nothing missing, or every loss reported" '[ "$got_d" = $B ] || [ $((got_d + lost_reported)) -ge $B ]'
 check "burst of $B: all $B in the journal" '[ "$got_d" = $B ]'
+
+# ------------------------------------------------------------ SIGHUP reloads the configuration
+echo "all_sessions = yes" >>"$tmp/oidc-audit.conf"
+h=$(helper_pid)
+kill -HUP "$h"
+sleep 0.5
+session_start F '/bin/true hup; exit 0'
+SES_F=$(cat "$tmp/F.ses")
+session_go F
+wait "$F_pid"
+got_f=$(wait_count 1 OIDC_AUDIT_SESSION="$SES_F" SYSLOG_IDENTIFIER=oidc-audit)
+check "SIGHUP: all_sessions = yes now applies (session without identity written), same process" \
+	'[ "$got_f" = 1 ] && [ "$(helper_pid)" = "$h" ]'
+
+# ------------------------------------------------------------ kernel losses are reported
+# A tiny backlog and no waiting make the kernel drop records; whatever is
+# missing from the journal must be covered by loss entries.
+E=20000
+SUB_E="sub-$tag-E"
+since_e=$(date +%s)
+lost0=$(auditctl -s | sed -n 's/^lost //p')
+session_start E 'for ((i = 0; i < '$E'; i++)); do : <"'"$W"'/plain"; done; exit 0'
+SES_E=$(cat "$tmp/E.ses")
+registry "$SES_E" "$SUB_E"
+auditctl -b 4 >/dev/null
+auditctl --backlog_wait_time 0 >/dev/null
+session_go E
+wait "$E_pid"
+auditctl -b 65536 >/dev/null
+auditctl --backlog_wait_time "${saved_wait:-60000}" >/dev/null
+prev=-1
+for _ in $(seq 120); do
+	cur=$(count_entries OIDC_SUBJECT="$SUB_E")
+	[ "$cur" = "$prev" ] && break
+	prev=$cur
+	sleep 1
+done
+sleep 3	# kernel_status_interval = 1: the lost counter is read again by now
+lost1=$(auditctl -s | sed -n 's/^lost //p')
+got_e=$(journalctl -q --no-pager -o json --output-fields=OIDC_AUDIT_SERIAL OIDC_SUBJECT="$SUB_E" | python3 -c '
+import json, sys
+print(len({json.loads(l)["OIDC_AUDIT_SERIAL"] for l in sys.stdin}))')
+journalctl -q --no-pager -o json --output-fields=OIDC_LOSS_COUNT,OIDC_LOSS_REASON --since "@$since_e" \
+	_UID=0 SYSLOG_IDENTIFIER=oidc-audit OIDC_EVENT=loss >"$tmp/E.loss"
+rep_kernel=$(python3 -c '
+import json, sys
+print(sum(int(json.loads(l)["OIDC_LOSS_COUNT"]) for l in open(sys.argv[1]) if json.loads(l)["OIDC_LOSS_REASON"] == "kernel"))' "$tmp/E.loss")
+rep_all=$(python3 -c '
+import json, sys
+print(sum(int(json.loads(l)["OIDC_LOSS_COUNT"]) for l in open(sys.argv[1]) if json.loads(l)["OIDC_LOSS_REASON"] not in ("restart", "duplicates")))' "$tmp/E.loss")
+echo "# tiny backlog: $got_e of $E events in the journal; kernel lost $((lost1 - lost0)) records; reported: kernel $rep_kernel, all $rep_all"
+check "kernel lost counter growth reported exactly (grew by $((lost1 - lost0)))" '[ "$rep_kernel" = $((lost1 - lost0)) ]'
+check "tiny backlog: every missing event covered by a loss report" '[ $((got_e + rep_all)) -ge $E ]'
 
 # ------------------------------------------------------------ SIGTERM
 h=$(helper_pid)
