@@ -345,8 +345,9 @@ search_run(const struct search_opts *o, FILE *out, struct oidc_err *err)
 			goto fail;
 	}
 	/*
-	 * Entries are written shortly after the event; start a little before
-	 * --since on the journal's clock and filter on the kernel's time.
+	 * An entry is written after its event (seconds later, or much later
+	 * when back-filled), never before: start a little before --since on
+	 * the journal's clock and filter on the kernel's time.
 	 */
 	if (o->since_us > 60000000)
 		r = sd_journal_seek_realtime_usec(j, o->since_us - 60000000);
@@ -370,14 +371,12 @@ search_run(const struct search_opts *o, FILE *out, struct oidc_err *err)
 			continue;
 		if (t < o->since_us)
 			continue;
-		if (t > o->until_us) {
-			/* the journal's clock is later than the event's; allow the same minute of slack */
-			uint64_t rt;
-
-			if (sd_journal_get_realtime_usec(j, &rt) == 0 && rt > o->until_us + 60000000)
-				break;
+		/*
+		 * No early stop at --until: a back-filled entry is written long
+		 * after its event, so an old event can follow newer entries.
+		 */
+		if (t > o->until_us)
 			continue;
-		}
 		if (o->path_glob && !glob_field(j, "OIDC_PATH", o->path_glob) &&
 		    !glob_field(j, "OIDC_PATH2", o->path_glob) && !glob_field(j, "OIDC_EXE", o->path_glob))
 			continue;
