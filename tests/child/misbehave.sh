@@ -36,6 +36,12 @@ for row in "ok ok 4000" "expired_token timeout 4000" "access_denied denied 4000"
 		grep -qF -- "$code" "$CT_OUT" "$CT_ERR" && st=1
 		[ -s "$CT_ERR" ] && st=1
 		ct_ok $st "ok: no device code in the protocol, nothing on stderr"
+		sig=$(sed -n 's/.*id_token_sig=\([^ ]*\).*/\1/p' "$MB_LOG")
+		at=$(sed -n 's/.*access_token=\([^ ]*\).*/\1/p' "$MB_LOG")
+		st=0
+		[ -n "$sig" ] && [ -n "$at" ] || st=1
+		grep -qF -e "$sig" -e "$at" "$CT_OUT" "$CT_ERR" && st=1
+		ct_ok $st "ok: neither the ID token nor the access token leaves the child"
 		;;
 	device_ctl | device_http | device_500)
 		st=0

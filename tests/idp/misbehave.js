@@ -129,7 +129,12 @@ function send(res, status, obj, raw) {
 }
 
 function tokenAnswer(res) {
-	const tok = (t) => send(res, 200, { access_token: 'at-' + b64u(crypto.randomBytes(9)), token_type: 'Bearer', expires_in: 300, id_token: t });
+	const tok = (t) => {
+		const at = 'at-' + b64u(crypto.randomBytes(9));
+		// logged so a test can prove no token leaks from the client
+		log('issued', `id_token_sig=${t.slice(t.lastIndexOf('.') + 1)} access_token=${at}`);
+		send(res, 200, { access_token: at, token_type: 'Bearer', expires_in: 300, id_token: t });
+	};
 	switch (opt.scenario) {
 	case 'expired_token':
 	case 'access_denied':
