@@ -12,7 +12,7 @@ nok() { n=$((n + 1)); fail=1; echo "not ok $n - $1"; }
 check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
 tmp=$(mktemp -d /tmp/audit_replay.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-echo "1..10"
+echo "1..13"
 
 # Two exec events of session 7 (one with a split, hex-encoded argument and a
 # hostile cwd), one of session 8, one file event of session 7.
@@ -67,4 +67,41 @@ head -c 300000 /dev/urandom >"$tmp/noise"
 "$bin" replay --config /nonexistent --registry "$tmp/reg" --output json --all-sessions "$tmp/noise" >"$tmp/out4" 2>/dev/null
 rc=$?
 check "random bytes: no crash, no event, losses reported" '[ $rc = 0 ] && ! grep -q "\"OIDC_EVENT\":\"\(exec\|file\)\"" "$tmp/out4" && grep -q "\"OIDC_EVENT\":\"loss\"" "$tmp/out4"'
+
+# Plugin mode (stdin, EOE) without root: --output json, no back-fill, no kernel status.
+printf 'kernel_status_interval = 0\nbackfill = no\n' >"$tmp/plugin.conf"
+{ sed 's/$//' "$tmp/old.log" | awk '{ print } /^type=PROCTITLE/ { match($0, /audit\([0-9.]*:[0-9]*\)/); print "type=EOE msg=" substr($0, RSTART, RLENGTH) ": " }'; } >"$tmp/stream"
+"$bin" --config "$tmp/plugin.conf" --registry "$tmp/reg" --output json <"$tmp/stream" >"$tmp/p1" 2>"$tmp/p1.err"
+rc=$?
+check "plugin mode: EOE-terminated stream, exit 0 at end of input, session 7 only" '[ $rc = 0 ] && [ "$(grep -c "\"OIDC_EVENT\":\"exec\"" "$tmp/p1")" = 1 ] && grep -q "\"OIDC_AUDIT_SERIAL\":\"501\"" "$tmp/p1" && ! grep -q "OIDC_AUDIT_INCOMPLETE" "$tmp/p1"'
+
+# SIGTERM flushes an event still waiting for its EOE.
+mkfifo "$tmp/fifo"
+"$bin" --config "$tmp/plugin.conf" --registry "$tmp/reg" --output json <"$tmp/fifo" >"$tmp/p2" 2>"$tmp/p2.err" &
+ppid=$!
+exec 7>"$tmp/fifo"
+grep -v '^type=PROCTITLE' "$tmp/new.log" | grep '^type=' >&7
+sleep 0.5
+kill -TERM "$ppid"
+for _ in $(seq 50); do kill -0 "$ppid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$ppid" 2>/dev/null && still_running=1 || still_running=0	# the writer is still open
+exec 7>&-
+wait "$ppid"
+rc=$?
+check "plugin mode: SIGTERM (input still open) writes the pending event and exits 0" '[ $still_running = 0 ] && [ $rc = 0 ] && grep -q "\"OIDC_AUDIT_SERIAL\":\"503\"" "$tmp/p2"'
+
+# SIGHUP with a broken configuration keeps the old one and keeps running.
+mkfifo "$tmp/fifo2"
+"$bin" --config "$tmp/plugin.conf" --registry "$tmp/reg" --output json <"$tmp/fifo2" >"$tmp/p3" 2>"$tmp/p3.err" &
+ppid=$!
+exec 8>"$tmp/fifo2"
+sleep 0.3
+echo "bogus_key = 1" >>"$tmp/plugin.conf"
+kill -HUP "$ppid"
+sleep 0.3
+cat "$tmp/stream" >&8
+exec 8>&-
+wait "$ppid"
+rc=$?
+check "plugin mode: SIGHUP with a bad file keeps the old configuration" '[ $rc = 0 ] && grep -q "keeping the old configuration" "$tmp/p3.err" && grep -q "\"OIDC_AUDIT_SERIAL\":\"501\"" "$tmp/p3"'
 exit $fail
