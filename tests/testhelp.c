@@ -53,7 +53,7 @@ join(const char *base, const char *rel)
 char *
 th_srcpath(const char *rel)
 {
-	const char *top = getenv("top_srcdir");
+	const char *top = secure_getenv("top_srcdir");
 
 	return join(top != NULL ? top : ".", rel);
 }
@@ -61,7 +61,7 @@ th_srcpath(const char *rel)
 char *
 th_sharedpath(const char *rel)
 {
-	const char *shared = getenv("SHARED_DIR");
+	const char *shared = secure_getenv("SHARED_DIR");
 	char *p, *r;
 
 	if (shared != NULL)
