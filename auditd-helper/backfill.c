@@ -54,7 +54,9 @@ backfill_last_mark(struct audit_mark *ret)
 	if ((r = sd_journal_add_match(j, "_UID=0", 0)) < 0 ||
 	    (r = sd_journal_add_match(j, "SYSLOG_IDENTIFIER=" OIDC_AUDIT_IDENT, 0)) < 0 ||
 	    (r = sd_journal_add_match(j, "OIDC_EVENT=exec", 0)) < 0 ||
-	    (r = sd_journal_add_match(j, "OIDC_EVENT=file", 0)) < 0)
+	    (r = sd_journal_add_match(j, "OIDC_EVENT=file", 0)) < 0 ||
+	    (r = sd_journal_add_match(j, "OIDC_AUDIT_SOURCE=live", 0)) < 0 ||
+	    (r = sd_journal_add_match(j, "OIDC_AUDIT_SOURCE=backfill", 0)) < 0)
 		goto out;
 	r = sd_journal_seek_tail(j);
 	if (r < 0)

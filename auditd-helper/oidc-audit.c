@@ -180,7 +180,13 @@ on_event(struct audit_event *ev, void *arg)
 		goto out;
 	}
 	jf_reset(&d->f);
-	if (fields_from_event(&d->f, ev, re, d->conf.message_max) < 0) {
+	/*
+	 * The source tells the restart mark (live and back-filled entries)
+	 * from replays of old or foreign logs into the journal.
+	 */
+	if (fields_from_event(&d->f, ev, re, d->conf.message_max) < 0 ||
+	    jf_add_str(&d->f, "OIDC_AUDIT_SOURCE",
+		       d->backfilling ? "backfill" : d->live ? "live" : "replay") < 0) {
 		d->counts[LOSS_BUILD]++;
 		goto out;
 	}
