@@ -144,8 +144,17 @@ emit(struct daemon *d)
 		return;
 	}
 	r = sink_journal_send(&d->f);
-	if (r < 0)
+	if (r < 0) {
+		/*
+		 * A loss entry cannot reach a journald that refuses entries:
+		 * say it on stderr too (auditd passes it on), at counts 1, 2,
+		 * 4, 8 ... so a long outage does not flood it.
+		 */
 		d->counts[LOSS_JOURNAL]++;
+		if ((d->counts[LOSS_JOURNAL] & (d->counts[LOSS_JOURNAL] - 1)) == 0)
+			fprintf(stderr, "oidc-audit: journald refused %" PRIu64 " entries so far: %s\n",
+				d->counts[LOSS_JOURNAL], strerror(-r));
+	}
 }
 
 static void
@@ -535,6 +544,8 @@ main(int argc, char **argv)
 	if (replay) {
 		replay_sort_files(argv + optind, (size_t)(argc - optind));
 		rc = replay_files(&d, argv + optind, (size_t)(argc - optind)) < 0 ? 1 : 0;
+		if (d.counts[LOSS_JOURNAL] > 0)
+			rc = 1;	/* some entries did not reach their sink */
 	} else {
 		rc = run_plugin(&d);
 	}
