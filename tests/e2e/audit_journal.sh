@@ -42,6 +42,14 @@ case $(readlink -f "$bin") in
 /*) bin=$(readlink -f "$bin") ;;
 esac
 
+# One run at a time on a machine (a developer's and CI's make check, say):
+# two runs would fight over the one auditd and each other's saved state.
+exec 9>>/tmp/pam_oidc-audit-e2e.lock
+if ! flock -w 900 9; then
+	echo "1..0 # SKIP another audit_journal.sh run held the lock for 15 minutes"
+	exit 0
+fi
+
 tmp=$(mktemp -d /tmp/oidc-audit-e2e.XXXXXX)
 chmod 0700 "$tmp"
 tag=e2e$$x$RANDOM
@@ -85,7 +93,9 @@ cleanup() {
 	[ "$saved_lost" = 0 ] && auditctl --reset-lost >/dev/null 2>&1
 	[ -n "$saved_enabled" ] && [ "$saved_enabled" != 2 ] && auditctl -e "$saved_enabled" >/dev/null 2>&1
 	if [ -n "$old_auditd_cmd" ]; then
-		$old_auditd_cmd >/dev/null 2>&1
+		# In the background and detached: an auditd that ran with -n
+		# stays in the foreground and would hold up the cleanup forever.
+		setsid $old_auditd_cmd </dev/null >/dev/null 2>&1 9>&- &
 	fi
 	rm -f "$dropin"
 	rmdir /run/systemd/journald.conf.d 2>/dev/null
@@ -109,7 +119,7 @@ journald_running() {
 mkdir -p /run/systemd/journald.conf.d
 printf '[Journal]\nRateLimitIntervalSec=0\n' >"$dropin"
 if ! journald_running; then
-	/lib/systemd/systemd-journald </dev/null >"$tmp/journald.log" 2>&1 &
+	/lib/systemd/systemd-journald </dev/null >"$tmp/journald.log" 2>&1 9>&- &
 	journald_pid=$!
 	started_journald=1
 	for _ in $(seq 50); do journalctl --sync >/dev/null 2>&1 && break; sleep 0.1; done
@@ -164,7 +174,7 @@ chmod 0600 "$tmp/auditd/auditd.conf" "$tmp/auditd/plugins.d/oidc-audit.conf" "$t
 auditctl -D >/dev/null
 auditctl -b 65536 >/dev/null
 auditctl -e 1 >/dev/null
-auditd -n -c "$tmp/auditd" >"$tmp/auditd.out" 2>&1 &
+auditd -n -c "$tmp/auditd" >"$tmp/auditd.out" 2>&1 9>&- &
 auditd_pid=$!
 for _ in $(seq 100); do
 	[ "$(auditctl -s | sed -n 's/^pid //p')" = "$auditd_pid" ] && break
