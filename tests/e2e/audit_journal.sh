@@ -74,6 +74,9 @@ if [ -n "$saved_pid" ] && [ "$saved_pid" != 0 ] && [ -r "/proc/$saved_pid/cmdlin
 fi
 
 cleanup() {
+	# Once only: a TERM during the cleanup runs the EXIT trap again.
+	[ -n "${cleaned:-}" ] && return
+	cleaned=1
 	set +e
 	[ -n "${workload_pid:-}" ] && kill "$workload_pid" 2>/dev/null
 	if [ -n "$auditd_pid" ]; then
@@ -92,7 +95,7 @@ cleanup() {
 	[ -n "$saved_wait" ] && auditctl --backlog_wait_time "$saved_wait" >/dev/null 2>&1
 	[ "$saved_lost" = 0 ] && auditctl --reset-lost >/dev/null 2>&1
 	[ -n "$saved_enabled" ] && [ "$saved_enabled" != 2 ] && auditctl -e "$saved_enabled" >/dev/null 2>&1
-	if [ -n "$old_auditd_cmd" ]; then
+	if [ -n "$old_auditd_cmd" ] && [ "$(auditctl -s | sed -n 's/^pid //p')" = 0 ]; then
 		# In the background and detached: an auditd that ran with -n
 		# stays in the foreground and would hold up the cleanup forever.
 		setsid $old_auditd_cmd </dev/null >/dev/null 2>&1 9>&- &
