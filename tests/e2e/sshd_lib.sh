@@ -103,13 +103,19 @@ e2e_users() {
 }
 
 # journald: use the running one, or start it by hand (systemd is not PID 1 here).
+# The tests that start and stop journald take turns: tests/e2e/audit_journal.sh
+# holds /tmp/pam_oidc-audit-e2e.lock while it uses its own journald (with a
+# rate-limit drop-in), and the journald one test started must not vanish
+# under another.
 e2e_journald() {
 	local i
-	[ -S /run/systemd/journal/socket ] && pgrep -x systemd-journal >/dev/null && return 0
-	/lib/systemd/systemd-journald >/dev/null 2>&1 </dev/null &
+	exec {E2E_JLOCK_FD}>>/tmp/pam_oidc-audit-e2e.lock
+	flock -w 900 "$E2E_JLOCK_FD" || return 1
+	journalctl --sync >/dev/null 2>&1 && [ -S /run/systemd/journal/socket ] && return 0
+	/lib/systemd/systemd-journald >/dev/null 2>&1 </dev/null {E2E_JLOCK_FD}>&- &
 	E2E_JOURNALD_PID=$!
 	for ((i = 0; i < 50; i++)); do
-		[ -S /run/systemd/journal/socket ] && return 0
+		journalctl --sync >/dev/null 2>&1 && [ -S /run/systemd/journal/socket ] && return 0
 		sleep 0.1
 	done
 	return 1
