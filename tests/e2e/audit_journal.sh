@@ -71,6 +71,11 @@ saved_lost=$(auditctl -s | sed -n 's/^lost //p')
 saved_pid=$(auditctl -s | sed -n 's/^pid //p')
 if [ -n "$saved_pid" ] && [ "$saved_pid" != 0 ] && [ -r "/proc/$saved_pid/cmdline" ]; then
 	old_auditd_cmd=$(tr '\0' ' ' <"/proc/$saved_pid/cmdline")
+	# A daemon of an interrupted earlier run of this test is stopped, not
+	# brought back: restoring it would keep it alive from run to run.
+	case $old_auditd_cmd in
+	*/tmp/oidc-audit-e2e.*) old_auditd_cmd= ;;
+	esac
 fi
 
 cleanup() {
