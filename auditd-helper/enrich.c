@@ -4,6 +4,12 @@
  * read on a miss and the result cached; closed sessions stay cached (their
  * events may still be in flight, and replays need them), so the only
  * eviction is a full cache, which is simply emptied and refilled on demand.
+ *
+ * Absence is never cached: an event of session N can come before the
+ * module has written N's entry (a PAM module ordered before pam_oidc that
+ * runs a program, say), and a remembered "no entry" would then drop the
+ * session's first commands without a trace.  A miss costs one failed
+ * open(), and audit rules limit events to login sessions anyway.
  */
 #include "config.h"
 
@@ -16,13 +22,11 @@
 
 #define ENRICH_BUCKETS 1024
 #define ENRICH_MAX_CACHED 16384
-#define ENRICH_NEGATIVE_MS 1000
 
 struct enrich_node {
 	struct enrich_node *next;
 	uint32_t ses;
-	bool present;
-	uint64_t expires_ms;		/* negative entries only */
+	bool present;			/* false: a node kept for reuse after a miss */
 	struct registry_entry e;
 };
 
@@ -94,7 +98,7 @@ enrich_set_dir(struct enricher *en, const char *dir)
 
 /* See oidc_audit.h. */
 const struct registry_entry *
-enrich_lookup(struct enricher *en, uint32_t ses, uint64_t now_ms)
+enrich_lookup(struct enricher *en, uint32_t ses)
 {
 	struct enrich_node *n, **slot;
 	struct oidc_err err = { 0 };
@@ -110,11 +114,7 @@ enrich_lookup(struct enricher *en, uint32_t ses, uint64_t now_ms)
 			en->st.hits++;
 			return &n->e;
 		}
-		if (now_ms <= n->expires_ms) {
-			en->st.negative++;
-			return NULL;
-		}
-		break;	/* expired negative entry: read again */
+		break;	/* absent last time: read again */
 	}
 	en->st.misses++;
 	if (n == NULL) {
@@ -134,8 +134,9 @@ enrich_lookup(struct enricher *en, uint32_t ses, uint64_t now_ms)
 	if (r < 0) {
 		if (r != -ENOENT)
 			en->st.read_errors++;
+		else
+			en->st.negative++;
 		n->present = false;
-		n->expires_ms = now_ms + ENRICH_NEGATIVE_MS;
 		return NULL;
 	}
 	n->present = true;

@@ -183,7 +183,7 @@ on_event(struct audit_event *ev, void *arg)
 		d->counts[LOSS_DUPLICATES]++;
 		goto out;
 	}
-	re = enrich_lookup(d->en, ev->session, d->now_ms);
+	re = enrich_lookup(d->en, ev->session);
 	if (re == NULL && !d->conf.all_sessions) {
 		d->skipped_no_identity++;
 		goto out;

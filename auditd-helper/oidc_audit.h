@@ -81,12 +81,11 @@ int enrich_set_dir(struct enricher *en, const char *dir);
 /*
  * The registry entry of session ses, or NULL when there is none (or it is
  * unreadable; counted).  Entries stay cached until the process exits or
- * the cache is full (then the oldest half is dropped); a miss is cached
- * for a short time (now_ms based) so events of a session whose entry is
- * written a moment later are still enriched.  The pointer is valid until
- * the next call.
+ * the cache is full (then it is emptied); a miss is never cached, so the
+ * entry of a session written a moment after its first event is found at
+ * once.  The pointer is valid until the next call.
  */
-const struct registry_entry *enrich_lookup(struct enricher *en, uint32_t ses, uint64_t now_ms);
+const struct registry_entry *enrich_lookup(struct enricher *en, uint32_t ses);
 
 void enrich_get_stats(const struct enricher *en, struct enrich_stats *ret);
 

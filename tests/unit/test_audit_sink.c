@@ -91,23 +91,25 @@ test_enrich(void **state)
 	registry_entry_free(&e);
 
 	assert_int_equal(enrich_new(dir, &en), 0);
-	r = enrich_lookup(en, 10, 0);
+	r = enrich_lookup(en, 10);
 	assert_non_null(r);
 	assert_string_equal(r->subject, "sub-ten");
-	assert_non_null(enrich_lookup(en, 10, 0));
+	assert_non_null(enrich_lookup(en, 10));
 	/* unset session and unknown sessions: nothing */
-	assert_null(enrich_lookup(en, UINT32_MAX, 0));
-	assert_null(enrich_lookup(en, 11, 100));
+	assert_null(enrich_lookup(en, UINT32_MAX));
+	assert_null(enrich_lookup(en, 11));
 	enrich_get_stats(en, &st);
 	assert_int_equal(st.hits, 1);
 	assert_int_equal(st.reads, 2);
 
-	/* the entry of 11 appears: still negative within the cache time, found after it */
+	/*
+	 * the entry of 11 appears: found at once, absence is never cached
+	 * (the first commands of a session must not be dropped)
+	 */
 	entry(&e, 11, "sub-eleven");
 	assert_int_equal(registry_write(dir, &e, &err), 0);
 	registry_entry_free(&e);
-	assert_null(enrich_lookup(en, 11, 500));
-	r = enrich_lookup(en, 11, 5000);
+	r = enrich_lookup(en, 11);
 	assert_non_null(r);
 	assert_string_equal(r->subject, "sub-eleven");
 
@@ -119,7 +121,7 @@ test_enrich(void **state)
 		snprintf(p, sizeof(p), "%s/10", dir);
 		assert_int_equal(unlink(p), 0);
 	}
-	r = enrich_lookup(en, 10, 6000);
+	r = enrich_lookup(en, 10);
 	assert_non_null(r);
 	assert_string_equal(r->subject, "sub-ten");
 
@@ -128,8 +130,8 @@ test_enrich(void **state)
 	assert_int_equal(registry_write(dir2, &e, &err), 0);
 	registry_entry_free(&e);
 	assert_int_equal(enrich_set_dir(en, dir2), 0);
-	assert_null(enrich_lookup(en, 10, 7000));
-	assert_non_null(enrich_lookup(en, 12, 7000));
+	assert_null(enrich_lookup(en, 10));
+	assert_non_null(enrich_lookup(en, 12));
 	enrich_free(en);
 	enrich_free(NULL);
 }
