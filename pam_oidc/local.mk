@@ -13,7 +13,8 @@ pam_oidc_libpamoidc_la_SOURCES = \
 	pam_oidc/http.c pam_oidc/http.h pam_oidc/http_url.c \
 	pam_oidc/discovery.c pam_oidc/jwks_cache.c pam_oidc/discovery.h \
 	pam_oidc/conf.c pam_oidc/conf.h \
-	pam_oidc/policy.c pam_oidc/policy.h
+	pam_oidc/policy.c pam_oidc/policy.h \
+	pam_oidc/identity.c pam_oidc/identity.h
 pam_oidc_libpamoidc_la_CFLAGS = $(AM_CFLAGS) $(LIBCURL_CFLAGS) $(LIBCRYPTO_CFLAGS) $(JSONC_CFLAGS)
 pam_oidc_libpamoidc_la_LIBADD = common/libcommon.la $(LIBCURL_LIBS) $(LIBCRYPTO_LIBS) $(JSONC_LIBS)
 

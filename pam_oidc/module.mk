@@ -11,6 +11,7 @@ pam_oidc_pam_oidc_la_SOURCES = \
 	pam_oidc/sanitize.c pam_oidc/sanitize.h \
 	pam_oidc/child_spawn.c pam_oidc/child_spawn.h \
 	pam_oidc/pending.c pam_oidc/pending.h \
+	pam_oidc/identity.c pam_oidc/identity.h \
 	pam_oidc/session.c pam_oidc/session.h \
 	pam_oidc/child_proto.c pam_oidc/child_proto.h \
 	pam_oidc/conf.c pam_oidc/conf.h \

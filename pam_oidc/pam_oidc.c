@@ -262,7 +262,7 @@ set_field(char **dst, const char *value)
 }
 
 static int
-recv_identity(struct child_proc *c, struct login_identity *id, struct oidc_err *err)
+recv_identity(struct child_proc *c, struct oidc_identity *id, struct oidc_err *err)
 {
 	char *key, *value;
 	bool have_auth = false;
@@ -392,7 +392,7 @@ out:
 /* The device flow through oidc-child; on success id holds the identity for user. */
 static int
 run_child(pam_handle_t *pamh, const struct mod_opts *o, const struct oidc_conf *conf,
-	  const char *user, const char *service, struct login_identity *id, struct oidc_err *err)
+	  const char *user, const char *service, struct oidc_identity *id, struct oidc_err *err)
 {
 	struct child_proc c;
 	struct prompt_data p;
@@ -459,7 +459,7 @@ log_failure(pam_handle_t *pamh, const struct session_ctx *ctx, int r, const stru
 }
 
 static void
-log_success(pam_handle_t *pamh, const struct session_ctx *ctx, const struct login_identity *id)
+log_success(pam_handle_t *pamh, const struct session_ctx *ctx, const struct oidc_identity *id)
 {
 	char sub[SHOW_MAX], iss[SHOW_MAX];
 
@@ -482,7 +482,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	struct oidc_err err;
 	struct mod_opts o;
 	struct oidc_conf conf;
-	struct login_identity id = { 0 };
+	struct oidc_identity id = { 0 };
 	struct session_ctx ctx = { 0 };
 	struct passwd pw, *pwp = NULL;
 	char pwbuf[4096], handle[PENDING_HANDLE_LEN + 1], env[sizeof(PENDING_ENV) + PENDING_HANDLE_LEN + 1];
@@ -545,7 +545,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 out:
 	if (r < 0)
 		log_failure(pamh, &ctx, r, &err);
-	login_identity_free(&id);
+	oidc_identity_clear(&id);
 	if (conf_ready)
 		conf_free(&conf);
 	mod_opts_free(&o);
@@ -580,7 +580,7 @@ free_session_data(pam_handle_t *pamh, void *data, int error_status)
 }
 
 static int
-export_identity(pam_handle_t *pamh, const struct login_identity *id)
+export_identity(pam_handle_t *pamh, const struct oidc_identity *id)
 {
 	const char *names[] = { "OIDC_SUBJECT", "OIDC_ISSUER", "OIDC_USERNAME" };
 	const char *values[] = { id->subject, id->issuer, id->username };
@@ -636,7 +636,7 @@ pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct oidc_err err;
 	struct mod_opts o;
-	struct login_identity id = { 0 };
+	struct oidc_identity id = { 0 };
 	struct session_ctx ctx = { 0 };
 	char handle[PENDING_HANDLE_LEN + 2] = "";
 	const char *h;
@@ -690,7 +690,7 @@ out:
 		(void)session_log_failure(&ctx, "session", msg);
 	}
 	explicit_bzero(handle, sizeof(handle));
-	login_identity_free(&id);
+	oidc_identity_clear(&id);
 	mod_opts_free(&o);
 	return ret;
 }

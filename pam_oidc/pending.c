@@ -38,21 +38,6 @@ boottime_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* See pending.h. */
-void
-login_identity_free(struct login_identity *id)
-{
-	if (id == NULL)
-		return;
-	secure_free_str(id->user);
-	secure_free_str(id->issuer);
-	secure_free_str(id->subject);
-	secure_free_str(id->username);
-	secure_free_str(id->email);
-	secure_free_str(id->acr);
-	memset(id, 0, sizeof(*id));
-}
-
 static bool
 handle_valid(const char *h)
 {
@@ -157,7 +142,7 @@ put_field(struct buf *b, const char *key, const char *value)
 
 /* See pending.h. */
 int
-pending_write(const char *dir, const struct login_identity *id,
+pending_write(const char *dir, const struct oidc_identity *id,
 	      char ret_handle[PENDING_HANDLE_LEN + 1], struct oidc_err *err)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -264,7 +249,7 @@ dup_field(char **dst, const char *value)
 }
 
 static int
-parse_record(char *text, struct login_identity *id, int64_t *ret_created)
+parse_record(char *text, struct oidc_identity *id, int64_t *ret_created)
 {
 	char *line, *next, *key, *value;
 	bool have_version = false, have_created = false, have_auth = false, have_end = false;
@@ -319,9 +304,9 @@ parse_record(char *text, struct login_identity *id, int64_t *ret_created)
 /* See pending.h. */
 int
 pending_consume(const char *dir, const char *handle, const char *user,
-		struct login_identity *ret, struct oidc_err *err)
+		struct oidc_identity *ret, struct oidc_err *err)
 {
-	struct login_identity id = { 0 };
+	struct oidc_identity id = { 0 };
 	char data[PENDING_MAX_FILE + 1];
 	struct stat st;
 	size_t len = 0;
@@ -391,7 +376,7 @@ pending_consume(const char *dir, const char *handle, const char *user,
 	memset(&id, 0, sizeof(id));
 	r = 0;
 out:
-	login_identity_free(&id);
+	oidc_identity_clear(&id);
 	explicit_bzero(data, sizeof(data));
 	if (fd >= 0)
 		close(fd);

@@ -13,6 +13,8 @@
 
 #include <stdint.h>
 
+#include "identity.h"
+
 struct oidc_err;
 
 #define PENDING_DEFAULT_DIR "/run/pam_oidc/pending"
@@ -22,19 +24,6 @@ struct oidc_err;
 #define PENDING_MAX_FILE 8192
 #define PENDING_MAX_FIELD 1024		/* bytes of one identity string */
 
-/* The verified identity, as oidc-child reported it. */
-struct login_identity {
-	char *user;		/* local account, == PAM_USER */
-	char *issuer;
-	char *subject;
-	char *username;
-	char *email;		/* "" when none */
-	char *acr;		/* "" when none */
-	int64_t auth_time;	/* 0 when unknown */
-};
-
-/* Free and wipe the members; NULL-safe; the struct is zeroed after. */
-void login_identity_free(struct login_identity *id);
 
 /*
  * Store id under a fresh random handle in dir (created 0700 if missing; it
@@ -42,7 +31,7 @@ void login_identity_free(struct login_identity *id);
  * records older than PENDING_MAX_AGE_S on the way.  ret_handle receives
  * PENDING_HANDLE_LEN hex digits and a NUL.  Returns 0 or a negative errno.
  */
-int pending_write(const char *dir, const struct login_identity *id,
+int pending_write(const char *dir, const struct oidc_identity *id,
 		  char ret_handle[PENDING_HANDLE_LEN + 1], struct oidc_err *err);
 
 /*
@@ -53,6 +42,6 @@ int pending_write(const char *dir, const struct login_identity *id,
  * another user than user, or is too old; -EPROTO when it is malformed.
  */
 int pending_consume(const char *dir, const char *handle, const char *user,
-		    struct login_identity *ret, struct oidc_err *err);
+		    struct oidc_identity *ret, struct oidc_err *err);
 
 #endif

@@ -171,7 +171,7 @@ out:
  * 0 when there is no open entry.
  */
 static int
-existing_entry(const struct session_ctx *ctx, uint32_t session, const struct login_identity *id,
+existing_entry(const struct session_ctx *ctx, uint32_t session, const struct oidc_identity *id,
 	       struct oidc_err *err)
 {
 	struct registry_entry old = { 0 };
@@ -202,7 +202,7 @@ out:
 
 /* See session.h. */
 int
-session_open(const struct session_ctx *ctx, const struct login_identity *id,
+session_open(const struct session_ctx *ctx, const struct oidc_identity *id,
 	     uint32_t *ret_session, bool *ret_created, int *ret_journal_r, struct oidc_err *err)
 {
 	struct registry_entry e = { 0 };

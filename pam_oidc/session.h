@@ -38,7 +38,7 @@ int session_audit_ids(uint32_t *ret_session, uint32_t *ret_loginuid, struct oidc
  * it is reported in *ret_journal_r (0 or a negative errno) for the caller
  * to log.
  */
-int session_open(const struct session_ctx *ctx, const struct login_identity *id,
+int session_open(const struct session_ctx *ctx, const struct oidc_identity *id,
 		 uint32_t *ret_session, bool *ret_created, int *ret_journal_r,
 		 struct oidc_err *err);
 

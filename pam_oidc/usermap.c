@@ -16,21 +16,6 @@
 #include "oidc_err.h"
 #include "usermap.h"
 
-/* Free an identity; NULL-safe. */
-void
-oidc_identity_free(struct oidc_identity *id)
-{
-	if (id == NULL)
-		return;
-	free(id->issuer);
-	free(id->subject);
-	free(id->username);
-	free(id->email);
-	free(id->acr);
-	free(id->user);
-	free(id);
-}
-
 /* Is name a portable local user name of at most 32 bytes? */
 bool
 usermap_name_valid(const char *name)

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <json-c/json.h>
 
+#include "identity.h"
+
 struct oidc_err;
 struct oidc_conf;
 
@@ -17,19 +19,6 @@ struct oidc_conf;
 #define USERMAP_FILE_MAX (1024 * 1024)
 #define USERMAP_CLAIM_MAX 1024
 
-/* The verified identity the child hands to the module. */
-struct oidc_identity {
-	char *issuer;
-	char *subject;
-	char *username;		/* the mapping claim's value, or the subject with a map file */
-	char *email;		/* "" when absent */
-	int64_t auth_time;	/* 0 when absent */
-	char *acr;		/* "" when absent */
-	char *user;		/* the local account; equals the requested user */
-};
-
-/* Free an identity; NULL-safe. */
-void oidc_identity_free(struct oidc_identity *id);
 
 /* Is name a portable local user name ([A-Za-z0-9._-], not starting with '-', 1..32 bytes)? */
 bool usermap_name_valid(const char *name);

@@ -191,7 +191,7 @@ pdir_teardown(void **state)
 }
 
 static void
-fill_identity(struct login_identity *id, const char *user)
+fill_identity(struct oidc_identity *id, const char *user)
 {
 	id->user = strdup(user);
 	id->issuer = strdup("https://idp.example");
@@ -206,7 +206,7 @@ static void
 test_pending_roundtrip_once(void **state)
 {
 	struct pdir *d = *state;
-	struct login_identity in = { 0 }, out = { 0 };
+	struct oidc_identity in = { 0 }, out = { 0 };
 	struct oidc_err err;
 	char handle[PENDING_HANDLE_LEN + 1], file[256];
 	struct stat st;
@@ -226,18 +226,18 @@ test_pending_roundtrip_once(void **state)
 	assert_int_equal(out.auth_time, 1700000000);
 	/* consumed: the file is gone and a second use finds nothing */
 	assert_int_equal(stat(file, &st), -1);
-	login_identity_free(&out);
+	oidc_identity_clear(&out);
 	oidc_err_clear(&err);
 	assert_int_equal(pending_consume(d->path, handle, "alice", &out, &err), -ENOENT);
 	assert_null(out.user);
-	login_identity_free(&in);
+	oidc_identity_clear(&in);
 }
 
 static void
 test_pending_wrong_user(void **state)
 {
 	struct pdir *d = *state;
-	struct login_identity in = { 0 }, out = { 0 };
+	struct oidc_identity in = { 0 }, out = { 0 };
 	struct oidc_err err;
 	char handle[PENDING_HANDLE_LEN + 1];
 
@@ -249,7 +249,7 @@ test_pending_wrong_user(void **state)
 	/* and it is spent: alice cannot use it after bob's attempt either */
 	oidc_err_clear(&err);
 	assert_int_equal(pending_consume(d->path, handle, "alice", &out, &err), -ENOENT);
-	login_identity_free(&in);
+	oidc_identity_clear(&in);
 }
 
 static void
@@ -270,7 +270,7 @@ static void
 test_pending_too_old_and_planted(void **state)
 {
 	struct pdir *d = *state;
-	struct login_identity out = { 0 };
+	struct oidc_identity out = { 0 };
 	struct oidc_err err;
 	struct timespec ts;
 	char rec[512], link[256];
@@ -322,7 +322,7 @@ static void
 test_pending_dir_must_be_private(void **state)
 {
 	struct pdir *d = *state;
-	struct login_identity in = { 0 };
+	struct oidc_identity in = { 0 };
 	struct oidc_err err;
 	char handle[PENDING_HANDLE_LEN + 1];
 
@@ -331,7 +331,7 @@ test_pending_dir_must_be_private(void **state)
 	oidc_err_clear(&err);
 	assert_int_equal(pending_write(d->path, &in, handle, &err), -EPERM);
 	assert_int_equal(chmod(d->path, 0700), 0);
-	login_identity_free(&in);
+	oidc_identity_clear(&in);
 }
 
 /* ---------------------------------------------------------------- session */
@@ -340,7 +340,7 @@ static void
 test_session_same_audit_session(void **state)
 {
 	struct pdir *d = *state;
-	struct login_identity a = { 0 }, b = { 0 };
+	struct oidc_identity a = { 0 }, b = { 0 };
 	struct registry_entry e = { 0 };
 	struct session_ctx ctx = { .registry_dir = d->path, .user = "alice", .service = "sshd" };
 	struct oidc_err err;
@@ -402,8 +402,8 @@ test_session_same_audit_session(void **state)
 	assert_int_equal(e.closed, 0);
 	registry_entry_free(&e);
 	free(login_id);
-	login_identity_free(&a);
-	login_identity_free(&b);
+	oidc_identity_clear(&a);
+	oidc_identity_clear(&b);
 }
 
 /* ---------------------------------------------------------------- child_spawn */
