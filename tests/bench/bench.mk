@@ -7,6 +7,7 @@ tests_bench_bench_verify_CFLAGS = $(AM_CFLAGS) $(LIBCRYPTO_CFLAGS) $(JSONC_CFLAG
 tests_bench_bench_verify_LDADD = pam_oidc/libpamoidc.la $(LIBCRYPTO_LIBS)
 CLEANFILES += $(EXTRA_PROGRAMS)
 
-bench: tests/bench/bench_verify
+bench-verify: tests/bench/bench_verify
 	tests/bench/bench_verify
-.PHONY: bench
+bench: bench-verify
+.PHONY: bench bench-verify
