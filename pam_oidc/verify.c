@@ -9,7 +9,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <strings.h>
 
 #include "jws.h"
 #include "oidc_err.h"
@@ -56,6 +58,20 @@ out:
 	return r;
 }
 
+/* typ values that name another kind of JWT; compared case-insensitively (RFC 7515 4.1.9). */
+static bool
+typ_is_not_id_token(const char *typ)
+{
+	static const char *const others[] = {
+		"at+jwt", "application/at+jwt", "logout+jwt", "application/logout+jwt",
+	};
+
+	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
+		if (strcasecmp(typ, others[i]) == 0)
+			return true;
+	return false;
+}
+
 /* verify_signature, then claims_check (see verify.h). */
 int
 verify_id_token(const char *token, size_t len, const struct jwks *set,
@@ -72,6 +88,17 @@ verify_id_token(const char *token, size_t len, const struct jwks *set,
 		goto out;
 	if (jws->payload == NULL) {
 		r = oidc_err_set(err, OIDC_R_MALFORMED, EINVAL, "ID token payload is not a JSON object");
+		goto out;
+	}
+	/*
+	 * Explicit typing (RFC 8725 section 3.11): a JWT the provider typed as
+	 * an access token (RFC 9068) or a logout token is never an ID token,
+	 * even when it is signed with the same key and carries the same claims.
+	 */
+	if (jws->typ != NULL && typ_is_not_id_token(jws->typ)) {
+		r = oidc_err_set(err, OIDC_R_MALFORMED, EINVAL,
+				 "the token is typed as something other than an ID token (typ %s)",
+				 jws->typ);
 		goto out;
 	}
 	r = claims_check(jws->payload, policy, err);

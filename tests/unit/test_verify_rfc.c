@@ -706,6 +706,32 @@ test_verify_id_token_glue(void **state)
 				    NULL) < 0);
 	assert_null(claims);
 	free(tok);
+	/* explicit typing: an access token or a logout token is not an ID token */
+	{
+		static const char *const typed[] = {
+			"{\"alg\":\"ES256\",\"kid\":\"ec1\",\"typ\":\"at+jwt\"}",
+			"{\"alg\":\"ES256\",\"kid\":\"ec1\",\"typ\":\"application/AT+JWT\"}",
+			"{\"alg\":\"ES256\",\"kid\":\"ec1\",\"typ\":\"logout+jwt\"}",
+		};
+
+		for (size_t i = 0; i < sizeof(typed) / sizeof(typed[0]); i++) {
+			tok = kh_token(ec1, JOSE_ALG_ES256, typed[i], good);
+			oidc_err_clear(&err);
+			assert_int_equal(verify_id_token(tok, strlen(tok), set_all, JOSE_ALG_ALL_MASK,
+							 &pol, &claims, &err), -EINVAL);
+			assert_int_equal(err.reason, OIDC_R_MALFORMED);
+			assert_null(claims);
+			free(tok);
+		}
+		/* typ JWT (any case) stays an ID token */
+		tok = kh_token(ec1, JOSE_ALG_ES256, "{\"alg\":\"ES256\",\"kid\":\"ec1\",\"typ\":\"jwt\"}", good);
+		oidc_err_clear(&err);
+		if (verify_id_token(tok, strlen(tok), set_all, JOSE_ALG_ALL_MASK, &pol, &claims, &err) != 0)
+			fail_msg("typ jwt rejected: %s", err.msg);
+		json_object_put(claims);
+		claims = NULL;
+		free(tok);
+	}
 	/* unknown kid surfaces as -ENOENT for the caller's one refetch */
 	tok = kh_token(ec2, JOSE_ALG_ES256, "{\"alg\":\"ES256\",\"kid\":\"ec2\"}", good);
 	assert_int_equal(verify_id_token(tok, strlen(tok), set_all, JOSE_ALG_ALL_MASK, &pol, &claims,
