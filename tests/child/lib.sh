@@ -11,6 +11,8 @@
 #     ct_conf FILE key=value...                  # root-owned 0600 config file
 #     ct_run [child_driver options]              # output in $CT_OUT, timing in $CT_MS
 
+. "${top_srcdir:?}/tests/idp/lib.sh"
+
 CHILD=${top_builddir:?}/pam_oidc/oidc-child
 DRIVER=$top_builddir/tests/child/child_driver
 CT_N=0
@@ -72,37 +74,8 @@ ct_ensure_user() {
 
 # Start misbehave.js with SCENARIO; exports MB_ISSUER, MB_PORT, MB_LOG.
 mb_start() {
-	local sc=$1 i
-	shift
-	mb_stop
-	MB_LOG=$CT_DIR/mb-$sc.log
-	: >"$MB_LOG"
-	rm -f "$CT_DIR/mb.port"
-	node "$top_srcdir/tests/idp/misbehave.js" --certs "$CT_DIR/certs" --scenario "$sc" \
-		--port-file "$CT_DIR/mb.port" --log "$MB_LOG" --watch-pid $$ "$@" \
-		>/dev/null 2>"$CT_DIR/mb.err" </dev/null &
-	MB_PID=$!
+	mb_launch "$CT_DIR" "$CT_DIR/certs" "$@" || return 1
 	CT_PIDS+=("$MB_PID")
-	for ((i = 0; i < 100; i++)); do
-		if [ -s "$CT_DIR/mb.port" ]; then
-			MB_PORT=$(cat "$CT_DIR/mb.port")
-			MB_ISSUER=https://127.0.0.1:$MB_PORT
-			return 0
-		fi
-		kill -0 "$MB_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	echo "# misbehave.js did not start:" >&2
-	sed 's/^/# /' "$CT_DIR/mb.err" >&2
-	return 1
-}
-
-mb_stop() {
-	if [ -n "${MB_PID:-}" ]; then
-		kill "$MB_PID" 2>/dev/null
-		wait "$MB_PID" 2>/dev/null
-		MB_PID=
-	fi
 }
 
 # ct_conf FILE key=value... : a root-owned 0600 configuration file.

@@ -123,3 +123,43 @@ idp_json_get() {
 			process.stdout.write(v === undefined ? "" : typeof v === "string" ? v : JSON.stringify(v));
 		});' "$1"
 }
+
+# mb_launch DIR CERTDIR SCENARIO [misbehave.js options]: start the scripted
+# misbehaving provider (tests/idp/misbehave.js) with the certificate in
+# CERTDIR, its request log and port file in DIR; stops one started before.
+# Exports MB_PID (the caller adds it to its cleanup), MB_PORT, MB_ISSUER
+# and MB_LOG.  Returns 1, with the server's stderr on ours, when it does
+# not come up within 10 s.
+mb_launch() {
+	local dir=$1 certs=$2 sc=$3 i
+	shift 3
+	mb_stop
+	MB_LOG=$dir/mb-$sc.log
+	: >"$MB_LOG"
+	rm -f "$dir/mb.port"
+	node "$IDP_SRC/misbehave.js" --certs "$certs" --scenario "$sc" \
+		--port-file "$dir/mb.port" --log "$MB_LOG" --watch-pid $$ "$@" \
+		>/dev/null 2>"$dir/mb.err" </dev/null &
+	MB_PID=$!
+	for ((i = 0; i < 100; i++)); do
+		if [ -s "$dir/mb.port" ]; then
+			MB_PORT=$(cat "$dir/mb.port")
+			MB_ISSUER=https://127.0.0.1:$MB_PORT
+			return 0
+		fi
+		kill -0 "$MB_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "# misbehave.js did not start:" >&2
+	sed 's/^/# /' "$dir/mb.err" >&2
+	return 1
+}
+
+# Stop the misbehaving provider started by mb_launch, if any.
+mb_stop() {
+	if [ -n "${MB_PID:-}" ]; then
+		kill "$MB_PID" 2>/dev/null
+		wait "$MB_PID" 2>/dev/null
+		MB_PID=
+	fi
+}

@@ -121,32 +121,8 @@ total_ms() { sed -n 's/^total_ms //p' "$T/out"; }
 
 # misbehave SCENARIO [options] : the scripted provider, exports MB_ISSUER and MB_LOG
 misbehave() {
-	local sc=$1 i
-	shift
-	mb_stop
-	MB_LOG=$T/mb-$sc.log
-	: >"$MB_LOG"
-	rm -f "$T/mb.port"
-	node "$top_srcdir/tests/idp/misbehave.js" --certs "$IDP_DIR/certs" --scenario "$sc" \
-		--port-file "$T/mb.port" --log "$MB_LOG" --watch-pid $$ "$@" \
-		>/dev/null 2>"$T/mb.err" </dev/null &
-	MB_PID=$!
+	mb_launch "$T" "$IDP_DIR/certs" "$@" || return 1
 	PIDS+=("$MB_PID")
-	for ((i = 0; i < 100; i++)); do
-		if [ -s "$T/mb.port" ]; then
-			MB_ISSUER=https://127.0.0.1:$(cat "$T/mb.port")
-			return 0
-		fi
-		sleep 0.1
-	done
-	return 1
-}
-mb_stop() {
-	if [ -n "${MB_PID:-}" ]; then
-		kill "$MB_PID" 2>/dev/null
-		wait "$MB_PID" 2>/dev/null
-		MB_PID=
-	fi
 }
 
 for u in alice bob carol dave; do
