@@ -129,7 +129,10 @@ cli_verify(int argc, char **argv)
 	struct jwks *set = NULL;
 	struct oidc_provider *provider = NULL;
 	struct policy pol;
-	struct jws *jws = NULL;
+	struct jwks_net net = { 0 };
+	struct jwks_source src = { 0 };
+	struct verify_policy vp = { 0 };
+	struct verify_result res = { 0 };
 	json_object *claims = NULL;
 	char *token;
 	size_t toklen;
@@ -231,6 +234,7 @@ cli_verify(int argc, char **argv)
 			fprintf(stderr, "pam-oidc verify: %s: %s\n", jwks_path, err.msg);
 			goto out;
 		}
+		src = jwks_source_fixed(set);
 	} else {
 		r = http_global_init();
 		if (r < 0) {
@@ -239,50 +243,30 @@ cli_verify(int argc, char **argv)
 		}
 		curl_ready = true;
 		r = discovery_load(&conf, now, &provider, &err);
-		if (r == 0)
-			r = jwks_load(&conf, provider, now, false, &set, &err);
 		if (r < 0) {
 			rc = fail(&err);
 			goto out;
 		}
+		net = (struct jwks_net){ .conf = &conf, .prov = provider, .now = now };
+		src = (struct jwks_source){ .load = jwks_net_load, .ctx = &net, .can_refresh = true };
 	}
 
-	if (signature_only) {
-		r = verify_signature(token, toklen, set, mask, 0, &jws, &err);
-		if (r == -ENOENT && provider != NULL) {
-			jwks_free(set);
-			set = NULL;
-			oidc_err_clear(&err);
-			r = jwks_load(&conf, provider, now, true, &set, &err);
-			if (r == 0)
-				r = verify_signature(token, toklen, set, mask, 0, &jws, &err);
-		}
-		if (r < 0) {
-			rc = fail(&err);
-			goto out;
-		}
-		if (jws->payload != NULL)
-			claims = json_object_get(jws->payload);
-	} else {
+	if (!signature_only) {
 		r = policy_from_conf(&conf, now, &pol, &err);
 		if (r < 0) {
 			fprintf(stderr, "pam-oidc verify: %s\n", err.msg);
 			goto out;
 		}
-		r = verify_id_token(token, toklen, set, mask, &pol.claims, &claims, &err);
-		if (r == -ENOENT && provider != NULL) {
-			jwks_free(set);
-			set = NULL;
-			oidc_err_clear(&err);
-			r = jwks_load(&conf, provider, now, true, &set, &err);
-			if (r == 0)
-				r = verify_id_token(token, toklen, set, mask, &pol.claims, &claims, &err);
-		}
-		if (r < 0) {
-			rc = fail(&err);
-			goto out;
-		}
+		vp.claims = &pol.claims;
 	}
+	vp.allowed_mask = mask;
+	r = verify_token(token, toklen, &src, &vp, &res, &err);
+	if (r < 0) {
+		rc = fail(&err);
+		goto out;
+	}
+	claims = res.claims;
+	res.claims = NULL;
 
 	if (claims != NULL)
 		printf("%s\n", json_object_to_json_string_ext(claims, JSON_C_TO_STRING_PRETTY |
@@ -292,7 +276,8 @@ cli_verify(int argc, char **argv)
 	rc = fflush(stdout) == 0 ? 0 : EXIT_INVALID;
 out:
 	json_object_put(claims);
-	jws_free(jws);
+	verify_result_free(&res);
+	jwks_free(net.set);
 	jwks_free(set);
 	oidc_provider_free(provider);
 	policy_free(&pol);

@@ -45,4 +45,17 @@ void oidc_provider_free(struct oidc_provider *p);
 int jwks_load(const struct oidc_conf *conf, const struct oidc_provider *p, int64_t now,
 	      bool force_refresh, struct jwks **ret, struct oidc_err *err);
 
+/*
+ * The provider's JWKS as a key source for verify_token() (verify.h):
+ * jwks_net_load() calls jwks_load() with conf, prov and now, keeps the
+ * set it got in set (free it with jwks_free when done) and hands it out.
+ */
+struct jwks_net {
+	const struct oidc_conf *conf;
+	const struct oidc_provider *prov;
+	int64_t now;
+	struct jwks *set;
+};
+int jwks_net_load(void *ctx, bool refresh, const struct jwks **ret, struct oidc_err *err);
+
 #endif

@@ -347,3 +347,20 @@ out:
 		close(dfd);
 	return r;
 }
+
+/* jwks_load() as a verify_token() key source (see discovery.h). */
+int
+jwks_net_load(void *ctx, bool refresh, const struct jwks **ret, struct oidc_err *err)
+{
+	struct jwks_net *n = ctx;
+	struct jwks *set = NULL;
+	int r;
+
+	r = jwks_load(n->conf, n->prov, n->now, refresh, &set, err);
+	if (r < 0)
+		return r;
+	jwks_free(n->set);
+	n->set = set;
+	*ret = set;
+	return 0;
+}

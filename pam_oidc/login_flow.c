@@ -14,7 +14,6 @@
 #include "conf.h"
 #include "device_flow.h"
 #include "discovery.h"
-#include "jws.h"
 #include "login_flow.h"
 #include "oidc_err.h"
 #include "policy.h"
@@ -94,81 +93,78 @@ request_failed(const struct flow *f, int r, const struct oidc_err *lerr, const c
 	return r;
 }
 
+/* The flow's key set: the provider's JWKS, each fetch bounded by the deadline. */
+struct flow_keys {
+	struct flow *flow;
+	struct jwks_net net;
+};
+
 static int
-verify_token(struct flow *f, const struct oidc_provider *prov, const char *token,
-	     json_object **ret_claims, struct oidc_err *err)
+flow_keys_load(void *ctx, bool refresh, const struct jwks **ret, struct oidc_err *err)
 {
-	const struct oidc_conf *conf = f->conf;
+	struct flow_keys *k = ctx;
 	struct oidc_conf bc;
-	struct jwks *set = NULL;
-	struct jws *jws = NULL;
-	struct oidc_err first, lerr;
-	struct policy pol = { 0 };
-	bool have_pol = false;
-	char detail[160];
-	size_t len = strlen(token);
+	struct oidc_err lerr;
 	int r;
 
-	if ((r = bounded_conf(f, &bc, err)) < 0)
-		goto sig_fail;
+	if ((r = bounded_conf(k->flow, &bc, err)) < 0)
+		return r;
+	k->net.conf = &bc;
+	k->net.now = time(NULL);
 	oidc_err_clear(&lerr);
-	r = jwks_load(&bc, prov, time(NULL), false, &set, &lerr);
-	if (r < 0) {
-		request_failed(f, r, &lerr, "the JWKS request", err);
-		goto sig_fail;
-	}
-	oidc_err_clear(&first);
-	r = verify_signature(token, len, set, conf->algorithms, 1, &jws, &first);
-	if (r == -ENOENT) {
-		/* the provider may have rotated its keys: refetch once, throttled */
-		jwks_free(set);
-		set = NULL;
-		if ((r = bounded_conf(f, &bc, err)) < 0)
-			goto sig_fail;
-		oidc_err_clear(&lerr);
-		r = jwks_load(&bc, prov, time(NULL), true, &set, &lerr);
-		if (r < 0) {
-			request_failed(f, r, &lerr, "the JWKS refetch", err);
-			goto sig_fail;
-		}
-		r = verify_signature(token, len, set, conf->algorithms, 1, &jws, err);
-	} else if (r < 0) {
-		oidc_err_set(err, first.reason, -r, "%s", first.msg);
-	}
+	r = jwks_net_load(&k->net, refresh, ret, &lerr);
+	k->net.conf = NULL;
 	if (r < 0)
-		goto sig_fail;
-	snprintf(detail, sizeof(detail), "%s%s%.64s", jws->alg_name ? jws->alg_name : "?",
-		 jws->kid ? ", kid " : "", jws->kid ? jws->kid : "");
-	step_done(f, LOGIN_STEP_SIGNATURE, 0, detail, NULL);
+		return request_failed(k->flow, r, &lerr,
+				      refresh ? "the JWKS refetch" : "the JWKS request", err);
+	return 0;
+}
+
+/*
+ * The ID token through verify_token(), the verdict pam-oidc verify gives
+ * too, reported as the signature and claims steps.
+ */
+static int
+flow_verify(struct flow *f, const struct oidc_provider *prov, const char *token,
+	    json_object **ret_claims, struct oidc_err *err)
+{
+	const struct oidc_conf *conf = f->conf;
+	struct flow_keys keys = { .flow = f, .net = { .prov = prov } };
+	struct jwks_source src = { .load = flow_keys_load, .ctx = &keys, .can_refresh = true };
+	struct verify_result res = { 0 };
+	struct verify_policy vp;
+	struct policy pol = { 0 };
+	char detail[160];
+	int r;
 
 	r = policy_from_conf(conf, time(NULL), &pol, err);
-	if (r < 0)
-		goto claims_fail;
-	have_pol = true;
-	if (jws->payload == NULL) {
-		r = oidc_err_set(err, OIDC_R_MALFORMED, EINVAL, "the ID token payload is not JSON");
-		goto claims_fail;
+	if (r < 0) {
+		step_done(f, LOGIN_STEP_CLAIMS, r, NULL, err);
+		return r;
 	}
-	r = claims_check(jws->payload, &pol.claims, err);
-	if (r < 0)
-		goto claims_fail;
+	vp = (struct verify_policy){ .allowed_mask = conf->algorithms, .claims = &pol.claims };
+	r = verify_token(token, strlen(token), &src, &vp, &res, err);
+	if (res.stage == VERIFY_STAGE_SIGNATURE) {
+		step_done(f, LOGIN_STEP_SIGNATURE, r, NULL, err);
+		goto out;
+	}
+	snprintf(detail, sizeof(detail), "%s%s%.64s", res.alg[0] ? res.alg : "?",
+		 res.kid[0] ? ", kid " : "", res.kid);
+	step_done(f, LOGIN_STEP_SIGNATURE, 0, detail, NULL);
+	if (r < 0) {
+		step_done(f, LOGIN_STEP_CLAIMS, r, NULL, err);
+		goto out;
+	}
 	snprintf(detail, sizeof(detail), "iss, aud, azp, exp, iat, nbf%s%s",
 		 conf->max_age >= 0 ? ", auth_time (max_age)" : "",
 		 pol.claims.acr_values != NULL ? ", acr" : "");
 	step_done(f, LOGIN_STEP_CLAIMS, 0, detail, NULL);
-	*ret_claims = json_object_get(jws->payload);
-	r = 0;
-	goto out;
-sig_fail:
-	step_done(f, LOGIN_STEP_SIGNATURE, r, NULL, err);
-	goto out;
-claims_fail:
-	step_done(f, LOGIN_STEP_CLAIMS, r, NULL, err);
+	*ret_claims = res.claims;
+	res.claims = NULL;
 out:
-	if (have_pol)
-		policy_free(&pol);
-	jws_free(jws);
-	jwks_free(set);
+	verify_result_free(&res);
+	policy_free(&pol);
+	jwks_free(keys.net.set);
 	return r;
 }
 
@@ -246,7 +242,7 @@ login_flow_run(const struct oidc_conf *conf, const char *want_user,
 	snprintf(detail, sizeof(detail), "id_token of %zu bytes", strlen(token));
 	step_done(&f, LOGIN_STEP_TOKEN, 0, detail, NULL);
 
-	r = verify_token(&f, prov, token, &claims, err);
+	r = flow_verify(&f, prov, token, &claims, err);
 	if (r < 0)
 		goto out;
 

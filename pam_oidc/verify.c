@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <strings.h>
 
 #include "jws.h"
@@ -72,40 +73,109 @@ typ_is_not_id_token(const char *typ)
 	return false;
 }
 
-/* verify_signature, then claims_check (see verify.h). */
-int
-verify_id_token(const char *token, size_t len, const struct jwks *set,
-		unsigned allowed_mask, const struct claims_policy *policy,
-		json_object **ret_claims, struct oidc_err *err)
+/* A source over a fixed set (see verify.h). */
+struct jwks_source
+jwks_source_fixed(const struct jwks *set)
+{
+	return (struct jwks_source){ .fixed = set };
+}
+
+/* Copy what the header says about itself into the result, for reports. */
+static void
+result_note_header(struct verify_result *res, const char *token, size_t len)
 {
 	struct jws *jws = NULL;
+	struct oidc_err ignored;
+
+	oidc_err_clear(&ignored);
+	if (jws_parse(token, len, 0, &jws, &ignored) < 0)
+		return;
+	snprintf(res->alg, sizeof(res->alg), "%s", jws->alg_name != NULL ? jws->alg_name : "");
+	snprintf(res->kid, sizeof(res->kid), "%s", jws->kid != NULL ? jws->kid : "");
+	jws_free(jws);
+}
+
+/* The one ID-token verdict (see verify.h). */
+int
+verify_token(const char *token, size_t len, const struct jwks_source *src,
+	     const struct verify_policy *policy, struct verify_result *ret,
+	     struct oidc_err *err)
+{
+	const bool id_token = policy != NULL && policy->claims != NULL;
+	const struct jwks *set = NULL;
+	struct jws *jws = NULL;
+	struct oidc_err first;
 	int r;
 
-	if (policy == NULL || ret_claims == NULL)
-		return oidc_err_set(err, OIDC_R_USAGE, EINVAL, "no claims policy");
-	r = verify_signature(token, len, set, allowed_mask, 1, &jws, err);
+	if (ret == NULL)
+		return oidc_err_set(err, OIDC_R_USAGE, EINVAL, "no result");
+	*ret = (struct verify_result){ .stage = VERIFY_STAGE_SIGNATURE };
+	if (token == NULL || src == NULL || (src->load == NULL && src->fixed == NULL) || policy == NULL)
+		return oidc_err_set(err, OIDC_R_USAGE, EINVAL, "no token, key source or policy");
+	result_note_header(ret, token, len);
+
+	if (id_token) {
+		/*
+		 * Explicit typing (RFC 8725 section 3.11), before any key is
+		 * looked up: a JWT the provider typed as an access token (RFC
+		 * 9068) or a logout token is never an ID token, even when it
+		 * is signed with the same key and carries the same claims, and
+		 * it must not make us refetch the key set either.
+		 */
+		r = jws_parse(token, len, 1, &jws, err);
+		if (r < 0)
+			goto out;
+		if (jws->typ != NULL && typ_is_not_id_token(jws->typ)) {
+			r = oidc_err_set(err, OIDC_R_MALFORMED, EINVAL,
+					 "the token is typed as something other than an ID token (typ %s)",
+					 jws->typ);
+			goto out;
+		}
+		jws_free(jws);
+		jws = NULL;
+	}
+
+	if (src->fixed != NULL)
+		set = src->fixed;
+	else if ((r = src->load(src->ctx, false, &set, err)) < 0)
+		goto out;
+	oidc_err_clear(&first);
+	r = verify_signature(token, len, set, policy->allowed_mask, id_token, &jws, &first);
+	if (r == -ENOENT && src->fixed == NULL && src->can_refresh) {
+		/* the provider may have rotated its keys: one fresh set, then the verdict */
+		ret->refetched = true;
+		r = src->load(src->ctx, true, &set, err);
+		if (r < 0)
+			goto out;
+		r = verify_signature(token, len, set, policy->allowed_mask, id_token, &jws, err);
+	} else if (r < 0) {
+		oidc_err_set(err, first.reason, -r, "%s", first.msg);
+	}
 	if (r < 0)
 		goto out;
-	if (jws->payload == NULL) {
-		r = oidc_err_set(err, OIDC_R_MALFORMED, EINVAL, "ID token payload is not a JSON object");
-		goto out;
+
+	ret->stage = VERIFY_STAGE_CLAIMS;
+	if (id_token) {
+		r = claims_check(jws->payload, policy->claims, err);
+		if (r < 0)
+			goto out;
 	}
-	/*
-	 * Explicit typing (RFC 8725 section 3.11): a JWT the provider typed as
-	 * an access token (RFC 9068) or a logout token is never an ID token,
-	 * even when it is signed with the same key and carries the same claims.
-	 */
-	if (jws->typ != NULL && typ_is_not_id_token(jws->typ)) {
-		r = oidc_err_set(err, OIDC_R_MALFORMED, EINVAL,
-				 "the token is typed as something other than an ID token (typ %s)",
-				 jws->typ);
-		goto out;
-	}
-	r = claims_check(jws->payload, policy, err);
-	if (r < 0)
-		goto out;
-	*ret_claims = json_object_get(jws->payload);
+	if (jws->payload != NULL)
+		ret->claims = json_object_get(jws->payload);
+	ret->stage = VERIFY_STAGE_DONE;
+	r = 0;
 out:
 	jws_free(jws);
 	return r;
+}
+
+/* Release a verify_result (see verify.h). */
+void
+verify_result_free(struct verify_result *r)
+{
+	if (r == NULL)
+		return;
+	if (r->claims != NULL)
+		json_object_put(r->claims);
+	r->claims = NULL;
 }

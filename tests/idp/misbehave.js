@@ -7,6 +7,7 @@
 //   node misbehave.js --certs DIR --scenario NAME [--port-file FILE]
 //        [--client-id ID] [--secret S] [--username NAME] [--interval N]
 //        [--expires-in N] [--pending N] [--log FILE] [--watch-pid PID]
+//        [--corpus DIR]
 //
 // DIR holds server.pem/server.key (tests/lib/mkcerts.sh).  Listens on
 // 127.0.0.1, a kernel-chosen port; prints "listening PORT" and writes PORT
@@ -38,6 +39,9 @@
 //   device_ctl      the user_code holds an escape character
 //   device_http     the verification_uri is http://
 //   device_500      the device authorization endpoint answers HTTP 500
+//   corpus          --corpus DIR: any client_id C with a file DIR/C.jwt is
+//                   accepted, and its token answer is that file's ID token;
+//                   /jwks serves DIR/jwks.json (tests/child/verify_agree.sh)
 // An ES module, like the rest of tests/idp (package.json "type": "module").
 import https from 'node:https';
 import fs from 'node:fs';
@@ -52,6 +56,7 @@ function usage(msg) {
 const opt = {
 	certs: null, scenario: null, portFile: null, clientId: 'misbehave', secret: null,
 	username: 'daemon', interval: null, expiresIn: 60, pending: 1, log: null, watchPid: 0,
+	corpus: null,
 };
 for (let i = 2; i < process.argv.length; i++) {
 	const a = process.argv[i];
@@ -72,14 +77,17 @@ for (let i = 2; i < process.argv.length; i++) {
 	case '--pending': opt.pending = Number.parseInt(next(), 10); break;
 	case '--log': opt.log = next(); break;
 	case '--watch-pid': opt.watchPid = Number.parseInt(next(), 10); break;
+	case '--corpus': opt.corpus = next(); break;
 	default: usage(`unknown argument ${a}`);
 	}
 }
 const SCENARIOS = ['ok', 'slow_down', 'expired_token', 'access_denied', 'invalid_grant', 'hang', 'hang_device', 'hang_jwks',
 	'oversized', 'malformed', 'dupkey', 'http500', 'no_id_token', 'badsig', 'wrong_aud',
-	'wrong_iss', 'rotate', 'device_ctl', 'device_http', 'device_500'];
+	'wrong_iss', 'rotate', 'device_ctl', 'device_http', 'device_500', 'corpus'];
 if (!opt.certs)
 	usage('--certs DIR is required');
+if ((opt.scenario === 'corpus') !== (opt.corpus !== null))
+	usage('--corpus DIR goes with --scenario corpus, and only with it');
 if (!SCENARIOS.includes(opt.scenario))
 	usage(`--scenario must be one of ${SCENARIOS.join(' ')}`);
 
@@ -128,7 +136,7 @@ function send(res, status, obj, raw) {
 	res.end(body);
 }
 
-function tokenAnswer(res) {
+function tokenAnswer(res, form) {
 	const tok = (t) => {
 		const at = 'at-' + b64u(crypto.randomBytes(9));
 		// logged so a test can prove no token leaks from the client
@@ -166,6 +174,8 @@ function tokenAnswer(res) {
 		return tok(idToken({ iss: 'https://evil.example' }));
 	case 'rotate':
 		return tok(idToken({}, newKey));
+	case 'corpus':
+		return tok(fs.readFileSync(corpusFile(form.get('client_id')), 'latin1').trim());
 	default:
 		return tok(idToken());
 	}
@@ -192,8 +202,18 @@ function formDecode(x) {
 	}
 }
 
+// The corpus file of a client_id, or null when there is none.
+function corpusFile(id) {
+	if (opt.corpus === null || typeof id !== 'string' || !/^[a-z0-9_-]{1,64}$/.test(id))
+		return null;
+	const f = path.join(opt.corpus, `${id}.jwt`);
+	return fs.existsSync(f) ? f : null;
+}
+
 function clientOk(req, form) {
 	const auth = req.headers.authorization;
+	if (opt.corpus !== null)
+		return corpusFile(form.get('client_id')) !== null && !auth;
 	if (opt.secret === null)
 		return form.get('client_id') === opt.clientId && !auth;
 	if (!auth || !auth.startsWith('Basic ') || form.has('client_secret'))
@@ -226,6 +246,10 @@ function handle(req, res) {
 			log(p, 'hang');
 			hung.push(res);
 			return undefined;
+		}
+		if (opt.corpus !== null) {
+			log(p, `jwks ${jwksFetches} corpus`);
+			return send(res, 200, null, fs.readFileSync(path.join(opt.corpus, 'jwks.json'), 'latin1'));
 		}
 		const keys = opt.scenario === 'rotate' && jwksFetches >= 2 ? [oldKey.jwk, newKey.jwk] : [oldKey.jwk];
 		log(p, `jwks ${jwksFetches} ${keys.length}`);
@@ -288,7 +312,7 @@ function handle(req, res) {
 				return send(res, 400, { error: 'authorization_pending' });
 			}
 			log(p, `answer ${opt.scenario}`);
-			return tokenAnswer(res);
+			return tokenAnswer(res, form);
 		});
 	}
 	log(p, 'not_found');

@@ -649,6 +649,28 @@ test_alg_none_rejected(void **state)
 	free(si);
 }
 
+/*
+ * verify_token() over a fixed set with the ID-token rules, the shape the
+ * old verify_id_token() had: 0 and *ret_claims, or the negative errno.
+ */
+static int
+vid(const char *tok, const struct jwks *set, const struct claims_policy *pol,
+    json_object **ret_claims, struct oidc_err *err)
+{
+	struct jwks_source src = jwks_source_fixed(set);
+	struct verify_policy vp = { .allowed_mask = JOSE_ALG_ALL_MASK, .claims = pol };
+	struct verify_result res;
+	int r;
+
+	r = verify_token(tok, strlen(tok), &src, &vp, &res, err);
+	if (r == 0) {
+		*ret_claims = res.claims;
+		res.claims = NULL;
+	}
+	verify_result_free(&res);
+	return r;
+}
+
 /* verify_id_token: the signature first, then the claims, and the claims handed out. */
 static void
 test_verify_id_token_glue(void **state)
@@ -670,7 +692,7 @@ test_verify_id_token_glue(void **state)
 	(void)state;
 	tok = kh_token(ec1, JOSE_ALG_ES256, "{\"alg\":\"ES256\",\"kid\":\"ec1\"}", good);
 	oidc_err_clear(&err);
-	if (verify_id_token(tok, strlen(tok), set_all, JOSE_ALG_ALL_MASK, &pol, &claims, &err) != 0)
+	if (vid(tok, set_all, &pol, &claims, &err) != 0)
 		fail_msg("ID token rejected: %s", err.msg);
 	assert_non_null(claims);
 	assert_true(json_object_object_get_ex(claims, "sub", &sub));
@@ -681,7 +703,7 @@ test_verify_id_token_glue(void **state)
 	free(tok);
 	tok = kh_token(ec1, JOSE_ALG_ES256, "{\"alg\":\"ES256\",\"kid\":\"ec1\"}", expired);
 	oidc_err_clear(&err);
-	assert_true(verify_id_token(tok, strlen(tok), set_all, JOSE_ALG_ALL_MASK, &pol, &claims,
+	assert_true(vid(tok, set_all, &pol, &claims,
 				    &err) < 0);
 	assert_int_equal(err.reason, OIDC_R_EXPIRED);
 	assert_null(claims);
@@ -693,7 +715,7 @@ test_verify_id_token_glue(void **state)
 	si = kh_signing_input("{\"alg\":\"ES256\",\"kid\":\"ec1\"}", good, strlen(good));
 	bad = kh_token_with_sig(si, sig, slen);
 	oidc_err_clear(&err);
-	assert_int_equal(verify_id_token(bad, strlen(bad), set_all, JOSE_ALG_ALL_MASK, &pol, &claims,
+	assert_int_equal(vid(bad, set_all, &pol, &claims,
 					 &err), -EBADMSG);
 	assert_int_equal(err.reason, OIDC_R_SIGNATURE);
 	assert_null(claims);
@@ -702,7 +724,7 @@ test_verify_id_token_glue(void **state)
 	free(sig);
 	/* an ID token must carry a JSON claim set, even with a valid signature */
 	tok = kh_token(ec1, JOSE_ALG_ES256, "{\"alg\":\"ES256\",\"kid\":\"ec1\"}", "not json");
-	assert_true(verify_id_token(tok, strlen(tok), set_all, JOSE_ALG_ALL_MASK, &pol, &claims,
+	assert_true(vid(tok, set_all, &pol, &claims,
 				    NULL) < 0);
 	assert_null(claims);
 	free(tok);
@@ -717,7 +739,7 @@ test_verify_id_token_glue(void **state)
 		for (size_t i = 0; i < sizeof(typed) / sizeof(typed[0]); i++) {
 			tok = kh_token(ec1, JOSE_ALG_ES256, typed[i], good);
 			oidc_err_clear(&err);
-			assert_int_equal(verify_id_token(tok, strlen(tok), set_all, JOSE_ALG_ALL_MASK,
+			assert_int_equal(vid(tok, set_all,
 							 &pol, &claims, &err), -EINVAL);
 			assert_int_equal(err.reason, OIDC_R_MALFORMED);
 			assert_null(claims);
@@ -726,7 +748,7 @@ test_verify_id_token_glue(void **state)
 		/* typ JWT (any case) stays an ID token */
 		tok = kh_token(ec1, JOSE_ALG_ES256, "{\"alg\":\"ES256\",\"kid\":\"ec1\",\"typ\":\"jwt\"}", good);
 		oidc_err_clear(&err);
-		if (verify_id_token(tok, strlen(tok), set_all, JOSE_ALG_ALL_MASK, &pol, &claims, &err) != 0)
+		if (vid(tok, set_all, &pol, &claims, &err) != 0)
 			fail_msg("typ jwt rejected: %s", err.msg);
 		json_object_put(claims);
 		claims = NULL;
@@ -734,9 +756,117 @@ test_verify_id_token_glue(void **state)
 	}
 	/* unknown kid surfaces as -ENOENT for the caller's one refetch */
 	tok = kh_token(ec2, JOSE_ALG_ES256, "{\"alg\":\"ES256\",\"kid\":\"ec2\"}", good);
-	assert_int_equal(verify_id_token(tok, strlen(tok), set_all, JOSE_ALG_ALL_MASK, &pol, &claims,
+	assert_int_equal(vid(tok, set_all, &pol, &claims,
 					 NULL), -ENOENT);
 	free(tok);
+}
+
+/* A key source that counts its loads and hands out sets[0], then sets[1] on refresh. */
+struct counting_source {
+	const struct jwks *sets[2];
+	int loads, refreshes;
+	int refresh_fails;	/* refresh answers throttled */
+};
+
+static int
+counting_load(void *ctx, bool refresh, const struct jwks **ret, struct oidc_err *err)
+{
+	struct counting_source *c = ctx;
+
+	c->loads++;
+	if (refresh) {
+		c->refreshes++;
+		if (c->refresh_fails)
+			return oidc_err_set(err, OIDC_R_THROTTLED, EAGAIN, "refetch throttled");
+	}
+	*ret = c->sets[refresh ? 1 : 0];
+	return 0;
+}
+
+/* verify_token's refetch policy: once, on an unknown kid only, and never for a typed token. */
+static void
+test_verify_token_refetch(void **state)
+{
+	static const char good[] = "{\"iss\":\"https://idp.example\",\"aud\":\"pam\","
+				   "\"sub\":\"alice\",\"iat\":1000000000,\"exp\":1000000300}";
+	struct claims_policy pol = {
+		.issuer = "https://idp.example", .client_id = "pam", .now = 1000000100,
+		.leeway = 60, .max_age = -1, .acr_values = NULL,
+	};
+	struct counting_source cs = { 0 };
+	struct jwks_source src = { .load = counting_load, .ctx = &cs, .can_refresh = true };
+	struct verify_policy vp = { .allowed_mask = JOSE_ALG_ALL_MASK, .claims = &pol };
+	struct verify_result res;
+	struct jwks *with_ec2;
+	struct oidc_err err;
+	char *all2, *tok;
+
+	(void)state;
+	all2 = kh_jwks(jwk_rsa1, jwk_ec1, jwk_ec2, NULL);
+	with_ec2 = parse_set(all2);
+	cs.sets[0] = set_all;
+	cs.sets[1] = with_ec2;
+
+	/* a kid only the fresh set has: one refetch, then admitted */
+	tok = kh_token(ec2, JOSE_ALG_ES256, "{\"alg\":\"ES256\",\"kid\":\"ec2\"}", good);
+	oidc_err_clear(&err);
+	if (verify_token(tok, strlen(tok), &src, &vp, &res, &err) != 0)
+		fail_msg("rotated key refused: %s", err.msg);
+	assert_int_equal(res.stage, VERIFY_STAGE_DONE);
+	assert_true(res.refetched);
+	assert_string_equal(res.alg, "ES256");
+	assert_string_equal(res.kid, "ec2");
+	assert_non_null(res.claims);
+	assert_int_equal(cs.loads, 2);
+	assert_int_equal(cs.refreshes, 1);
+	verify_result_free(&res);
+
+	/* the refetch refused: the login fails closed with the throttle's reason */
+	cs = (struct counting_source){ .sets = { set_all, with_ec2 }, .refresh_fails = 1 };
+	oidc_err_clear(&err);
+	assert_int_equal(verify_token(tok, strlen(tok), &src, &vp, &res, &err), -EAGAIN);
+	assert_int_equal(err.reason, OIDC_R_THROTTLED);
+	assert_int_equal(res.stage, VERIFY_STAGE_SIGNATURE);
+	assert_null(res.claims);
+	verify_result_free(&res);
+	free(tok);
+
+	/* typed as an access token: refused before any key set is loaded */
+	cs = (struct counting_source){ .sets = { set_all, with_ec2 } };
+	tok = kh_token(ec2, JOSE_ALG_ES256, "{\"alg\":\"ES256\",\"kid\":\"ec2\",\"typ\":\"at+jwt\"}", good);
+	oidc_err_clear(&err);
+	assert_int_equal(verify_token(tok, strlen(tok), &src, &vp, &res, &err), -EINVAL);
+	assert_int_equal(err.reason, OIDC_R_MALFORMED);
+	assert_int_equal(cs.loads, 0);
+	verify_result_free(&res);
+	free(tok);
+
+	/* an algorithm outside the allow-list never asks for a refetch */
+	vp.allowed_mask = JOSE_ALG_BIT(JOSE_ALG_RS256);
+	tok = kh_token(ec2, JOSE_ALG_ES256, "{\"alg\":\"ES256\",\"kid\":\"ec2\"}", good);
+	oidc_err_clear(&err);
+	assert_true(verify_token(tok, strlen(tok), &src, &vp, &res, &err) < 0);
+	assert_int_equal(err.reason, OIDC_R_ALGORITHM);
+	assert_int_equal(cs.refreshes, 0);
+	verify_result_free(&res);
+	free(tok);
+
+	/* a failed claim is reported at the claims stage, after a good signature */
+	vp.allowed_mask = JOSE_ALG_ALL_MASK;
+	pol.client_id = "another";
+	cs = (struct counting_source){ .sets = { set_all, with_ec2 } };
+	tok = kh_token(ec1, JOSE_ALG_ES256, "{\"alg\":\"ES256\",\"kid\":\"ec1\"}", good);
+	oidc_err_clear(&err);
+	assert_true(verify_token(tok, strlen(tok), &src, &vp, &res, &err) < 0);
+	assert_int_equal(err.reason, OIDC_R_AUDIENCE);
+	assert_int_equal(res.stage, VERIFY_STAGE_CLAIMS);
+	assert_int_equal(cs.refreshes, 0);
+	assert_null(res.claims);
+	verify_result_free(&res);
+	free(tok);
+
+	jwks_free(with_ec2);
+	free(all2);
 }
 
 int
@@ -765,6 +895,7 @@ main(void)
 		cmocka_unit_test(test_allow_list),
 		cmocka_unit_test(test_alg_none_rejected),
 		cmocka_unit_test(test_verify_id_token_glue),
+		cmocka_unit_test(test_verify_token_refetch),
 	};
 
 	return cmocka_run_group_tests_name("verify_rfc", tests, setup_keys, teardown_keys);
