@@ -1,29 +1,35 @@
 # SPDX-License-Identifier: BSD-2-Clause
-# All logic lives in libpamoidc.la; the front ends are thin.
+# pam_oidc/: one folder per part, each a noinst library (or a front end)
+# compiled with only the include paths its arrows allow (../DESIGN.md,
+# "Layout"; HACKING.md has the map), so that a forbidden include does not
+# compile.  tests/arch/include_graph.sh checks the same rules on the source.
+#
+#   module -> shared, common        jose -> common
+#   net    -> jose, shared, common  flow -> net, jose, shared, common
+#   child, cli -> flow, net, jose, shared, common
+#   shared -> common                common -> nothing
+PO_COMMON_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/common
+PO_SHARED_CPPFLAGS = $(PO_COMMON_CPPFLAGS) -I$(top_srcdir)/pam_oidc/shared
+PO_JOSE_CPPFLAGS = $(PO_COMMON_CPPFLAGS) -I$(top_srcdir)/pam_oidc/jose
+PO_NET_CPPFLAGS = $(PO_SHARED_CPPFLAGS) -I$(top_srcdir)/pam_oidc/jose -I$(top_srcdir)/pam_oidc/net
+PO_FLOW_CPPFLAGS = $(PO_NET_CPPFLAGS) -I$(top_srcdir)/pam_oidc/flow
+PO_DEFS = -DSYSCONFDIR='"$(sysconfdir)"' -DLOCALSTATEDIR='"$(localstatedir)"' \
+	-DLIBEXECDIR='"$(libexecdir)"' -DRUNSTATEDIR='"$(runstatedir)"'
+
+# The libraries of the network side, in link order.
+PO_NET_LIBS = pam_oidc/flow/libflow.la pam_oidc/net/libnet.la pam_oidc/jose/libjose.la \
+	pam_oidc/shared/libshared.la common/libcommon.la \
+	$(LIBCURL_LIBS) $(LIBCRYPTO_LIBS) $(JSONC_LIBS)
+
+include pam_oidc/shared/local.mk
+include pam_oidc/jose/local.mk
+include pam_oidc/net/local.mk
+include pam_oidc/flow/local.mk
+include pam_oidc/module/local.mk
+include pam_oidc/child/local.mk
+include pam_oidc/cli/local.mk
+
+# Every library of pam_oidc/ in one, for the tests (which may use any part).
 noinst_LTLIBRARIES += pam_oidc/libpamoidc.la
-pam_oidc_libpamoidc_la_SOURCES = \
-	pam_oidc/jose_alg.c pam_oidc/jose_alg.h \
-	pam_oidc/b64url.c pam_oidc/b64url.h \
-	pam_oidc/json_strict.c pam_oidc/json_strict.h \
-	pam_oidc/jws.c pam_oidc/jws.h \
-	pam_oidc/jwk.c pam_oidc/jwks.c pam_oidc/jwks.h \
-	pam_oidc/jws_verify.c \
-	pam_oidc/claims.c pam_oidc/claims.h \
-	pam_oidc/verify.c pam_oidc/verify.h \
-	pam_oidc/http.c pam_oidc/http.h pam_oidc/http_url.c \
-	pam_oidc/discovery.c pam_oidc/jwks_cache.c pam_oidc/discovery.h \
-	pam_oidc/conf.c pam_oidc/conf.h \
-	pam_oidc/policy.c pam_oidc/policy.h \
-	pam_oidc/identity.c pam_oidc/identity.h
-pam_oidc_libpamoidc_la_CFLAGS = $(AM_CFLAGS) $(LIBCURL_CFLAGS) $(LIBCRYPTO_CFLAGS) $(JSONC_CFLAGS)
-pam_oidc_libpamoidc_la_LIBADD = common/libcommon.la $(LIBCURL_LIBS) $(LIBCRYPTO_LIBS) $(JSONC_LIBS)
-
-# pam-oidc: the administrator's tool (verify, later login and check)
-sbin_PROGRAMS += pam_oidc/pam-oidc
-pam_oidc_pam_oidc_SOURCES = pam_oidc/cli.c pam_oidc/cli.h pam_oidc/cli_verify.c pam_oidc/cli_login.c pam_oidc/cli_check.c
-pam_oidc_pam_oidc_CFLAGS = $(AM_CFLAGS) $(LIBCRYPTO_CFLAGS) $(JSONC_CFLAGS)
-pam_oidc_pam_oidc_LDADD = pam_oidc/libpamoidc.la
-
-# The device-flow login: oidc-child and pam_oidc.so (child.mk, module.mk).
-include pam_oidc/child.mk
-include pam_oidc/module.mk
+pam_oidc_libpamoidc_la_SOURCES =
+pam_oidc_libpamoidc_la_LIBADD = $(PO_NET_LIBS)

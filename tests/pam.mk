@@ -2,8 +2,7 @@
 # pam_oidc.so: unit tests of its parts, module tests through the real libpam
 # (pam_wrapper + libpamtest), and the sshd end-to-end tests.
 MODULE_PART_SOURCES = \
-	pam_oidc/sanitize.c pam_oidc/qr.c pam_oidc/pending.c pam_oidc/child_spawn.c \
-	pam_oidc/session.c
+	pam_oidc/module/pending.c pam_oidc/module/child_spawn.c pam_oidc/module/session.c
 
 check_PROGRAMS += tests/pam/test_module_parts
 TESTS += tests/pam/test_module_parts

@@ -6,7 +6,7 @@
 FUZZ_NAMES = b64url json jws jwks claims conf
 EXTRA_DIST += tests/fuzz/corpus tests/fuzz/fuzz.h
 
-FUZZ_COMMON_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/fuzz
+FUZZ_COMMON_CPPFLAGS = $(AM_CPPFLAGS) $(PO_FLOW_CPPFLAGS) -I$(top_srcdir)/tests/fuzz
 FUZZ_COMMON_CFLAGS = $(AM_CFLAGS) $(LIBCRYPTO_CFLAGS) $(JSONC_CFLAGS)
 FUZZ_COMMON_LIBS = pam_oidc/libpamoidc.la
 

@@ -5,7 +5,7 @@
 # a configuration option of conf_option_names()), and the page is lint-clean.
 set -u
 page=${top_srcdir:?}/man/pam_oidc.8
-src=$top_srcdir/pam_oidc/pam_oidc.c
+src=$top_srcdir/pam_oidc/module/pam_oidc.c
 names_prog=${top_builddir:?}/tests/unit/conf_names
 if [ ! -x "$names_prog" ] || ! command -v mandoc >/dev/null; then
 	echo "1..0 # SKIP tests/unit/conf_names or mandoc missing"

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Configuration, HTTP, discovery and the JWKS cache (area "net").
-EXTRA_DIST += pam_oidc/cache.h tests/lib/httpsd.js tests/lib/mkcerts.sh
+EXTRA_DIST += tests/lib/httpsd.js tests/lib/mkcerts.sh
 
 NET_TEST_SOURCES = tests/unit/net_testlib.c tests/unit/net_testlib.h
 

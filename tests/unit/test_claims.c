@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Unit tests of ID token claim validation (pam_oidc/claims.c).  Claim sets
+ * Unit tests of ID token claim validation (pam_oidc/jose/claims.c).  Claim sets
  * go through json_strict_parse first, as they do in the verifier, so the
  * JSON-level rules (duplicates, \u0000, NaN) are covered on the same path.
  */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Unit tests of the strict JSON layer (pam_oidc/json_strict.c). */
+/* Unit tests of the strict JSON layer (pam_oidc/jose/json_strict.c). */
 #include "config.h"
 
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Unit tests of JWS compact parsing (pam_oidc/jws.c) and the algorithm
- * table (pam_oidc/jose_alg.c).  Tokens are built here with b64url_encode;
+ * Unit tests of JWS compact parsing (pam_oidc/jose/jws.c) and the algorithm
+ * table (common/jose_alg.c).  Tokens are built here with b64url_encode;
  * the signature bytes are arbitrary because parsing checks no signature.
  */
 #include "config.h"

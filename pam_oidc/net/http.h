@@ -11,6 +11,8 @@
 
 #include <stddef.h>
 
+#include "url.h"
+
 struct oidc_err;
 
 #define HTTP_DEFAULT_MAX_BODY (256 * 1024)
@@ -29,9 +31,6 @@ struct http_response {
 	size_t body_len;
 	char content_type[128];	/* without parameters, lower case; "" when absent */
 };
-
-/* Is url acceptable (https://, or http:// when built for tests)? */
-int http_url_allowed(const char *url);
 
 /* GET url.  Any status is returned; transport failures are errors (OIDC_R_NETWORK, OIDC_R_TOO_LARGE). */
 int http_get(const struct http_opts *opts, const char *url, struct http_response *ret,

@@ -1,15 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/*
- * The URL rule of http.h, kept apart from the libcurl client so that
- * pam_oidc.so can check a configuration (conf_validate) without linking
- * libcurl: the module does no network itself.
- */
+/* The URL rule (url.h): no libcurl, so that the module can use it too. */
 #include "config.h"
 
 #include <errno.h>
 #include <string.h>
 
-#include "http.h"
+#include "url.h"
 
 #define HTTP_MAX_URL 2048
 

@@ -17,7 +17,7 @@
 
 #include "buf.h"
 #include "conf.h"
-#include "http.h"
+#include "url.h"
 #include "jose_alg.h"
 #include "numparse.h"
 #include "oidc_err.h"

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The URL rule, apart from the libcurl client so that pam_oidc.so can check
+ * a configuration (conf_validate) without linking libcurl.
+ */
+#ifndef OIDC_URL_H
+#define OIDC_URL_H
+
+/*
+ * Is url acceptable: https:// (or http:// when built for tests), at most
+ * 2048 bytes, printable ASCII, a host, no user info, no fragment?
+ * Returns 0 when it is, -EINVAL when it is not.
+ */
+int http_url_allowed(const char *url);
+
+#endif
