@@ -5,7 +5,9 @@ tests_libtesthelp_la_SOURCES = tests/testhelp.c tests/testhelp.h
 tests_libtesthelp_la_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_libtesthelp_la_LIBADD = $(CMOCKA_LIBS)
 
-TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+# The tests may look at every part.
+TEST_CPPFLAGS = $(AM_CPPFLAGS) $(PO_FLOW_CPPFLAGS) -I$(top_srcdir)/pam_oidc/module \
+	-I$(top_srcdir)/pam_oidc/cli -I$(top_srcdir)/tests
 TEST_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(LIBCRYPTO_CFLAGS) $(JSONC_CFLAGS)
 TEST_LIBS = tests/libtesthelp.la pam_oidc/libpamoidc.la $(CMOCKA_LIBS)
 
@@ -21,7 +23,8 @@ include tests/audit_parse.mk
 include tests/child.mk
 include tests/pam.mk
 
-TESTS += tests/manlint.sh
+TESTS += tests/manlint.sh tests/arch/include_graph.sh
+EXTRA_DIST += tests/arch/include_graph.sh
 EXTRA_DIST += tests/manlint.sh
 TESTS += tests/cli_verify.sh
 EXTRA_DIST += tests/cli_verify.sh
