@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Unit tests of common/: checked number parsing, bounded buffers, errors. */
+/* Unit tests of common/: checked number parsing, bounded buffers, errors, clocks. */
 #include "config.h"
 
 #include <errno.h>
@@ -8,9 +8,11 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "numparse.h"
 #include "oidc_err.h"
 
@@ -97,6 +99,49 @@ test_err_first_wins(void **state)
 	assert_int_equal(oidc_err_set(NULL, OIDC_R_INTERNAL, ENOMEM, "x"), -ENOMEM);
 }
 
+static int64_t
+ts_ms(clockid_t id)
+{
+	struct timespec ts;
+
+	assert_int_equal(clock_gettime(id, &ts), 0);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+test_clock_mono(void **state)
+{
+	struct timespec nap = { 0, 30 * 1000 * 1000 };
+	int64_t boot0, t0, t1, mono;
+
+	/* CLOCK_BOOTTIME: between two readings of it, and never behind CLOCK_MONOTONIC */
+	mono = ts_ms(CLOCK_MONOTONIC);
+	boot0 = ts_ms(CLOCK_BOOTTIME);
+	t0 = clock_mono_ms();
+	assert_true(t0 >= boot0);
+	assert_true(t0 <= ts_ms(CLOCK_BOOTTIME));
+	assert_true(t0 >= mono);
+	/* it advances by at least the time slept, and in milliseconds */
+	assert_int_equal(nanosleep(&nap, NULL), 0);
+	t1 = clock_mono_ms();
+	assert_true(t1 - t0 >= 30);
+	assert_true(t1 - t0 < 10000);
+	assert_true(clock_mono_ms() >= t1);
+}
+
+static void
+test_clock_real(void **state)
+{
+	time_t before = time(NULL);
+	uint64_t us = clock_real_us();
+	time_t after = time(NULL);
+
+	/* µs since the epoch: the same second as time(), give or take one tick */
+	assert_true(us / 1000000u + 1 >= (uint64_t)before);
+	assert_true(us / 1000000u <= (uint64_t)after + 1);
+	assert_true(us > 1500000000ull * 1000000u);	/* not seconds or ms by mistake */
+}
+
 int
 main(void)
 {
@@ -106,6 +151,8 @@ main(void)
 		cmocka_unit_test(test_u64_hex),
 		cmocka_unit_test(test_buf_bounded),
 		cmocka_unit_test(test_err_first_wins),
+		cmocka_unit_test(test_clock_mono),
+		cmocka_unit_test(test_clock_real),
 	};
 
 	return cmocka_run_group_tests_name("common", tests, NULL, NULL);
