@@ -25,6 +25,7 @@
 
 #include "buf.h"
 #include "child_spawn.h"
+#include "clock.h"
 #include "conf.h"
 #include "converse.h"
 #include "numparse.h"
@@ -396,11 +397,11 @@ run_child(pam_handle_t *pamh, const struct mod_opts *o, const struct oidc_conf *
 {
 	struct child_proc c;
 	struct prompt_data p;
-	uint64_t deadline;
+	int64_t deadline;
 	bool cancel = true;
 	int i, r;
 
-	deadline = child_now_ms() + (uint64_t)(conf->timeout + CHILD_GRACE_S) * 1000u;
+	deadline = clock_mono_ms() + (int64_t)(conf->timeout + CHILD_GRACE_S) * 1000;
 	if ((r = child_spawn(conf->child_path, deadline, &c, err)) < 0)
 		return r;
 	for (i = 0; i < o->argc && r >= 0; i++)

@@ -12,11 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/random.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "journal_fields.h"
 #include "message_ids.h"
 #include "numparse.h"
@@ -97,15 +97,6 @@ session_audit_ids(uint32_t *ret_session, uint32_t *ret_loginuid, struct oidc_err
 	*ret_session = ses;
 	*ret_loginuid = luid;
 	return 0;
-}
-
-static uint64_t
-realtime_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
 static int
@@ -240,7 +231,7 @@ session_open(const struct session_ctx *ctx, const struct oidc_identity *id,
 	e.service = (char *)(uintptr_t)ctx->service;
 	e.rhost = ctx->rhost != NULL && ctx->rhost[0] != '\0' ?
 		(char *)(uintptr_t)ctx->rhost : NULL;
-	e.opened = realtime_us();
+	e.opened = clock_real_us();
 	if ((r = registry_write(ctx->registry_dir, &e, err)) < 0)
 		goto out;
 	*ret_journal_r = log_identity_event(ctx, &e, "login", OIDC_MESSAGE_ID_LOGIN, "logged in");
@@ -267,7 +258,7 @@ session_close(const struct session_ctx *ctx, uint32_t session, int *ret_journal_
 		r = -ENOENT;
 		goto out;
 	}
-	e.closed = realtime_us();
+	e.closed = clock_real_us();
 	if ((r = registry_close(ctx->registry_dir, session, e.closed, err)) < 0)
 		goto out;
 	*ret_journal_r = log_identity_event(ctx, &e, "logout", OIDC_MESSAGE_ID_LOGOUT,
