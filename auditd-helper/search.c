@@ -18,6 +18,7 @@
 
 #include <systemd/sd-journal.h>
 
+#include "clock.h"
 #include "numparse.h"
 #include "oidc_audit.h"
 #include "oidc_err.h"
@@ -401,11 +402,9 @@ search_main(int argc, char **argv)
 {
 	struct search_opts o;
 	struct oidc_err err = { 0 };
-	struct timespec ts;
 	int r;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	r = search_parse_args(argc, argv, (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000, &o, &err);
+	r = search_parse_args(argc, argv, clock_real_us(), &o, &err);
 	if (r < 0) {
 		fprintf(stderr, "oidc-audit search: %s\n", err.msg);
 		return 2;
