@@ -5,6 +5,7 @@ common_libcommon_la_SOURCES = \
 	common/numparse.c common/numparse.h \
 	common/buf.c common/buf.h \
 	common/clock.c common/clock.h \
+	common/text.c common/text.h \
 	common/registry.c common/registry.h \
 	common/journal_fields.c common/journal_fields.h
 common_libcommon_la_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(LIBSYSTEMD_CFLAGS)
