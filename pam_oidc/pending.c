@@ -26,6 +26,7 @@
 #include "numparse.h"
 #include "oidc_err.h"
 #include "pending.h"
+#include "text.h"
 
 #define PENDING_VERSION "1"
 #define PENDING_SWEEP_MAX 4096
@@ -33,14 +34,8 @@
 static bool
 handle_valid(const char *h)
 {
-	size_t i;
-
-	if (h == NULL || strlen(h) != PENDING_HANDLE_LEN)
-		return false;
-	for (i = 0; i < PENDING_HANDLE_LEN; i++)
-		if (!((h[i] >= '0' && h[i] <= '9') || (h[i] >= 'a' && h[i] <= 'f')))
-			return false;
-	return true;
+	return h != NULL && strlen(h) == PENDING_HANDLE_LEN &&
+	       text_hex_is_lower(h, PENDING_HANDLE_LEN);
 }
 
 /* Open dir (creating it, and for the default its parent), check it is ours and closed. */
@@ -137,12 +132,11 @@ int
 pending_write(const char *dir, const struct oidc_identity *id,
 	      char ret_handle[PENDING_HANDLE_LEN + 1], struct oidc_err *err)
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char rnd[PENDING_HANDLE_LEN / 2];
 	char handle[PENDING_HANDLE_LEN + 1];
 	char num[32];
 	struct buf b;
-	size_t i, off;
+	size_t off;
 	ssize_t n;
 	int dfd = -1, fd = -1, r;
 
@@ -156,10 +150,7 @@ pending_write(const char *dir, const struct oidc_identity *id,
 		r = oidc_err_set(err, OIDC_R_INTERNAL, EIO, "no random bytes for the handle");
 		goto out;
 	}
-	for (i = 0; i < sizeof(rnd); i++) {
-		handle[2 * i] = hex[rnd[i] >> 4];
-		handle[2 * i + 1] = hex[rnd[i] & 15];
-	}
+	(void)text_hex_encode(rnd, sizeof(rnd), handle, sizeof(handle));
 	handle[PENDING_HANDLE_LEN] = '\0';
 
 	r = put_field(&b, "version", PENDING_VERSION);

@@ -23,6 +23,7 @@
 #include "oidc_err.h"
 #include "registry.h"
 #include "session.h"
+#include "text.h"
 
 #define AUDIT_UNSET 4294967295u
 #define MESSAGE_PART_MAX 256
@@ -102,18 +103,11 @@ session_audit_ids(uint32_t *ret_session, uint32_t *ret_loginuid, struct oidc_err
 static int
 random_hex(char out[33])
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char rnd[16];
-	size_t i;
 
 	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
 		return -EIO;
-	for (i = 0; i < sizeof(rnd); i++) {
-		out[2 * i] = hex[rnd[i] >> 4];
-		out[2 * i + 1] = hex[rnd[i] & 15];
-	}
-	out[32] = '\0';
-	return 0;
+	return text_hex_encode(rnd, sizeof(rnd), out, 33);
 }
 
 static int
