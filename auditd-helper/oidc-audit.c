@@ -23,6 +23,7 @@
 
 #include "assemble.h"
 #include "clock.h"
+#include "journal_names.h"
 #include "oidc_audit.h"
 #include "oidc_err.h"
 
@@ -185,8 +186,8 @@ on_event(struct audit_event *ev, void *arg)
 	 * from replays of old or foreign logs into the journal.
 	 */
 	if (fields_from_event(&d->f, ev, re, d->conf.message_max) < 0 ||
-	    jf_add_str(&d->f, "OIDC_AUDIT_SOURCE",
-		       d->backfilling ? "backfill" : d->live ? "live" : "replay") < 0) {
+	    jf_add_str(&d->f, OIDC_F_AUDIT_SOURCE,
+		       d->backfilling ? OIDC_SRC_BACKFILL : d->live ? OIDC_SRC_LIVE : OIDC_SRC_REPLAY) < 0) {
 		d->counts[LOSS_BUILD]++;
 		goto out;
 	}

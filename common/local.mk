@@ -7,6 +7,7 @@ common_libcommon_la_SOURCES = \
 	common/clock.c common/clock.h \
 	common/text.c common/text.h \
 	common/registry.c common/registry.h \
-	common/journal_fields.c common/journal_fields.h
+	common/journal_fields.c common/journal_fields.h \
+	common/journal_names.h
 common_libcommon_la_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(LIBSYSTEMD_CFLAGS)
 common_libcommon_la_LIBADD = $(JSONC_LIBS) $(LIBSYSTEMD_LIBS)

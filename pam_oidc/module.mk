@@ -16,8 +16,7 @@ pam_oidc_pam_oidc_la_SOURCES = \
 	pam_oidc/child_proto.c pam_oidc/child_proto.h \
 	pam_oidc/conf.c pam_oidc/conf.h \
 	pam_oidc/http_url.c pam_oidc/http.h \
-	pam_oidc/jose_alg.c pam_oidc/jose_alg.h \
-	common/message_ids.h
+	pam_oidc/jose_alg.c pam_oidc/jose_alg.h
 pam_oidc_pam_oidc_la_CFLAGS = $(AM_CFLAGS) $(LIBQRENCODE_CFLAGS) $(LIBSYSTEMD_CFLAGS)
 pam_oidc_pam_oidc_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared -no-undefined \
 	-export-symbols $(srcdir)/pam_oidc/export.sym

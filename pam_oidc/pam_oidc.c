@@ -28,6 +28,7 @@
 #include "clock.h"
 #include "conf.h"
 #include "converse.h"
+#include "journal_names.h"
 #include "numparse.h"
 #include "oidc_err.h"
 #include "pending.h"
@@ -583,7 +584,8 @@ free_session_data(pam_handle_t *pamh, void *data, int error_status)
 static int
 export_identity(pam_handle_t *pamh, const struct oidc_identity *id)
 {
-	const char *names[] = { "OIDC_SUBJECT", "OIDC_ISSUER", "OIDC_USERNAME" };
+	/* the journal's names: $OIDC_SUBJECT is what `journalctl OIDC_SUBJECT=` matches */
+	const char *names[] = { OIDC_F_SUBJECT, OIDC_F_ISSUER, OIDC_F_USERNAME };
 	const char *values[] = { id->subject, id->issuer, id->username };
 	char *kv;
 	size_t i;

@@ -18,7 +18,7 @@
 #include "buf.h"
 #include "clock.h"
 #include "journal_fields.h"
-#include "message_ids.h"
+#include "journal_names.h"
 #include "numparse.h"
 #include "oidc_err.h"
 #include "registry.h"
@@ -46,12 +46,12 @@ add_context(struct jfields *j, const struct session_ctx *ctx, const char *event,
 {
 	int r;
 
-	if ((r = jf_add_str(j, "MESSAGE_ID", message_id)) < 0 ||
-	    (r = jf_add_str(j, "SYSLOG_IDENTIFIER", "pam_oidc")) < 0 ||
-	    (r = jf_add_str(j, "OIDC_EVENT", event)) < 0 ||
-	    (r = jf_add_str(j, "OIDC_SERVICE", ctx->service)) < 0 ||
-	    (r = jf_add_str(j, "OIDC_REMOTE_HOST", ctx->rhost)) < 0 ||
-	    (r = jf_add_str(j, "OIDC_LOCAL_USER", ctx->user)) < 0)
+	if ((r = jf_add_str(j, JF_MESSAGE_ID, message_id)) < 0 ||
+	    (r = jf_add_str(j, JF_SYSLOG_IDENTIFIER, "pam_oidc")) < 0 ||
+	    (r = jf_add_str(j, OIDC_F_EVENT, event)) < 0 ||
+	    (r = jf_add_str(j, OIDC_F_SERVICE, ctx->service)) < 0 ||
+	    (r = jf_add_str(j, OIDC_F_REMOTE_HOST, ctx->rhost)) < 0 ||
+	    (r = jf_add_str(j, OIDC_F_LOCAL_USER, ctx->user)) < 0)
 		return r;
 	return 0;
 }
@@ -131,16 +131,16 @@ log_identity_event(const struct session_ctx *ctx, const struct registry_entry *e
 		message = NULL;
 		goto out;
 	}
-	if ((r = jf_add_str(&j, "MESSAGE", message)) < 0 ||
-	    (r = jf_add_str(&j, "PRIORITY", "6")) < 0 ||
+	if ((r = jf_add_str(&j, JF_MESSAGE, message)) < 0 ||
+	    (r = jf_add_str(&j, JF_PRIORITY, "6")) < 0 ||
 	    (r = add_context(&j, ctx, event, message_id)) < 0 ||
-	    (r = jf_add_str(&j, "OIDC_ISSUER", e->issuer)) < 0 ||
-	    (r = jf_add_str(&j, "OIDC_SUBJECT", e->subject)) < 0 ||
-	    (r = jf_add_str(&j, "OIDC_USERNAME", e->username)) < 0 ||
-	    (r = jf_add_str(&j, "OIDC_EMAIL", e->email)) < 0 ||
-	    (r = jf_add_str(&j, "OIDC_LOGIN_ID", e->login_id)) < 0 ||
-	    (r = jf_add_u64(&j, "OIDC_AUDIT_SESSION", e->session)) < 0 ||
-	    (r = jf_add_u64(&j, "OIDC_AUDIT_LOGINUID", e->loginuid)) < 0)
+	    (r = jf_add_str(&j, OIDC_F_ISSUER, e->issuer)) < 0 ||
+	    (r = jf_add_str(&j, OIDC_F_SUBJECT, e->subject)) < 0 ||
+	    (r = jf_add_str(&j, OIDC_F_USERNAME, e->username)) < 0 ||
+	    (r = jf_add_str(&j, OIDC_F_EMAIL, e->email)) < 0 ||
+	    (r = jf_add_str(&j, OIDC_F_LOGIN_ID, e->login_id)) < 0 ||
+	    (r = jf_add_u64(&j, OIDC_F_AUDIT_SESSION, e->session)) < 0 ||
+	    (r = jf_add_u64(&j, OIDC_F_AUDIT_LOGINUID, e->loginuid)) < 0)
 		goto out;
 	r = jf_send(&j);
 out:
@@ -228,7 +228,7 @@ session_open(const struct session_ctx *ctx, const struct oidc_identity *id,
 	e.opened = clock_real_us();
 	if ((r = registry_write(ctx->registry_dir, &e, err)) < 0)
 		goto out;
-	*ret_journal_r = log_identity_event(ctx, &e, "login", OIDC_MESSAGE_ID_LOGIN, "logged in");
+	*ret_journal_r = log_identity_event(ctx, &e, OIDC_EV_LOGIN, OIDC_MESSAGE_ID_LOGIN, "logged in");
 	*ret_session = e.session;
 	*ret_created = true;
 	r = 0;
@@ -255,7 +255,7 @@ session_close(const struct session_ctx *ctx, uint32_t session, int *ret_journal_
 	e.closed = clock_real_us();
 	if ((r = registry_close(ctx->registry_dir, session, e.closed, err)) < 0)
 		goto out;
-	*ret_journal_r = log_identity_event(ctx, &e, "logout", OIDC_MESSAGE_ID_LOGOUT,
+	*ret_journal_r = log_identity_event(ctx, &e, OIDC_EV_LOGOUT, OIDC_MESSAGE_ID_LOGOUT,
 					    "logged out");
 	r = 0;
 out:
@@ -283,10 +283,10 @@ session_log_failure(const struct session_ctx *ctx, const char *reason, const cha
 		text = NULL;
 		goto out;
 	}
-	if ((r = jf_add_str(&j, "MESSAGE", text)) < 0 ||
-	    (r = jf_add_str(&j, "PRIORITY", "5")) < 0 ||
-	    (r = add_context(&j, ctx, "login-failed", OIDC_MESSAGE_ID_LOGIN_FAILED)) < 0 ||
-	    (r = jf_add_str(&j, "OIDC_REASON", reason)) < 0)
+	if ((r = jf_add_str(&j, JF_MESSAGE, text)) < 0 ||
+	    (r = jf_add_str(&j, JF_PRIORITY, "5")) < 0 ||
+	    (r = add_context(&j, ctx, OIDC_EV_LOGIN_FAILED, OIDC_MESSAGE_ID_LOGIN_FAILED)) < 0 ||
+	    (r = jf_add_str(&j, OIDC_F_REASON, reason)) < 0)
 		goto out;
 	r = jf_send(&j);
 out:
