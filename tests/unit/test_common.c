@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Unit tests of common/: checked number parsing, bounded buffers, errors, clocks, text. */
+/*
+ * Unit tests of common/: checked number parsing, bounded buffers, errors,
+ * clocks, text, the journal names.
+ */
 #include "config.h"
 
 #include <errno.h>
@@ -13,6 +16,8 @@
 
 #include "buf.h"
 #include "clock.h"
+#include "journal_fields.h"
+#include "journal_names.h"
 #include "numparse.h"
 #include "oidc_err.h"
 #include "text.h"
@@ -336,6 +341,48 @@ test_hex_is_lower(void **state)
 	assert_true(text_hex_is_lower("0a/", 2));	/* only len bytes count */
 }
 
+static void
+test_journal_names(void **state)
+{
+	static const char *const journald[] = {
+		JF_MESSAGE, JF_MESSAGE_ID, JF_PRIORITY, JF_SYSLOG_IDENTIFIER,
+	};
+	static const char *const ours[] = {
+		OIDC_F_ISSUER, OIDC_F_SUBJECT, OIDC_F_USERNAME, OIDC_F_EMAIL, OIDC_F_LOGIN_ID,
+		OIDC_F_EVENT, OIDC_F_AUDIT_SESSION, OIDC_F_AUDIT_LOGINUID, OIDC_F_AUDIT_SERIAL,
+		OIDC_F_AUDIT_KEY, OIDC_F_AUDIT_NODE, OIDC_F_AUDIT_SOURCE,
+		OIDC_F_AUDIT_INCOMPLETE, OIDC_F_EVENT_TIME, OIDC_F_EXE, OIDC_F_ARGV,
+		OIDC_F_ARGC, OIDC_F_ARGV_TRUNCATED, OIDC_F_CWD, OIDC_F_PID, OIDC_F_PPID,
+		OIDC_F_UID, OIDC_F_EUID, OIDC_F_TTY, OIDC_F_COMM, OIDC_F_PATH, OIDC_F_PATH2,
+		OIDC_F_OPERATION, OIDC_F_SYSCALL, OIDC_F_SUCCESS, OIDC_F_EXIT, OIDC_F_SERVICE,
+		OIDC_F_REMOTE_HOST, OIDC_F_LOCAL_USER, OIDC_F_REASON, OIDC_F_LOSS_REASON,
+		OIDC_F_LOSS_COUNT, OIDC_F_LOSS_TOTAL, OIDC_F_LOSS_DETAIL,
+	};
+	static const char *const ids[] = {
+		OIDC_MESSAGE_ID_LOGIN, OIDC_MESSAGE_ID_LOGOUT, OIDC_MESSAGE_ID_LOGIN_FAILED,
+		OIDC_MESSAGE_ID_EXEC, OIDC_MESSAGE_ID_FILE, OIDC_MESSAGE_ID_LOSS,
+	};
+	size_t i, j;
+
+	/* names journald accepts from us; ours under our prefix, each once */
+	for (i = 0; i < sizeof(journald) / sizeof(journald[0]); i++)
+		assert_true(jf_name_valid(journald[i]));
+	for (i = 0; i < sizeof(ours) / sizeof(ours[0]); i++) {
+		assert_true(jf_name_valid(ours[i]));
+		assert_int_equal(strncmp(ours[i], OIDC_F_PREFIX, strlen(OIDC_F_PREFIX)), 0);
+		for (j = 0; j < i; j++)
+			assert_string_not_equal(ours[i], ours[j]);
+	}
+	assert_string_equal(OIDC_F_EVENT "=" OIDC_EV_EXEC, "OIDC_EVENT=exec");
+	/* MESSAGE_IDs: 32 lowercase hex digits, each once */
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		assert_int_equal(strlen(ids[i]), 32);
+		assert_true(text_hex_is_lower(ids[i], 32));
+		for (j = 0; j < i; j++)
+			assert_string_not_equal(ids[i], ids[j]);
+	}
+}
+
 int
 main(void)
 {
@@ -354,6 +401,7 @@ main(void)
 		cmocka_unit_test(test_hex_encode),
 		cmocka_unit_test(test_hex_decode),
 		cmocka_unit_test(test_hex_is_lower),
+		cmocka_unit_test(test_journal_names),
 	};
 
 	return cmocka_run_group_tests_name("common", tests, NULL, NULL);
