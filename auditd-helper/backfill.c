@@ -19,6 +19,7 @@
 
 #include <systemd/sd-journal.h>
 
+#include "journal_names.h"
 #include "numparse.h"
 #include "oidc_audit.h"
 
@@ -51,12 +52,12 @@ backfill_last_mark(struct audit_mark *ret)
 	if (r < 0)
 		return r;
 	/* _UID is journald's own (trusted) field: a user cannot forge our mark. */
-	if ((r = sd_journal_add_match(j, "_UID=0", 0)) < 0 ||
-	    (r = sd_journal_add_match(j, "SYSLOG_IDENTIFIER=" OIDC_AUDIT_IDENT, 0)) < 0 ||
-	    (r = sd_journal_add_match(j, "OIDC_EVENT=exec", 0)) < 0 ||
-	    (r = sd_journal_add_match(j, "OIDC_EVENT=file", 0)) < 0 ||
-	    (r = sd_journal_add_match(j, "OIDC_AUDIT_SOURCE=live", 0)) < 0 ||
-	    (r = sd_journal_add_match(j, "OIDC_AUDIT_SOURCE=backfill", 0)) < 0)
+	if ((r = sd_journal_add_match(j, JF_UID "=0", 0)) < 0 ||
+	    (r = sd_journal_add_match(j, JF_SYSLOG_IDENTIFIER "=" OIDC_AUDIT_IDENT, 0)) < 0 ||
+	    (r = sd_journal_add_match(j, OIDC_F_EVENT "=" OIDC_EV_EXEC, 0)) < 0 ||
+	    (r = sd_journal_add_match(j, OIDC_F_EVENT "=" OIDC_EV_FILE, 0)) < 0 ||
+	    (r = sd_journal_add_match(j, OIDC_F_AUDIT_SOURCE "=" OIDC_SRC_LIVE, 0)) < 0 ||
+	    (r = sd_journal_add_match(j, OIDC_F_AUDIT_SOURCE "=" OIDC_SRC_BACKFILL, 0)) < 0)
 		goto out;
 	r = sd_journal_seek_tail(j);
 	if (r < 0)
@@ -71,8 +72,8 @@ backfill_last_mark(struct audit_mark *ret)
 			r = -ENOENT;
 			goto out;
 		}
-		if (field_u64(j, "OIDC_EVENT_TIME", &m.time_us) < 0 ||
-		    field_u64(j, "OIDC_AUDIT_SERIAL", &m.serial) < 0)
+		if (field_u64(j, OIDC_F_EVENT_TIME, &m.time_us) < 0 ||
+		    field_u64(j, OIDC_F_AUDIT_SERIAL, &m.serial) < 0)
 			continue;
 		*ret = m;
 		r = 0;

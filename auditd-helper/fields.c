@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "message_ids.h"
+#include "journal_names.h"
 #include "oidc_audit.h"
 
 #define MESSAGE_DEFAULT_MAX 2048
@@ -158,14 +158,14 @@ add_identity(struct jfields *f, const struct registry_entry *re)
 
 	if (re == NULL)
 		return 0;
-	ADD(jf_add_str(f, "OIDC_ISSUER", re->issuer));
-	ADD(jf_add_str(f, "OIDC_SUBJECT", re->subject));
-	ADD(jf_add_str(f, "OIDC_USERNAME", re->username));
-	ADD(jf_add_str(f, "OIDC_EMAIL", re->email));
-	ADD(jf_add_str(f, "OIDC_LOGIN_ID", re->login_id));
-	ADD(jf_add_str(f, "OIDC_LOCAL_USER", re->user));
-	ADD(jf_add_str(f, "OIDC_SERVICE", re->service));
-	ADD(jf_add_str(f, "OIDC_REMOTE_HOST", re->rhost));
+	ADD(jf_add_str(f, OIDC_F_ISSUER, re->issuer));
+	ADD(jf_add_str(f, OIDC_F_SUBJECT, re->subject));
+	ADD(jf_add_str(f, OIDC_F_USERNAME, re->username));
+	ADD(jf_add_str(f, OIDC_F_EMAIL, re->email));
+	ADD(jf_add_str(f, OIDC_F_LOGIN_ID, re->login_id));
+	ADD(jf_add_str(f, OIDC_F_LOCAL_USER, re->user));
+	ADD(jf_add_str(f, OIDC_F_SERVICE, re->service));
+	ADD(jf_add_str(f, OIDC_F_REMOTE_HOST, re->rhost));
 out:
 	return r;
 }
@@ -231,42 +231,42 @@ fields_from_event(struct jfields *f, const struct audit_event *ev,
 	if (!ev->success)
 		msg_addf(m, cap, &o, " (failed, exit %" PRId64 ")", ev->exit);
 
-	ADD(jf_add(f, "MESSAGE", m, o));
-	ADD(jf_add_str(f, "MESSAGE_ID", exec ? OIDC_MESSAGE_ID_EXEC : OIDC_MESSAGE_ID_FILE));
-	ADD(jf_add_str(f, "PRIORITY", "6"));
-	ADD(jf_add_str(f, "SYSLOG_IDENTIFIER", OIDC_AUDIT_IDENT));
-	ADD(jf_add_str(f, "OIDC_EVENT", exec ? "exec" : "file"));
+	ADD(jf_add(f, JF_MESSAGE, m, o));
+	ADD(jf_add_str(f, JF_MESSAGE_ID, exec ? OIDC_MESSAGE_ID_EXEC : OIDC_MESSAGE_ID_FILE));
+	ADD(jf_add_str(f, JF_PRIORITY, "6"));
+	ADD(jf_add_str(f, JF_SYSLOG_IDENTIFIER, OIDC_AUDIT_IDENT));
+	ADD(jf_add_str(f, OIDC_F_EVENT, exec ? OIDC_EV_EXEC : OIDC_EV_FILE));
 	ADD(add_identity(f, re));
-	ADD(jf_add_u64(f, "OIDC_AUDIT_SESSION", ev->session));
-	ADD(jf_add_u64(f, "OIDC_AUDIT_LOGINUID", ev->loginuid));
-	ADD(jf_add_u64(f, "OIDC_AUDIT_SERIAL", ev->serial));
-	ADD(jf_add_str(f, "OIDC_AUDIT_KEY", ev->key));
-	ADD(jf_add_str(f, "OIDC_AUDIT_NODE", ev->node));
-	ADD(jf_add_u64(f, "OIDC_EVENT_TIME", ev->time_us));
-	ADD(jf_add_str(f, "OIDC_EXE", ev->exe));
+	ADD(jf_add_u64(f, OIDC_F_AUDIT_SESSION, ev->session));
+	ADD(jf_add_u64(f, OIDC_F_AUDIT_LOGINUID, ev->loginuid));
+	ADD(jf_add_u64(f, OIDC_F_AUDIT_SERIAL, ev->serial));
+	ADD(jf_add_str(f, OIDC_F_AUDIT_KEY, ev->key));
+	ADD(jf_add_str(f, OIDC_F_AUDIT_NODE, ev->node));
+	ADD(jf_add_u64(f, OIDC_F_EVENT_TIME, ev->time_us));
+	ADD(jf_add_str(f, OIDC_F_EXE, ev->exe));
 	if (exec) {
-		ADD(jf_add(f, "OIDC_ARGV", argv, alen));
-		ADD(jf_add_u64(f, "OIDC_ARGC", ev->argc));
+		ADD(jf_add(f, OIDC_F_ARGV, argv, alen));
+		ADD(jf_add_u64(f, OIDC_F_ARGC, ev->argc));
 		if (ev->argv_truncated)
-			ADD(jf_add_str(f, "OIDC_ARGV_TRUNCATED", "1"));
+			ADD(jf_add_str(f, OIDC_F_ARGV_TRUNCATED, "1"));
 	}
-	ADD(jf_add_str(f, "OIDC_CWD", ev->cwd));
-	ADD(jf_add_i64(f, "OIDC_PID", ev->pid));
-	ADD(jf_add_i64(f, "OIDC_PPID", ev->ppid));
-	ADD(jf_add_i64(f, "OIDC_UID", ev->uid));
-	ADD(jf_add_i64(f, "OIDC_EUID", ev->euid));
-	ADD(jf_add_str(f, "OIDC_TTY", ev->tty));
-	ADD(jf_add_str(f, "OIDC_COMM", ev->comm));
+	ADD(jf_add_str(f, OIDC_F_CWD, ev->cwd));
+	ADD(jf_add_i64(f, OIDC_F_PID, ev->pid));
+	ADD(jf_add_i64(f, OIDC_F_PPID, ev->ppid));
+	ADD(jf_add_i64(f, OIDC_F_UID, ev->uid));
+	ADD(jf_add_i64(f, OIDC_F_EUID, ev->euid));
+	ADD(jf_add_str(f, OIDC_F_TTY, ev->tty));
+	ADD(jf_add_str(f, OIDC_F_COMM, ev->comm));
 	if (ev->npaths > 0)
-		ADD(jf_add_str(f, "OIDC_PATH", ev->paths[0]));
+		ADD(jf_add_str(f, OIDC_F_PATH, ev->paths[0]));
 	if (ev->npaths > 1)
-		ADD(jf_add_str(f, "OIDC_PATH2", ev->paths[1]));
-	ADD(jf_add_str(f, "OIDC_OPERATION", exec ? "exec" : ev->operation));
-	ADD(jf_add_str(f, "OIDC_SYSCALL", ev->syscall));
-	ADD(jf_add_str(f, "OIDC_SUCCESS", ev->success ? "yes" : "no"));
-	ADD(jf_add_i64(f, "OIDC_EXIT", ev->exit));
+		ADD(jf_add_str(f, OIDC_F_PATH2, ev->paths[1]));
+	ADD(jf_add_str(f, OIDC_F_OPERATION, exec ? "exec" : ev->operation));
+	ADD(jf_add_str(f, OIDC_F_SYSCALL, ev->syscall));
+	ADD(jf_add_str(f, OIDC_F_SUCCESS, ev->success ? "yes" : "no"));
+	ADD(jf_add_i64(f, OIDC_F_EXIT, ev->exit));
 	if (ev->incomplete)
-		ADD(jf_add_str(f, "OIDC_AUDIT_INCOMPLETE", "1"));
+		ADD(jf_add_str(f, OIDC_F_AUDIT_INCOMPLETE, "1"));
 	r = 0;
 out:
 	free(argv);
@@ -287,15 +287,15 @@ fields_loss(struct jfields *f, const char *reason, uint64_t count, uint64_t tota
 		snprintf(m, sizeof(m), "oidc-audit: %" PRIu64 " audit %s lost or unusable (%s; %" PRIu64
 			 " in total)%s%s", count, count == 1 ? "event" : "events", reason, total,
 			 detail ? ": " : "", detail ? detail : "");
-	ADD(jf_add_str(f, "MESSAGE", m));
-	ADD(jf_add_str(f, "MESSAGE_ID", OIDC_MESSAGE_ID_LOSS));
-	ADD(jf_add_str(f, "PRIORITY", strcmp(reason, "restart") == 0 ? "5" : "4"));
-	ADD(jf_add_str(f, "SYSLOG_IDENTIFIER", OIDC_AUDIT_IDENT));
-	ADD(jf_add_str(f, "OIDC_EVENT", "loss"));
-	ADD(jf_add_str(f, "OIDC_LOSS_REASON", reason));
-	ADD(jf_add_u64(f, "OIDC_LOSS_COUNT", count));
-	ADD(jf_add_u64(f, "OIDC_LOSS_TOTAL", total));
-	ADD(jf_add_str(f, "OIDC_LOSS_DETAIL", detail));
+	ADD(jf_add_str(f, JF_MESSAGE, m));
+	ADD(jf_add_str(f, JF_MESSAGE_ID, OIDC_MESSAGE_ID_LOSS));
+	ADD(jf_add_str(f, JF_PRIORITY, strcmp(reason, "restart") == 0 ? "5" : "4"));
+	ADD(jf_add_str(f, JF_SYSLOG_IDENTIFIER, OIDC_AUDIT_IDENT));
+	ADD(jf_add_str(f, OIDC_F_EVENT, OIDC_EV_LOSS));
+	ADD(jf_add_str(f, OIDC_F_LOSS_REASON, reason));
+	ADD(jf_add_u64(f, OIDC_F_LOSS_COUNT, count));
+	ADD(jf_add_u64(f, OIDC_F_LOSS_TOTAL, total));
+	ADD(jf_add_str(f, OIDC_F_LOSS_DETAIL, detail));
 	r = 0;
 out:
 	return r;

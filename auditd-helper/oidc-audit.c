@@ -19,10 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "assemble.h"
+#include "clock.h"
+#include "journal_names.h"
 #include "oidc_audit.h"
 #include "oidc_err.h"
 
@@ -79,15 +80,6 @@ struct daemon {
 
 	uint64_t written, skipped_no_identity, backfilled;
 };
-
-static uint64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static uint64_t
 dedupe_key(uint64_t serial, uint64_t time_us)
@@ -194,8 +186,8 @@ on_event(struct audit_event *ev, void *arg)
 	 * from replays of old or foreign logs into the journal.
 	 */
 	if (fields_from_event(&d->f, ev, re, d->conf.message_max) < 0 ||
-	    jf_add_str(&d->f, "OIDC_AUDIT_SOURCE",
-		       d->backfilling ? "backfill" : d->live ? "live" : "replay") < 0) {
+	    jf_add_str(&d->f, OIDC_F_AUDIT_SOURCE,
+		       d->backfilling ? OIDC_SRC_BACKFILL : d->live ? OIDC_SRC_LIVE : OIDC_SRC_REPLAY) < 0) {
 		d->counts[LOSS_BUILD]++;
 		goto out;
 	}
@@ -400,7 +392,7 @@ run_plugin(struct daemon *d)
 	if (buf == NULL)
 		goto fail;
 	d->live = true;
-	d->now_ms = mono_ms();
+	d->now_ms = clock_mono_ms();
 	check_kernel(d);	/* the baseline */
 	backfill(d);
 	if (make_assembler(d, ASSEMBLER_MODE_EOE, &as) < 0)
@@ -411,7 +403,7 @@ run_plugin(struct daemon *d)
 	pfd[1].events = POLLIN;
 	for (;;) {
 		r = poll(pfd, 2, TICK_MS);
-		d->now_ms = mono_ms();
+		d->now_ms = clock_mono_ms();
 		if (r < 0 && errno != EINTR)
 			goto fail;
 		if (r > 0 && (pfd[1].revents & POLLIN)) {

@@ -13,6 +13,7 @@
 
 #include "numparse.h"
 #include "record.h"
+#include "text.h"
 
 #define GS '\x1d'	/* separates the ENRICHED section */
 
@@ -319,47 +320,18 @@ record_find(const struct audit_record *rec, const char *key, bool enriched)
 	return NULL;
 }
 
-static inline int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-static bool
-is_hex_string(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n == 0 || n % 2 != 0)
-		return false;
-	for (i = 0; i < n; i++)
-		if (hexval(s[i]) < 0)
-			return false;
-	return true;
-}
-
 size_t
 record_val_decode(const struct audit_record *rec, const struct audit_field *f, bool hex,
 		  char *dst)
 {
 	const char *s = rec->text + f->val_off;
 	size_t n = f->val_len, i, o = 0;
+	const char *nul;
 
-	if (f->kind == AUDIT_VAL_BARE && hex && is_hex_string(s, n)) {
-		for (i = 0; i < n; i += 2) {
-			char c = (char)(hexval(s[i]) << 4 | hexval(s[i + 1]));
-
-			if (c == '\0')
-				break;
-			dst[o++] = c;
-		}
-		return o;
+	/* dst has room for n bytes, the decoded value needs n / 2 */
+	if (f->kind == AUDIT_VAL_BARE && hex && n > 0 && text_hex_decode(s, n, dst, n / 2) == 0) {
+		nul = memchr(dst, '\0', n / 2);
+		return nul != NULL ? (size_t)(nul - dst) : n / 2;
 	}
 	if (f->kind == AUDIT_VAL_NULL || f->kind == AUDIT_VAL_NONE)
 		return 0;

@@ -18,13 +18,17 @@
 
 #include <systemd/sd-journal.h>
 
+#include "clock.h"
+#include "journal_names.h"
 #include "numparse.h"
 #include "oidc_audit.h"
 #include "oidc_err.h"
 
 #define SEARCH_MAX_ARG 1024
 
-static const char *const search_kinds[] = { "login", "logout", "login-failed", "exec", "file", "loss" };
+static const char *const search_kinds[] = {
+	OIDC_EV_LOGIN, OIDC_EV_LOGOUT, OIDC_EV_LOGIN_FAILED, OIDC_EV_EXEC, OIDC_EV_FILE, OIDC_EV_LOSS,
+};
 
 /* See oidc_audit.h. */
 int
@@ -253,16 +257,16 @@ print_text(sd_journal *j, FILE *out, uint64_t t_us)
 
 	localtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
-	if (get_field(j, "OIDC_EVENT", &v, &l)) {
+	if (get_field(j, OIDC_F_EVENT, &v, &l)) {
 		ev = v;
 		evl = l;
 	}
 	fprintf(out, "%s.%06" PRIu64 " %-6.*s", when, t_us % 1000000, (int)(evl > 12 ? 12 : evl), ev);
-	if (get_field(j, "OIDC_AUDIT_SESSION", &v, &l)) {
+	if (get_field(j, OIDC_F_AUDIT_SESSION, &v, &l)) {
 		jf_escape(esc, sizeof(esc) < 32 ? sizeof(esc) : 32, v, l);
 		fprintf(out, " ses=%s", esc);
 	}
-	if (get_field(j, "MESSAGE", &v, &l)) {
+	if (get_field(j, JF_MESSAGE, &v, &l)) {
 		size_t i;
 
 		/*
@@ -296,10 +300,11 @@ print_json(sd_journal *j, FILE *out)
 		if (eq == NULL)
 			continue;
 		nl = (size_t)(eq - p);
-		if (!(nl == 7 && memcmp(p, "MESSAGE", 7) == 0) &&
-		    !(nl == 10 && memcmp(p, "MESSAGE_ID", 10) == 0) &&
-		    !(nl == 8 && memcmp(p, "_BOOT_ID", 8) == 0) &&
-		    !(nl > 5 && memcmp(p, "OIDC_", 5) == 0))
+		if (!(nl == sizeof(JF_MESSAGE) - 1 && memcmp(p, JF_MESSAGE, nl) == 0) &&
+		    !(nl == sizeof(JF_MESSAGE_ID) - 1 && memcmp(p, JF_MESSAGE_ID, nl) == 0) &&
+		    !(nl == sizeof(JF_BOOT_ID) - 1 && memcmp(p, JF_BOOT_ID, nl) == 0) &&
+		    !(nl > sizeof(OIDC_F_PREFIX) - 1 &&
+		      memcmp(p, OIDC_F_PREFIX, sizeof(OIDC_F_PREFIX) - 1) == 0))
 			continue;
 		len = 0;
 		if (jf_json_value(&line, &len, &cap, eq + 1, l - nl - 1) < 0)
@@ -327,21 +332,21 @@ search_run(const struct search_opts *o, FILE *out, struct oidc_err *err)
 	if (r < 0)
 		return oidc_err_set(err, OIDC_R_CONFIG, -r, "cannot open the journal");
 	for (i = 0; i < sizeof(search_kinds) / sizeof(search_kinds[0]); i++)
-		if ((r = add_match(j, "OIDC_EVENT", search_kinds[i])) < 0)
+		if ((r = add_match(j, OIDC_F_EVENT, search_kinds[i])) < 0)
 			goto fail;
 	/*
 	 * Anyone may write OIDC_* fields to the journal (logger, systemd-cat);
 	 * only root's entries are evidence.  _UID is set by journald itself.
 	 */
-	if ((r = add_match(j, "_UID", "0")) < 0)
+	if ((r = add_match(j, JF_UID, "0")) < 0)
 		goto fail;
-	if ((o->subject && (r = add_match(j, "OIDC_SUBJECT", o->subject)) < 0) ||
-	    (o->user && (r = add_match(j, "OIDC_LOCAL_USER", o->user)) < 0) ||
-	    (o->email && (r = add_match(j, "OIDC_EMAIL", o->email)) < 0))
+	if ((o->subject && (r = add_match(j, OIDC_F_SUBJECT, o->subject)) < 0) ||
+	    (o->user && (r = add_match(j, OIDC_F_LOCAL_USER, o->user)) < 0) ||
+	    (o->email && (r = add_match(j, OIDC_F_EMAIL, o->email)) < 0))
 		goto fail;
 	if (o->has_session) {
 		snprintf(num, sizeof(num), "%" PRIu32, o->session);
-		if ((r = add_match(j, "OIDC_AUDIT_SESSION", num)) < 0)
+		if ((r = add_match(j, OIDC_F_AUDIT_SESSION, num)) < 0)
 			goto fail;
 	}
 	/*
@@ -361,7 +366,7 @@ search_run(const struct search_opts *o, FILE *out, struct oidc_err *err)
 		size_t l;
 		char tmp[24];
 
-		if (get_field(j, "OIDC_EVENT_TIME", &v, &l) && l < sizeof(tmp)) {
+		if (get_field(j, OIDC_F_EVENT_TIME, &v, &l) && l < sizeof(tmp)) {
 			memcpy(tmp, v, l);
 			tmp[l] = '\0';
 			if (num_parse_u64(tmp, UINT64_MAX, &t) < 0)
@@ -377,8 +382,8 @@ search_run(const struct search_opts *o, FILE *out, struct oidc_err *err)
 		 */
 		if (t > o->until_us)
 			continue;
-		if (o->path_glob && !glob_field(j, "OIDC_PATH", o->path_glob) &&
-		    !glob_field(j, "OIDC_PATH2", o->path_glob) && !glob_field(j, "OIDC_EXE", o->path_glob))
+		if (o->path_glob && !glob_field(j, OIDC_F_PATH, o->path_glob) &&
+		    !glob_field(j, OIDC_F_PATH2, o->path_glob) && !glob_field(j, OIDC_F_EXE, o->path_glob))
 			continue;
 		if (o->output == AUDIT_OUTPUT_JSON)
 			print_json(j, out);
@@ -401,11 +406,9 @@ search_main(int argc, char **argv)
 {
 	struct search_opts o;
 	struct oidc_err err = { 0 };
-	struct timespec ts;
 	int r;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	r = search_parse_args(argc, argv, (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000, &o, &err);
+	r = search_parse_args(argc, argv, clock_real_us(), &o, &err);
 	if (r < 0) {
 		fprintf(stderr, "oidc-audit search: %s\n", err.msg);
 		return 2;

@@ -13,6 +13,7 @@
 #include <systemd/sd-journal.h>
 
 #include "journal_fields.h"
+#include "text.h"
 
 /* See journal_fields.h. */
 void
@@ -220,57 +221,23 @@ jf_send(struct jfields *f)
 	return sd_journal_sendv(iov, (int)n);
 }
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid. */
-static size_t
-utf8_seq(const unsigned char *s, size_t len)
-{
-	unsigned char c = s[0];
-	size_t n, i;
-	uint32_t cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (len < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
 /* See journal_fields.h. */
 bool
 jf_utf8_valid(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, n;
+	size_t i = 0;
+	int n;
 
 	while (i < len) {
 		if (p[i] < 0x80) {
 			i++;
 			continue;
 		}
-		n = utf8_seq(p + i, len - i);
-		if (n == 0)
+		n = text_utf8_decode(s + i, len - i, NULL);
+		if (n < 0)
 			return false;
-		i += n;
+		i += (size_t)n;
 	}
 	return true;
 }
@@ -279,11 +246,11 @@ jf_utf8_valid(const char *s, size_t len)
 size_t
 jf_escape(char *out, size_t cap, const char *s, size_t len)
 {
-	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
 	size_t o = 0, i = 0, n;
 	char tmp[5];
 	size_t tl;
+	int sl;
 
 	if (cap == 0)
 		return 0;
@@ -298,15 +265,15 @@ jf_escape(char *out, size_t cap, const char *s, size_t len)
 		} else if (c == '\t') {
 			tmp[0] = '\\'; tmp[1] = 't'; tl = 2;
 		} else if (c < 0x20 || c == 0x7f) {
-			tmp[0] = '\\'; tmp[1] = 'x'; tmp[2] = hex[c >> 4]; tmp[3] = hex[c & 15]; tl = 4;
+			tmp[0] = '\\'; tmp[1] = 'x'; text_hex_byte(c, false, tmp + 2); tl = 4;
 		} else if (c < 0x80) {
 			tmp[0] = (char)c; tl = 1;
-		} else if ((n = utf8_seq(p + i, len - i)) != 0) {
+		} else if ((sl = text_utf8_decode(s + i, len - i, NULL)) > 0) {
+			n = (size_t)sl;
 			memcpy(tmp, p + i, n);
 			tl = n;
 		} else {
-			n = 1;
-			tmp[0] = '\\'; tmp[1] = 'x'; tmp[2] = hex[c >> 4]; tmp[3] = hex[c & 15]; tl = 4;
+			tmp[0] = '\\'; tmp[1] = 'x'; text_hex_byte(c, false, tmp + 2); tl = 4;
 		}
 		/* Keep room for "..." and the NUL. */
 		if (o + tl + 4 > cap) {
@@ -347,7 +314,6 @@ grow(char **out, size_t *outlen, size_t *outcap, size_t need)
 int
 jf_json_value(char **out, size_t *outlen, size_t *outcap, const char *s, size_t len)
 {
-	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i;
 	char *o;
@@ -391,7 +357,8 @@ jf_json_value(char **out, size_t *outlen, size_t *outcap, const char *s, size_t 
 		default:
 			if (c < 0x20 || c == 0x7f) {
 				*o++ = '\\'; *o++ = 'u'; *o++ = '0'; *o++ = '0';
-				*o++ = hex[c >> 4]; *o++ = hex[c & 15];
+				text_hex_byte(c, false, o);
+				o += 2;
 			} else {
 				*o++ = (char)c;
 			}

@@ -5,7 +5,10 @@ common_libcommon_la_SOURCES = \
 	common/numparse.c common/numparse.h \
 	common/buf.c common/buf.h \
 	common/jose_alg.c common/jose_alg.h \
+	common/clock.c common/clock.h \
+	common/text.c common/text.h \
 	common/registry.c common/registry.h \
-	common/journal_fields.c common/journal_fields.h common/message_ids.h
+	common/journal_fields.c common/journal_fields.h \
+	common/journal_names.h
 common_libcommon_la_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(LIBSYSTEMD_CFLAGS)
 common_libcommon_la_LIBADD = $(JSONC_LIBS) $(LIBSYSTEMD_LIBS)

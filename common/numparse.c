@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "numparse.h"
+#include "text.h"
 
 int
 num_parse_i64n(const char *s, size_t len, int64_t min, int64_t max, int64_t *ret)
@@ -89,18 +90,11 @@ num_parse_hex_u64(const char *s, size_t len, uint64_t max, uint64_t *ret)
 	if (s == NULL || len == 0 || len > 16)
 		return -EINVAL;
 	for (i = 0; i < len; i++) {
-		unsigned d;
-		char c = s[i];
+		int d = text_hex_digit(s[i]);
 
-		if (c >= '0' && c <= '9')
-			d = (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			d = (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			d = (unsigned)(c - 'A' + 10);
-		else
+		if (d < 0)
 			return -EINVAL;
-		acc = (acc << 4) | d;
+		acc = (acc << 4) | (unsigned)d;
 	}
 	if (acc > max)
 		return -ERANGE;

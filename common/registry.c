@@ -25,6 +25,7 @@
 #include "buf.h"
 #include "oidc_err.h"
 #include "registry.h"
+#include "text.h"
 
 #define REGISTRY_JSON_DEPTH 4
 #define REGISTRY_MAX_STRING 1024
@@ -195,6 +196,7 @@ registry_write(const char *dir, const struct registry_entry *e, struct oidc_err 
 {
 	char name[32], tmp[64], *text = NULL;
 	unsigned char rnd[8];
+	char rnd_hex[2 * sizeof(rnd) + 1];
 	int dfd = -1, fd = -1, r;
 
 	if (e == NULL || !registry_str_ok(e->boot_id, true) || !registry_str_ok(e->user, true) ||
@@ -217,8 +219,8 @@ registry_write(const char *dir, const struct registry_entry *e, struct oidc_err 
 		goto out;
 	}
 	snprintf(name, sizeof(name), "%" PRIu32, e->session);
-	snprintf(tmp, sizeof(tmp), ".%s.%02x%02x%02x%02x%02x%02x%02x%02x.tmp", name,
-		 rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+	(void)text_hex_encode(rnd, sizeof(rnd), rnd_hex, sizeof(rnd_hex));
+	snprintf(tmp, sizeof(tmp), ".%s.%s.tmp", name, rnd_hex);
 	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		r = oidc_err_set(err, OIDC_R_INTERNAL, errno, "registry: cannot create entry in %s", dir);
@@ -512,10 +514,10 @@ registry_boot_id(char buf[33])
 
 		if (c == '-' || c == '\n')
 			continue;
-		if (c >= 'A' && c <= 'F')
-			c = (char)(c - 'A' + 'a');
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+		if (text_hex_digit(c) < 0)
 			return -EBADMSG;
+		if (c >= 'A' && c <= 'F')
+			c = (char)(c - 'A' + 'a');	/* as journald's _BOOT_ID */
 		buf[j++] = c;
 	}
 	if (j != 32)

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "child_proto.h"
+#include "clock.h"
 #include "conf.h"
 #include "device_flow.h"
 #include "http.h"
@@ -108,7 +109,7 @@ chan_take_line(struct chan *c, char *out, size_t outsz)
 static int
 chan_read_line(struct chan *c, int64_t timeout_ms, char *out, size_t outsz)
 {
-	int64_t end = device_now_ms() + timeout_ms, left;
+	int64_t end = clock_mono_ms() + timeout_ms, left;
 	struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
 	ssize_t n;
 	int r;
@@ -119,7 +120,7 @@ chan_read_line(struct chan *c, int64_t timeout_ms, char *out, size_t outsz)
 			return r;
 		if (c->eof)
 			return -EPIPE;
-		left = end - device_now_ms();
+		left = end - clock_mono_ms();
 		if (left <= 0)
 			return 0;
 		r = poll(&pfd, 1, left > 60000 ? 60000 : (int)left);
@@ -165,11 +166,11 @@ static int
 read_request(struct chan *c, struct request *rq, struct oidc_err *err)
 {
 	char line[CHILD_PROTO_MAX_LINE + 1], *key, *value;
-	int64_t end = device_now_ms() + REQUEST_TIMEOUT_MS;
+	int64_t end = clock_mono_ms() + REQUEST_TIMEOUT_MS;
 	int r;
 
 	for (;;) {
-		r = chan_read_line(c, end - device_now_ms(), line, sizeof(line));
+		r = chan_read_line(c, end - clock_mono_ms(), line, sizeof(line));
 		if (r == 0)
 			return oidc_err_set(err, OIDC_R_USAGE, ETIMEDOUT, "no request from the module");
 		if (r < 0)
@@ -261,10 +262,10 @@ on_wait(void *ctx, int64_t ms, struct oidc_err *err)
 {
 	struct chan *c = &((struct child *)ctx)->c;
 	char line[CHILD_PROTO_MAX_LINE + 1], *key, *value;
-	int64_t end = device_now_ms() + ms, left;
+	int64_t end = clock_mono_ms() + ms, left;
 	int r;
 
-	while ((left = end - device_now_ms()) > 0) {
+	while ((left = end - clock_mono_ms()) > 0) {
 		r = chan_read_line(c, left, line, sizeof(line));
 		if (r == 0)
 			break;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "conf.h"
 #include "http.h"
 #include "login_flow.h"
@@ -223,9 +224,9 @@ cli_login(int argc, char **argv)
 	printf(", client %s, deadline %lld s\n", conf.client_id, (long long)conf.timeout);
 	fflush(stdout);
 
-	start_ms = device_now_ms();
+	start_ms = clock_mono_ms();
 	r = login_flow_run(&conf, user, &ops, &ui, &id, &err);
-	put_time(stdout, device_now_ms() - start_ms);
+	put_time(stdout, clock_mono_ms() - start_ms);
 	if (r == 0) {
 		printf("verdict      ADMIT %s\n", id->user);
 		printf("    issuer    ");

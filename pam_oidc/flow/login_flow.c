@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "claims.h"
+#include "clock.h"
 #include "conf.h"
 #include "device_flow.h"
 #include "discovery.h"
@@ -52,7 +53,7 @@ step_done(struct flow *f, enum login_step step, int r, const char *detail,
 	  const struct oidc_err *err)
 {
 	if (f->ops->step != NULL)
-		f->ops->step(f->ctx, step, r, device_now_ms() - f->start_ms,
+		f->ops->step(f->ctx, step, r, clock_mono_ms() - f->start_ms,
 			     detail != NULL ? detail : "", err);
 }
 
@@ -63,7 +64,7 @@ step_done(struct flow *f, enum login_step step, int r, const char *detail,
 static int
 bounded_conf(const struct flow *f, struct oidc_conf *c, struct oidc_err *err)
 {
-	int64_t remaining = f->deadline_ms - device_now_ms(), secs;
+	int64_t remaining = f->deadline_ms - clock_mono_ms(), secs;
 
 	if (remaining <= 0)
 		return oidc_err_set(err, OIDC_R_TIMEOUT, ETIMEDOUT, "deadline passed");
@@ -85,7 +86,7 @@ static int
 request_failed(const struct flow *f, int r, const struct oidc_err *lerr, const char *what,
 	       struct oidc_err *err)
 {
-	if (device_now_ms() >= f->deadline_ms)
+	if (clock_mono_ms() >= f->deadline_ms)
 		oidc_err_set(err, OIDC_R_TIMEOUT, ETIMEDOUT, "deadline passed during %s", what);
 	else
 		oidc_err_set(err, lerr->reason != OIDC_R_NONE ? lerr->reason : OIDC_R_INTERNAL, -r,
@@ -186,7 +187,7 @@ login_flow_run(const struct oidc_conf *conf, const char *want_user,
 	unsigned polls = 0;
 	int r;
 
-	f.start_ms = device_now_ms();
+	f.start_ms = clock_mono_ms();
 	f.deadline_ms = f.start_ms + (conf->timeout > 0 ? conf->timeout : 100) * 1000;
 	if (want_user == NULL || ops == NULL || ops->show == NULL || ops->wait == NULL) {
 		r = oidc_err_set(err, OIDC_R_INTERNAL, EINVAL, "login_flow_run: bad arguments");
@@ -218,7 +219,7 @@ login_flow_run(const struct oidc_conf *conf, const char *want_user,
 		goto out;
 
 	oidc_err_clear(&lerr);
-	r = device_authorize(conf, prov, &client, f.deadline_ms - device_now_ms(), &da, &lerr);
+	r = device_authorize(conf, prov, &client, f.deadline_ms - clock_mono_ms(), &da, &lerr);
 	if (r < 0)
 		request_failed(&f, r, &lerr, "the device authorization request", err);
 	if (r == 0)

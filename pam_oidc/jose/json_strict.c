@@ -21,6 +21,7 @@
 #include "buf.h"
 #include "json_strict.h"
 #include "oidc_err.h"
+#include "text.h"
 
 /*
  * Hard ceiling on nesting whatever the caller asks: the scanner recurses
@@ -76,17 +77,11 @@ js_hex4(struct js_ctx *c, unsigned *ret)
 	if (c->len - c->pos < 4)
 		return js_fail(c, "truncated \\u escape");
 	for (i = 0; i < 4; i++) {
-		unsigned char ch = c->p[c->pos + i];
+		int d = text_hex_digit((char)c->p[c->pos + i]);
 
-		v <<= 4;
-		if (ch >= '0' && ch <= '9')
-			v |= ch - '0';
-		else if (ch >= 'a' && ch <= 'f')
-			v |= ch - 'a' + 10;
-		else if (ch >= 'A' && ch <= 'F')
-			v |= ch - 'A' + 10;
-		else
+		if (d < 0)
 			return js_fail(c, "bad hex digit in \\u escape");
+		v = v << 4 | (unsigned)d;
 	}
 	c->pos += 4;
 	*ret = v;
@@ -96,69 +91,15 @@ js_hex4(struct js_ctx *c, unsigned *ret)
 static int
 js_put_utf8(struct buf *out, unsigned cp)
 {
-	unsigned char u[4];
-	size_t n;
+	char u[TEXT_UTF8_MAX];
+	int n;
 
 	if (out == NULL)
 		return 0;
-	if (cp < 0x80) {
-		u[0] = (unsigned char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (unsigned char)(0xc0 | cp >> 6);
-		u[1] = (unsigned char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (unsigned char)(0xe0 | cp >> 12);
-		u[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (unsigned char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (unsigned char)(0xf0 | cp >> 18);
-		u[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (unsigned char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	return buf_append(out, u, n);
-}
-
-/*
- * Length of the well-formed UTF-8 sequence at c->pos (RFC 3629: no
- * overlong forms, no surrogates, nothing above U+10FFFF), or 0 if invalid.
- */
-static size_t
-js_utf8_len(const struct js_ctx *c)
-{
-	const unsigned char *s = c->p + c->pos;
-	size_t avail = c->len - c->pos, n, i;
-	unsigned char lo = 0x80, hi = 0xbf;
-
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		if (s[0] == 0xe0)
-			lo = 0xa0;
-		else if (s[0] == 0xed)
-			hi = 0x9f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		if (s[0] == 0xf0)
-			lo = 0x90;
-		else if (s[0] == 0xf4)
-			hi = 0x8f;
-	} else {
-		return 0;
-	}
-	if (avail < n)
-		return 0;
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < n; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return n;
+	n = text_utf8_encode(cp, u);
+	if (n < 0)
+		return n;
+	return buf_append(out, u, (size_t)n);
 }
 
 /*
@@ -170,8 +111,8 @@ static int
 js_string(struct js_ctx *c, struct buf *out, bool *ret_escaped)
 {
 	unsigned cp, lo;
-	size_t n, run;
-	int r;
+	size_t run;
+	int n, r;
 
 	c->pos++;	/* opening quote */
 	for (;;) {
@@ -198,12 +139,12 @@ js_string(struct js_ctx *c, struct buf *out, bool *ret_escaped)
 			return js_fail(c, ch == 0 ? "NUL byte in string" :
 					   "control character in string");
 		if (ch >= 0x80) {
-			n = js_utf8_len(c);
-			if (n == 0)
+			n = text_utf8_decode((const char *)c->p + c->pos, c->len - c->pos, NULL);
+			if (n < 0)
 				return js_fail(c, "invalid UTF-8 in string");
-			if (out != NULL && (r = buf_append(out, c->p + c->pos, n)) < 0)
+			if (out != NULL && (r = buf_append(out, c->p + c->pos, (size_t)n)) < 0)
 				return r;
-			c->pos += n;
+			c->pos += (size_t)n;
 			continue;
 		}
 		/* A backslash. */

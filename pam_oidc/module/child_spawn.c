@@ -18,17 +18,8 @@
 #include <sys/wait.h>
 
 #include "child_spawn.h"
+#include "clock.h"
 #include "oidc_err.h"
-
-/* See child_spawn.h. */
-uint64_t
-child_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 static int
 check_executable(const char *path, struct oidc_err *err)
@@ -89,7 +80,7 @@ exec_child(const char *path, int sock, int devnull)
 
 /* See child_spawn.h. */
 int
-child_spawn(const char *path, uint64_t deadline_ms, struct child_proc *c, struct oidc_err *err)
+child_spawn(const char *path, int64_t deadline_ms, struct child_proc *c, struct oidc_err *err)
 {
 	struct sigaction dfl;
 	sigset_t all, old_mask;
@@ -209,7 +200,7 @@ int
 child_recv(struct child_proc *c, char **ret_key, char **ret_value, struct oidc_err *err)
 {
 	struct pollfd pfd;
-	uint64_t now;
+	int64_t now;
 	ssize_t n;
 	char *nl;
 	int r, timeout;
@@ -228,7 +219,7 @@ child_recv(struct child_proc *c, char **ret_key, char **ret_value, struct oidc_e
 		 * Past the deadline, still take what is already there: the
 		 * person may have sat at the prompt while the child answered.
 		 */
-		now = child_now_ms();
+		now = clock_mono_ms();
 		if (now >= c->deadline_ms)
 			timeout = 0;
 		else
@@ -272,7 +263,7 @@ void
 child_finish(struct child_proc *c, bool cancel, unsigned grace_ms, int *ret_status)
 {
 	struct timespec tick = { 0, 5 * 1000 * 1000 };
-	uint64_t until;
+	int64_t until;
 	int status = 0;
 	pid_t w;
 
@@ -285,12 +276,12 @@ child_finish(struct child_proc *c, bool cancel, unsigned grace_ms, int *ret_stat
 		c->fd = -1;
 	}
 	if (c->pid > 0) {
-		until = child_now_ms() + grace_ms;
+		until = clock_mono_ms() + grace_ms;
 		for (;;) {
 			w = waitpid(c->pid, &status, WNOHANG);
 			if (w == c->pid || (w < 0 && errno != EINTR))
 				break;
-			if (w == 0 && child_now_ms() >= until) {
+			if (w == 0 && clock_mono_ms() >= until) {
 				(void)kill(c->pid, SIGKILL);
 				while ((w = waitpid(c->pid, &status, 0)) < 0 && errno == EINTR)
 					;

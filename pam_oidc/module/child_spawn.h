@@ -25,7 +25,7 @@ struct oidc_err;
 struct child_proc {
 	pid_t pid;			/* 0 when not running */
 	int fd;				/* our end, -1 when closed */
-	uint64_t deadline_ms;		/* CLOCK_MONOTONIC ms */
+	int64_t deadline_ms;		/* ms on clock_mono_ms */
 	struct sigaction old_chld;	/* disposition to restore */
 	bool chld_saved;
 	char in[CHILD_PROTO_MAX_LINE + 1];	/* received, not yet consumed bytes */
@@ -34,16 +34,14 @@ struct child_proc {
 	unsigned lines;			/* lines received so far */
 };
 
-/* Milliseconds on CLOCK_MONOTONIC. */
-uint64_t child_now_ms(void);
-
 /*
  * Start path (an absolute path to a regular executable) with no arguments
- * but its name; the child is killed if it still runs at deadline_ms.
+ * but its name; the child is killed if it still runs at deadline_ms
+ * (milliseconds on clock_mono_ms).
  * On success c is filled; c must be released with child_finish() whatever
  * happens next.  Returns 0 or a negative errno (err filled).
  */
-int child_spawn(const char *path, uint64_t deadline_ms, struct child_proc *c,
+int child_spawn(const char *path, int64_t deadline_ms, struct child_proc *c,
 		struct oidc_err *err);
 
 /* Send one "key value" line (value percent-encoded; NULL value = key only). */

@@ -25,8 +25,10 @@
 
 #include "buf.h"
 #include "child_spawn.h"
+#include "clock.h"
 #include "conf.h"
 #include "converse.h"
+#include "journal_names.h"
 #include "numparse.h"
 #include "oidc_err.h"
 #include "pending.h"
@@ -396,11 +398,11 @@ run_child(pam_handle_t *pamh, const struct mod_opts *o, const struct oidc_conf *
 {
 	struct child_proc c;
 	struct prompt_data p;
-	uint64_t deadline;
+	int64_t deadline;
 	bool cancel = true;
 	int i, r;
 
-	deadline = child_now_ms() + (uint64_t)(conf->timeout + CHILD_GRACE_S) * 1000u;
+	deadline = clock_mono_ms() + (int64_t)(conf->timeout + CHILD_GRACE_S) * 1000;
 	if ((r = child_spawn(conf->child_path, deadline, &c, err)) < 0)
 		return r;
 	for (i = 0; i < o->argc && r >= 0; i++)
@@ -582,7 +584,8 @@ free_session_data(pam_handle_t *pamh, void *data, int error_status)
 static int
 export_identity(pam_handle_t *pamh, const struct oidc_identity *id)
 {
-	const char *names[] = { "OIDC_SUBJECT", "OIDC_ISSUER", "OIDC_USERNAME" };
+	/* the journal's names: $OIDC_SUBJECT is what `journalctl OIDC_SUBJECT=` matches */
+	const char *names[] = { OIDC_F_SUBJECT, OIDC_F_ISSUER, OIDC_F_USERNAME };
 	const char *values[] = { id->subject, id->issuer, id->username };
 	char *kv;
 	size_t i;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Record format: the child protocol's "key value" lines (percent-encoded
- * values), so one parser serves both.  Times are CLOCK_BOOTTIME, which a
- * clock change cannot move; /run does not outlive the boot either.
+ * values), so one parser serves both.  "created" is clock_mono_ms (in µs,
+ * the unit the format always had): CLOCK_BOOTTIME, which a clock change
+ * cannot move; /run does not outlive the boot either.
  */
 #include "config.h"
 
@@ -15,40 +16,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 
 #include "buf.h"
 #include "child_proto.h"
+#include "clock.h"
 #include "numparse.h"
 #include "oidc_err.h"
 #include "pending.h"
+#include "text.h"
 
 #define PENDING_VERSION "1"
 #define PENDING_SWEEP_MAX 4096
 
-static int64_t
-boottime_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 static bool
 handle_valid(const char *h)
 {
-	size_t i;
-
-	if (h == NULL || strlen(h) != PENDING_HANDLE_LEN)
-		return false;
-	for (i = 0; i < PENDING_HANDLE_LEN; i++)
-		if (!((h[i] >= '0' && h[i] <= '9') || (h[i] >= 'a' && h[i] <= 'f')))
-			return false;
-	return true;
+	return h != NULL && strlen(h) == PENDING_HANDLE_LEN &&
+	       text_hex_is_lower(h, PENDING_HANDLE_LEN);
 }
 
 /* Open dir (creating it, and for the default its parent), check it is ours and closed. */
@@ -92,7 +79,7 @@ sweep_stale(int dfd)
 {
 	struct dirent *de;
 	struct stat st;
-	struct timespec now;
+	int64_t now_s;
 	unsigned n = 0;
 	DIR *d;
 	int fd;
@@ -105,13 +92,13 @@ sweep_stale(int dfd)
 		close(fd);
 		return;
 	}
-	clock_gettime(CLOCK_REALTIME, &now);
+	now_s = (int64_t)(clock_real_us() / 1000000u);	/* file times are wall-clock */
 	while ((de = readdir(d)) != NULL && n++ < PENDING_SWEEP_MAX) {
 		if (!handle_valid(de->d_name))
 			continue;
 		if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
-		if (st.st_mtim.tv_sec + 2 * PENDING_MAX_AGE_S < now.tv_sec)
+		if (st.st_mtim.tv_sec + 2 * PENDING_MAX_AGE_S < now_s)
 			(void)unlinkat(dfd, de->d_name, 0);
 	}
 	closedir(d);
@@ -145,12 +132,11 @@ int
 pending_write(const char *dir, const struct oidc_identity *id,
 	      char ret_handle[PENDING_HANDLE_LEN + 1], struct oidc_err *err)
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char rnd[PENDING_HANDLE_LEN / 2];
 	char handle[PENDING_HANDLE_LEN + 1];
 	char num[32];
 	struct buf b;
-	size_t i, off;
+	size_t off;
 	ssize_t n;
 	int dfd = -1, fd = -1, r;
 
@@ -164,15 +150,12 @@ pending_write(const char *dir, const struct oidc_identity *id,
 		r = oidc_err_set(err, OIDC_R_INTERNAL, EIO, "no random bytes for the handle");
 		goto out;
 	}
-	for (i = 0; i < sizeof(rnd); i++) {
-		handle[2 * i] = hex[rnd[i] >> 4];
-		handle[2 * i + 1] = hex[rnd[i] & 15];
-	}
+	(void)text_hex_encode(rnd, sizeof(rnd), handle, sizeof(handle));
 	handle[PENDING_HANDLE_LEN] = '\0';
 
 	r = put_field(&b, "version", PENDING_VERSION);
 	if (r >= 0) {
-		snprintf(num, sizeof(num), "%" PRId64, boottime_us());
+		snprintf(num, sizeof(num), "%" PRId64, clock_mono_ms() * 1000);
 		r = put_field(&b, "created", num);
 	}
 	if (r >= 0)
@@ -366,8 +349,8 @@ pending_consume(const char *dir, const char *handle, const char *user,
 				 "pending login belongs to another user");
 		goto out;
 	}
-	age = boottime_us() - created;
-	if (age < 0 || age >= (int64_t)PENDING_MAX_AGE_S * 1000000) {
+	age = clock_mono_ms() - created / 1000;
+	if (age < 0 || age >= (int64_t)PENDING_MAX_AGE_S * 1000) {
 		r = oidc_err_set(err, OIDC_R_EXPIRED, EPERM,
 				 "pending login is older than %d seconds", PENDING_MAX_AGE_S);
 		goto out;

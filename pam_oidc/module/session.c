@@ -12,17 +12,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/random.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "journal_fields.h"
-#include "message_ids.h"
+#include "journal_names.h"
 #include "numparse.h"
 #include "oidc_err.h"
 #include "registry.h"
 #include "session.h"
+#include "text.h"
 
 #define AUDIT_UNSET 4294967295u
 #define MESSAGE_PART_MAX 256
@@ -45,12 +46,12 @@ add_context(struct jfields *j, const struct session_ctx *ctx, const char *event,
 {
 	int r;
 
-	if ((r = jf_add_str(j, "MESSAGE_ID", message_id)) < 0 ||
-	    (r = jf_add_str(j, "SYSLOG_IDENTIFIER", "pam_oidc")) < 0 ||
-	    (r = jf_add_str(j, "OIDC_EVENT", event)) < 0 ||
-	    (r = jf_add_str(j, "OIDC_SERVICE", ctx->service)) < 0 ||
-	    (r = jf_add_str(j, "OIDC_REMOTE_HOST", ctx->rhost)) < 0 ||
-	    (r = jf_add_str(j, "OIDC_LOCAL_USER", ctx->user)) < 0)
+	if ((r = jf_add_str(j, JF_MESSAGE_ID, message_id)) < 0 ||
+	    (r = jf_add_str(j, JF_SYSLOG_IDENTIFIER, "pam_oidc")) < 0 ||
+	    (r = jf_add_str(j, OIDC_F_EVENT, event)) < 0 ||
+	    (r = jf_add_str(j, OIDC_F_SERVICE, ctx->service)) < 0 ||
+	    (r = jf_add_str(j, OIDC_F_REMOTE_HOST, ctx->rhost)) < 0 ||
+	    (r = jf_add_str(j, OIDC_F_LOCAL_USER, ctx->user)) < 0)
 		return r;
 	return 0;
 }
@@ -99,30 +100,14 @@ session_audit_ids(uint32_t *ret_session, uint32_t *ret_loginuid, struct oidc_err
 	return 0;
 }
 
-static uint64_t
-realtime_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 static int
 random_hex(char out[33])
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char rnd[16];
-	size_t i;
 
 	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
 		return -EIO;
-	for (i = 0; i < sizeof(rnd); i++) {
-		out[2 * i] = hex[rnd[i] >> 4];
-		out[2 * i + 1] = hex[rnd[i] & 15];
-	}
-	out[32] = '\0';
-	return 0;
+	return text_hex_encode(rnd, sizeof(rnd), out, 33);
 }
 
 static int
@@ -146,16 +131,16 @@ log_identity_event(const struct session_ctx *ctx, const struct registry_entry *e
 		message = NULL;
 		goto out;
 	}
-	if ((r = jf_add_str(&j, "MESSAGE", message)) < 0 ||
-	    (r = jf_add_str(&j, "PRIORITY", "6")) < 0 ||
+	if ((r = jf_add_str(&j, JF_MESSAGE, message)) < 0 ||
+	    (r = jf_add_str(&j, JF_PRIORITY, "6")) < 0 ||
 	    (r = add_context(&j, ctx, event, message_id)) < 0 ||
-	    (r = jf_add_str(&j, "OIDC_ISSUER", e->issuer)) < 0 ||
-	    (r = jf_add_str(&j, "OIDC_SUBJECT", e->subject)) < 0 ||
-	    (r = jf_add_str(&j, "OIDC_USERNAME", e->username)) < 0 ||
-	    (r = jf_add_str(&j, "OIDC_EMAIL", e->email)) < 0 ||
-	    (r = jf_add_str(&j, "OIDC_LOGIN_ID", e->login_id)) < 0 ||
-	    (r = jf_add_u64(&j, "OIDC_AUDIT_SESSION", e->session)) < 0 ||
-	    (r = jf_add_u64(&j, "OIDC_AUDIT_LOGINUID", e->loginuid)) < 0)
+	    (r = jf_add_str(&j, OIDC_F_ISSUER, e->issuer)) < 0 ||
+	    (r = jf_add_str(&j, OIDC_F_SUBJECT, e->subject)) < 0 ||
+	    (r = jf_add_str(&j, OIDC_F_USERNAME, e->username)) < 0 ||
+	    (r = jf_add_str(&j, OIDC_F_EMAIL, e->email)) < 0 ||
+	    (r = jf_add_str(&j, OIDC_F_LOGIN_ID, e->login_id)) < 0 ||
+	    (r = jf_add_u64(&j, OIDC_F_AUDIT_SESSION, e->session)) < 0 ||
+	    (r = jf_add_u64(&j, OIDC_F_AUDIT_LOGINUID, e->loginuid)) < 0)
 		goto out;
 	r = jf_send(&j);
 out:
@@ -240,10 +225,10 @@ session_open(const struct session_ctx *ctx, const struct oidc_identity *id,
 	e.service = (char *)(uintptr_t)ctx->service;
 	e.rhost = ctx->rhost != NULL && ctx->rhost[0] != '\0' ?
 		(char *)(uintptr_t)ctx->rhost : NULL;
-	e.opened = realtime_us();
+	e.opened = clock_real_us();
 	if ((r = registry_write(ctx->registry_dir, &e, err)) < 0)
 		goto out;
-	*ret_journal_r = log_identity_event(ctx, &e, "login", OIDC_MESSAGE_ID_LOGIN, "logged in");
+	*ret_journal_r = log_identity_event(ctx, &e, OIDC_EV_LOGIN, OIDC_MESSAGE_ID_LOGIN, "logged in");
 	*ret_session = e.session;
 	*ret_created = true;
 	r = 0;
@@ -267,10 +252,10 @@ session_close(const struct session_ctx *ctx, uint32_t session, int *ret_journal_
 		r = -ENOENT;
 		goto out;
 	}
-	e.closed = realtime_us();
+	e.closed = clock_real_us();
 	if ((r = registry_close(ctx->registry_dir, session, e.closed, err)) < 0)
 		goto out;
-	*ret_journal_r = log_identity_event(ctx, &e, "logout", OIDC_MESSAGE_ID_LOGOUT,
+	*ret_journal_r = log_identity_event(ctx, &e, OIDC_EV_LOGOUT, OIDC_MESSAGE_ID_LOGOUT,
 					    "logged out");
 	r = 0;
 out:
@@ -298,10 +283,10 @@ session_log_failure(const struct session_ctx *ctx, const char *reason, const cha
 		text = NULL;
 		goto out;
 	}
-	if ((r = jf_add_str(&j, "MESSAGE", text)) < 0 ||
-	    (r = jf_add_str(&j, "PRIORITY", "5")) < 0 ||
-	    (r = add_context(&j, ctx, "login-failed", OIDC_MESSAGE_ID_LOGIN_FAILED)) < 0 ||
-	    (r = jf_add_str(&j, "OIDC_REASON", reason)) < 0)
+	if ((r = jf_add_str(&j, JF_MESSAGE, text)) < 0 ||
+	    (r = jf_add_str(&j, JF_PRIORITY, "5")) < 0 ||
+	    (r = add_context(&j, ctx, OIDC_EV_LOGIN_FAILED, OIDC_MESSAGE_ID_LOGIN_FAILED)) < 0 ||
+	    (r = jf_add_str(&j, OIDC_F_REASON, reason)) < 0)
 		goto out;
 	r = jf_send(&j);
 out:

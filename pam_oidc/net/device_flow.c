@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "conf.h"
 #include "device_flow.h"
 #include "discovery.h"
@@ -22,16 +22,6 @@
 
 #define GRANT_DEVICE_CODE "urn:ietf:params:oauth:grant-type:device_code"
 #define FORM_MAX (16 * 1024)
-
-/* CLOCK_MONOTONIC in milliseconds: the clock of every deadline here. */
-int64_t
-device_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Free a device authorization, wiping the device code; NULL-safe. */
 void
@@ -435,7 +425,7 @@ device_poll(const struct oidc_conf *conf, const struct oidc_provider *p,
 
 	buf_init(&form, FORM_MAX);
 	interval_ms = clamp_interval(da->interval) * 1000;
-	expiry_ms = device_now_ms() + da->expires_in * 1000;
+	expiry_ms = clock_mono_ms() + da->expires_in * 1000;
 	if (expiry_ms < deadline_ms)
 		deadline_ms = expiry_ms;
 	if (http_form_append(&form, "grant_type", GRANT_DEVICE_CODE) < 0 ||
@@ -445,14 +435,14 @@ device_poll(const struct oidc_conf *conf, const struct oidc_provider *p,
 		goto out;
 	}
 	for (;;) {
-		now = device_now_ms();
+		now = clock_mono_ms();
 		remaining = deadline_ms - now;
 		if (remaining <= 0)
 			goto timeout;
 		r = wait(wait_ctx, interval_ms < remaining ? interval_ms : remaining, err);
 		if (r < 0)
 			goto out;
-		now = device_now_ms();
+		now = clock_mono_ms();
 		remaining = deadline_ms - now;
 		if (remaining <= 0)
 			goto timeout;
@@ -463,7 +453,7 @@ device_poll(const struct oidc_conf *conf, const struct oidc_provider *p,
 				   client->secret != NULL ? client->client_id : NULL,
 				   client->secret, &resp, &lerr);
 		if (r < 0) {
-			if (device_now_ms() >= deadline_ms)
+			if (clock_mono_ms() >= deadline_ms)
 				goto timeout;
 			oidc_err_set(err, lerr.reason, -r, "%s", lerr.msg);
 			goto out;

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+
 struct oidc_err;
 struct oidc_conf;
 struct oidc_provider;
@@ -97,7 +98,7 @@ int device_authorize(const struct oidc_conf *conf, const struct oidc_provider *p
  * Poll the token endpoint until it hands out an ID token, per RFC 8628:
  * wait da->interval between requests (slow_down adds 5 s for every later
  * poll), stop at once on access_denied or expired_token, and never run
- * past deadline_ms (CLOCK_MONOTONIC milliseconds, see device_now_ms) nor
+ * past deadline_ms (milliseconds on clock_mono_ms) nor
  * past the device code's expiry: each request is given only the remaining
  * time as its timeout.  *ret_polls (optional) counts the requests made.
  * Returns 0 and *ret_id_token (free with secure_free_str), or a negative
@@ -107,8 +108,5 @@ int device_poll(const struct oidc_conf *conf, const struct oidc_provider *p,
 		const struct device_client *client, const struct device_auth *da,
 		int64_t deadline_ms, device_wait_fn wait, void *wait_ctx,
 		char **ret_id_token, unsigned *ret_polls, struct oidc_err *err);
-
-/* CLOCK_MONOTONIC in milliseconds. */
-int64_t device_now_ms(void);
 
 #endif

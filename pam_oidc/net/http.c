@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "http.h"
 #include "oidc_err.h"
+#include "text.h"
 
 #define HTTP_DEFAULT_CONNECT_MS 5000L
 #define HTTP_DEFAULT_TIMEOUT_MS 10000L
@@ -226,7 +227,6 @@ http_get(const struct http_opts *opts, const char *url, struct http_response *re
 static int
 http_urlencode_append(struct buf *b, const char *s)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *p;
 	char enc[3];
 	int r;
@@ -238,8 +238,7 @@ http_urlencode_append(struct buf *b, const char *s)
 			r = buf_append(b, "+", 1);
 		} else {
 			enc[0] = '%';
-			enc[1] = hex[*p >> 4];
-			enc[2] = hex[*p & 0xf];
+			text_hex_byte(*p, true, enc + 1);
 			r = buf_append(b, enc, 3);
 		}
 		if (r < 0)

@@ -7,8 +7,7 @@
 #include <string.h>
 
 #include "child_proto.h"
-
-static const char hexdigits[] = "0123456789ABCDEF";
+#include "text.h"
 
 static bool
 needs_escape(unsigned char c)
@@ -30,8 +29,8 @@ child_proto_encode(const char *value, char *out, size_t outsz)
 			if (outsz - o < 4)
 				goto toobig;
 			out[o++] = '%';
-			out[o++] = hexdigits[*p >> 4];
-			out[o++] = hexdigits[*p & 0xf];
+			text_hex_byte(*p, true, out + o);
+			o += 2;
 		} else {
 			if (outsz - o < 2)
 				goto toobig;
@@ -43,18 +42,6 @@ child_proto_encode(const char *value, char *out, size_t outsz)
 toobig:
 	out[0] = '\0';
 	return -EFBIG;
-}
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
 }
 
 /* Undo the percent-encoding in place; 0, or -EINVAL for a bad escape or %00. */
@@ -73,8 +60,8 @@ child_proto_decode(char *value)
 		}
 		if (r[1] == '\0' || r[2] == '\0')
 			return -EINVAL;
-		hi = hexval(r[1]);
-		lo = hexval(r[2]);
+		hi = text_hex_digit(r[1]);
+		lo = text_hex_digit(r[2]);
 		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
 			return -EINVAL;
 		*w++ = (char)(hi << 4 | lo);

@@ -12,41 +12,7 @@
 #include <string.h>
 
 #include "sanitize.h"
-
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid. */
-static size_t
-utf8_seq(const unsigned char *s, uint32_t *ret_cp)
-{
-	uint32_t cp;
-	size_t n, i;
-
-	if (s[0] < 0x80) {
-		*ret_cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		cp = s[0] & 0x07;
-	} else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)	/* also stops at the NUL */
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	/* overlong forms, surrogates, beyond Unicode */
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	*ret_cp = cp;
-	return n;
-}
+#include "text.h"
 
 static int
 printable_cp(uint32_t cp)
@@ -67,29 +33,31 @@ printable_cp(uint32_t cp)
 static int
 sanitize(const char *in, char *out, size_t outsz, int ascii_word)
 {
-	const unsigned char *s = (const unsigned char *)in;
-	size_t o = 0, n;
+	size_t o = 0, i = 0, len, n;
 	uint32_t cp;
+	int sl;
 
 	if (in == NULL || out == NULL || outsz == 0)
 		return -EINVAL;
-	while (*s != '\0') {
-		n = utf8_seq(s, &cp);
-		if (n == 0) {
-			s++;
+	len = strlen(in);
+	while (i < len) {
+		sl = text_utf8_decode(in + i, len - i, &cp);
+		if (sl < 0) {
+			i++;
 			continue;
 		}
+		n = (size_t)sl;
 		if (ascii_word ? (cp < 0x21 || cp > 0x7e) : !printable_cp(cp)) {
-			s += n;
+			i += n;
 			continue;
 		}
 		if (o + n >= outsz) {
 			out[o] = '\0';
 			return -EFBIG;
 		}
-		memcpy(out + o, s, n);
+		memcpy(out + o, in + i, n);
 		o += n;
-		s += n;
+		i += n;
 	}
 	out[o] = '\0';
 	return (int)o;

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-2-Clause
-# The journald catalog explains every MESSAGE_ID of common/message_ids.h and
+# The journald catalog explains every MESSAGE_ID of common/journal_names.h and
 # is accepted by journalctl; the plugin conf and the rules say what they must.
 set -u
 src=${top_srcdir:-.}
@@ -11,7 +11,7 @@ tmp=$(mktemp -d /tmp/audit_contrib.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 echo "1..7"
 
-ids=$(sed -n 's/^#define OIDC_MESSAGE_ID_[A-Z_]*[[:space:]]*"\([0-9a-f]\{32\}\)"$/\1/p' "$src/common/message_ids.h")
+ids=$(sed -n 's/^#define OIDC_MESSAGE_ID_[A-Z_]*[[:space:]]*"\([0-9a-f]\{32\}\)"$/\1/p' "$src/common/journal_names.h")
 missing=0 count=0
 for id in $ids; do
 	count=$((count + 1))

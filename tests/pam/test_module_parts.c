@@ -26,6 +26,7 @@
 #include <cmocka.h>
 
 #include "child_spawn.h"
+#include "clock.h"
 #include "oidc_err.h"
 #include "pending.h"
 #include "qr.h"
@@ -464,7 +465,7 @@ test_spawn_process_image(void **state)
 	setenv("https_proxy", "http://127.0.0.1:9", 1);
 
 	oidc_err_clear(&err);
-	assert_int_equal(child_spawn(path, child_now_ms() + 10000, &c, &err), 0);
+	assert_int_equal(child_spawn(path, clock_mono_ms() + 10000, &c, &err), 0);
 	/* while the child lives SIGCHLD is at its default */
 	assert_int_equal(sigaction(SIGCHLD, NULL, &now), 0);
 	assert_true(now.sa_handler == SIG_DFL);
@@ -509,11 +510,11 @@ test_spawn_deadline_kills(void **state)
 	struct child_proc c;
 	struct oidc_err err;
 	char *key, *value, *path;
-	uint64_t t0;
+	int64_t t0;
 	int status = 0;
 
 	path = write_script(d->path, "hang.sh", "#!/bin/bash\nexec sleep 30\n");
-	t0 = child_now_ms();
+	t0 = clock_mono_ms();
 	oidc_err_clear(&err);
 	assert_int_equal(child_spawn(path, t0 + 500, &c, &err), 0);
 	assert_int_equal(child_recv(&c, &key, &value, &err), -ETIMEDOUT);
@@ -521,7 +522,7 @@ test_spawn_deadline_kills(void **state)
 	child_finish(&c, true, 0, &status);
 	assert_true(WIFSIGNALED(status));
 	assert_int_equal(WTERMSIG(status), SIGKILL);
-	assert_true(child_now_ms() - t0 < 3000);
+	assert_true(clock_mono_ms() - t0 < 3000);
 	free(path);
 }
 
@@ -537,7 +538,7 @@ test_spawn_answer_after_deadline(void **state)
 	/* the child answered while the person sat at the prompt past the deadline */
 	path = write_script(d->path, "early.sh", "#!/bin/bash\necho 'fail timeout' >&3\nsleep 5\n");
 	oidc_err_clear(&err);
-	assert_int_equal(child_spawn(path, child_now_ms() + 200, &c, &err), 0);
+	assert_int_equal(child_spawn(path, clock_mono_ms() + 200, &c, &err), 0);
 	nanosleep(&pause, NULL);
 	assert_int_equal(child_recv(&c, &key, &value, &err), 0);
 	assert_string_equal(key, "fail");
@@ -561,7 +562,7 @@ test_spawn_bad_lines(void **state)
 			    "#!/bin/bash\necho 'user a b' >&3\nhead -c 5000 /dev/zero | tr '\\0' x >&3\n"
 			    "sleep 5\n");
 	oidc_err_clear(&err);
-	assert_int_equal(child_spawn(path, child_now_ms() + 5000, &c, &err), 0);
+	assert_int_equal(child_spawn(path, clock_mono_ms() + 5000, &c, &err), 0);
 	assert_int_equal(child_recv(&c, &key, &value, &err), -EPROTO);
 	oidc_err_clear(&err);
 	assert_int_equal(child_recv(&c, &key, &value, &err), -EPROTO);
@@ -571,16 +572,16 @@ test_spawn_bad_lines(void **state)
 	/* a child that exits without a word */
 	path = write_script(d->path, "quiet.sh", "#!/bin/bash\nexit 0\n");
 	oidc_err_clear(&err);
-	assert_int_equal(child_spawn(path, child_now_ms() + 5000, &c, &err), 0);
+	assert_int_equal(child_spawn(path, clock_mono_ms() + 5000, &c, &err), 0);
 	assert_int_equal(child_recv(&c, &key, &value, &err), -EPIPE);
 	child_finish(&c, false, 1000, NULL);
 	free(path);
 
 	/* a relative or missing path is refused before fork */
 	oidc_err_clear(&err);
-	assert_int_equal(child_spawn("oidc-child", child_now_ms() + 5000, &c, &err), -EINVAL);
+	assert_int_equal(child_spawn("oidc-child", clock_mono_ms() + 5000, &c, &err), -EINVAL);
 	oidc_err_clear(&err);
-	assert_true(child_spawn("/nonexistent/oidc-child", child_now_ms() + 5000, &c, &err) < 0);
+	assert_true(child_spawn("/nonexistent/oidc-child", clock_mono_ms() + 5000, &c, &err) < 0);
 	assert_int_equal(err.reason, OIDC_R_CONFIG);
 }
 

@@ -18,7 +18,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "message_ids.h"
+#include "journal_names.h"
 #include "oidc_audit.h"
 #include "oidc_err.h"
 #include "testhelp.h"

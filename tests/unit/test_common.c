@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Unit tests of common/: checked number parsing, bounded buffers, errors. */
+/*
+ * Unit tests of common/: checked number parsing, bounded buffers, errors,
+ * clocks, text, the journal names.
+ */
 #include "config.h"
 
 #include <errno.h>
@@ -8,11 +11,16 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "buf.h"
+#include "clock.h"
+#include "journal_fields.h"
+#include "journal_names.h"
 #include "numparse.h"
 #include "oidc_err.h"
+#include "text.h"
 
 static void
 test_i64_ok(void **state)
@@ -97,6 +105,284 @@ test_err_first_wins(void **state)
 	assert_int_equal(oidc_err_set(NULL, OIDC_R_INTERNAL, ENOMEM, "x"), -ENOMEM);
 }
 
+static int64_t
+ts_ms(clockid_t id)
+{
+	struct timespec ts;
+
+	assert_int_equal(clock_gettime(id, &ts), 0);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+test_clock_mono(void **state)
+{
+	struct timespec nap = { 0, 30 * 1000 * 1000 };
+	int64_t boot0, t0, t1, mono;
+
+	/* CLOCK_BOOTTIME: between two readings of it, and never behind CLOCK_MONOTONIC */
+	mono = ts_ms(CLOCK_MONOTONIC);
+	boot0 = ts_ms(CLOCK_BOOTTIME);
+	t0 = clock_mono_ms();
+	assert_true(t0 >= boot0);
+	assert_true(t0 <= ts_ms(CLOCK_BOOTTIME));
+	assert_true(t0 >= mono);
+	/* it advances by at least the time slept, and in milliseconds */
+	assert_int_equal(nanosleep(&nap, NULL), 0);
+	t1 = clock_mono_ms();
+	assert_true(t1 - t0 >= 30);
+	assert_true(t1 - t0 < 10000);
+	assert_true(clock_mono_ms() >= t1);
+}
+
+static void
+test_clock_real(void **state)
+{
+	time_t before = time(NULL);
+	uint64_t us = clock_real_us();
+	time_t after = time(NULL);
+
+	/* µs since the epoch: the same second as time(), give or take one tick */
+	assert_true(us / 1000000u + 1 >= (uint64_t)before);
+	assert_true(us / 1000000u <= (uint64_t)after + 1);
+	assert_true(us > 1500000000ull * 1000000u);	/* not seconds or ms by mistake */
+}
+
+/* Decode s (len bytes) and expect length want and code point cp. */
+static void
+utf8_ok(const char *s, size_t len, int want, uint32_t cp)
+{
+	uint32_t got = 0xffffffff;
+
+	assert_int_equal(text_utf8_decode(s, len, &got), want);
+	assert_int_equal(got, cp);
+}
+
+/* Expect -EILSEQ, with *ret_cp untouched. */
+static void
+utf8_bad(const char *s, size_t len)
+{
+	uint32_t got = 0xdeadbeef;
+
+	assert_int_equal(text_utf8_decode(s, len, &got), -EILSEQ);
+	assert_int_equal(got, 0xdeadbeef);
+}
+
+static void
+test_utf8_decode_ok(void **state)
+{
+	utf8_ok("A", 1, 1, 'A');
+	utf8_ok("\0x", 2, 1, 0);			/* NUL is a one-byte sequence */
+	utf8_ok("\x7f", 1, 1, 0x7f);
+	utf8_ok("\xc2\x80", 2, 2, 0x80);		/* smallest two-byte */
+	utf8_ok("\xc3\xa9llo", 5, 2, 0xe9);	/* only the first sequence */
+	utf8_ok("\xdf\xbf", 2, 2, 0x7ff);
+	utf8_ok("\xe0\xa0\x80", 3, 3, 0x800);	/* smallest three-byte */
+	utf8_ok("\xed\x9f\xbf", 3, 3, 0xd7ff);	/* just below the surrogates */
+	utf8_ok("\xee\x80\x80", 3, 3, 0xe000);	/* just above them */
+	utf8_ok("\xef\xbf\xbf", 3, 3, 0xffff);
+	utf8_ok("\xf0\x90\x80\x80", 4, 4, 0x10000);	/* smallest four-byte */
+	utf8_ok("\xf0\x9f\x98\x80", 4, 4, 0x1f600);
+	utf8_ok("\xf4\x8f\xbf\xbf", 4, 4, 0x10ffff);	/* the last code point */
+	assert_int_equal(text_utf8_decode("\xe2\x82\xac", 3, NULL), 3);	/* cp optional */
+}
+
+static void
+test_utf8_decode_bad(void **state)
+{
+	uint32_t cp = 7;
+	unsigned b;
+
+	/* overlong forms: of '/', of U+007F, of U+07FF, of U+FFFF, of NUL */
+	utf8_bad("\xc0\xaf", 2);
+	utf8_bad("\xc1\xbf", 2);
+	utf8_bad("\xe0\x9f\xbf", 3);
+	utf8_bad("\xf0\x8f\xbf\xbf", 4);
+	utf8_bad("\xe0\x80\x80", 3);
+	/* surrogates: first high, last low, and CESU-8's pair for U+1F600 */
+	utf8_bad("\xed\xa0\x80", 3);
+	utf8_bad("\xed\xbf\xbf", 3);
+	utf8_bad("\xed\xa0\xbd\xed\xb8\x80", 6);
+	/* beyond U+10FFFF, and lead bytes that never start a sequence */
+	utf8_bad("\xf4\x90\x80\x80", 4);
+	utf8_bad("\xf5\x80\x80\x80", 4);
+	utf8_bad("\xf7\xbf\xbf\xbf", 4);
+	utf8_bad("\xf8\x88\x80\x80\x80", 5);
+	utf8_bad("\xfe", 1);
+	utf8_bad("\xff", 1);
+	/* a continuation byte without a lead: every one of them */
+	for (b = 0x80; b <= 0xbf; b++) {
+		char c = (char)b;
+
+		utf8_bad(&c, 1);
+	}
+	/* truncated: by the length, and by a byte that does not continue */
+	utf8_bad("\xc3", 1);
+	utf8_bad("\xe2\x82", 2);
+	utf8_bad("\xf0\x9f\x98", 3);
+	utf8_bad("\xe2\x82\xac", 2);			/* the third byte is beyond len */
+	utf8_bad("\xc3\0", 2);
+	utf8_bad("\xe2\x82" "A", 3);
+	utf8_bad("\xf0\x9f\x98\xc0", 4);
+	utf8_bad("\xc3\xc3\xa9", 3);			/* a new lead is no continuation */
+	/* nothing to decode */
+	assert_int_equal(text_utf8_decode("A", 0, &cp), -EINVAL);
+	assert_int_equal(text_utf8_decode(NULL, 1, &cp), -EINVAL);
+	assert_int_equal(cp, 7);
+}
+
+static void
+test_utf8_encode(void **state)
+{
+	static const uint32_t cps[] = { 0, 'A', 0x7f, 0x80, 0x7ff, 0x800, 0xd7ff, 0xe000,
+					0xfffd, 0xffff, 0x10000, 0x10ffff };
+	char out[TEXT_UTF8_MAX] = "zzz";
+	uint32_t back;
+	size_t i;
+	int n;
+
+	assert_int_equal(text_utf8_encode(0xe9, out), 2);
+	assert_memory_equal(out, "\xc3\xa9", 2);
+	assert_int_equal(text_utf8_encode(0x1f600, out), 4);
+	assert_memory_equal(out, "\xf0\x9f\x98\x80", 4);
+	for (i = 0; i < sizeof(cps) / sizeof(cps[0]); i++) {
+		n = text_utf8_encode(cps[i], out);
+		assert_true(n >= 1 && n <= TEXT_UTF8_MAX);
+		assert_int_equal(text_utf8_decode(out, (size_t)n, &back), n);
+		assert_int_equal(back, cps[i]);
+	}
+	memcpy(out, "zzzz", 4);
+	assert_int_equal(text_utf8_encode(0xd800, out), -EINVAL);
+	assert_int_equal(text_utf8_encode(0xdfff, out), -EINVAL);
+	assert_int_equal(text_utf8_encode(0x110000, out), -EINVAL);
+	assert_int_equal(text_utf8_encode(UINT32_MAX, out), -EINVAL);
+	assert_memory_equal(out, "zzzz", 4);
+}
+
+static void
+test_hex_digits(void **state)
+{
+	char two[3] = "??";
+	unsigned c;
+
+	assert_int_equal(text_hex_digit('0'), 0);
+	assert_int_equal(text_hex_digit('9'), 9);
+	assert_int_equal(text_hex_digit('a'), 10);
+	assert_int_equal(text_hex_digit('F'), 15);
+	/* every other byte is no digit, the neighbours of the ranges among them */
+	for (c = 0; c < 256; c++) {
+		if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))
+			continue;
+		assert_int_equal(text_hex_digit((char)c), -EINVAL);
+	}
+	text_hex_byte(0xa5, false, two);
+	assert_string_equal(two, "a5");
+	text_hex_byte(0xa5, true, two);
+	assert_string_equal(two, "A5");
+	text_hex_byte(0x0f, false, two);
+	assert_string_equal(two, "0f");
+}
+
+static void
+test_hex_encode(void **state)
+{
+	static const unsigned char bytes[] = { 0x00, 0x01, 0x7f, 0x80, 0xab, 0xff };
+	char out[16];
+
+	assert_int_equal(text_hex_encode(bytes, sizeof(bytes), out, 13), 0);
+	assert_string_equal(out, "00017f80abff");
+	assert_int_equal(text_hex_encode(bytes, 0, out, 1), 0);
+	assert_string_equal(out, "");
+	/* no room for the NUL, or for a digit: nothing written */
+	memcpy(out, "untouched", 10);
+	assert_int_equal(text_hex_encode(bytes, sizeof(bytes), out, 12), -ENOBUFS);
+	assert_int_equal(text_hex_encode(bytes, 1, out, 2), -ENOBUFS);
+	assert_int_equal(text_hex_encode(bytes, 0, out, 0), -ENOBUFS);
+	assert_int_equal(text_hex_encode(bytes, SIZE_MAX / 2 + 1, out, SIZE_MAX), -ENOBUFS);
+	assert_string_equal(out, "untouched");
+}
+
+static void
+test_hex_decode(void **state)
+{
+	unsigned char out[8];
+
+	assert_int_equal(text_hex_decode("00017f80ABff", 12, out, 6), 0);
+	assert_memory_equal(out, "\x00\x01\x7f\x80\xab\xff", 6);
+	assert_int_equal(text_hex_decode("", 0, out, 0), 0);
+	memcpy(out, "abcdefgh", 8);
+	/* odd length */
+	assert_int_equal(text_hex_decode("abc", 3, out, sizeof(out)), -EINVAL);
+	assert_int_equal(text_hex_decode("a", 1, out, sizeof(out)), -EINVAL);
+	/* bad digits: past 'f', a space, a sign, a 0x prefix, a NUL, a high byte */
+	assert_int_equal(text_hex_decode("0g", 2, out, sizeof(out)), -EINVAL);
+	assert_int_equal(text_hex_decode("G0", 2, out, sizeof(out)), -EINVAL);
+	assert_int_equal(text_hex_decode("0 ", 2, out, sizeof(out)), -EINVAL);
+	assert_int_equal(text_hex_decode("-1", 2, out, sizeof(out)), -EINVAL);
+	assert_int_equal(text_hex_decode("0x10", 4, out, sizeof(out)), -EINVAL);
+	assert_int_equal(text_hex_decode("00\0" "0", 4, out, sizeof(out)), -EINVAL);
+	assert_int_equal(text_hex_decode("a\xe9", 2, out, sizeof(out)), -EINVAL);
+	/* a bad digit at the very end still leaves out untouched */
+	assert_int_equal(text_hex_decode("414243z4", 8, out, sizeof(out)), -EINVAL);
+	/* too small */
+	assert_int_equal(text_hex_decode("414243", 6, out, 2), -ENOBUFS);
+	assert_memory_equal(out, "abcdefgh", 8);
+}
+
+static void
+test_hex_is_lower(void **state)
+{
+	assert_true(text_hex_is_lower("0123456789abcdef", 16));
+	assert_true(text_hex_is_lower("0a", 2));
+	assert_false(text_hex_is_lower("", 0));
+	assert_false(text_hex_is_lower("0A", 2));
+	assert_false(text_hex_is_lower("0g", 2));
+	assert_false(text_hex_is_lower("0a/", 3));
+	assert_true(text_hex_is_lower("0a/", 2));	/* only len bytes count */
+}
+
+static void
+test_journal_names(void **state)
+{
+	static const char *const journald[] = {
+		JF_MESSAGE, JF_MESSAGE_ID, JF_PRIORITY, JF_SYSLOG_IDENTIFIER,
+	};
+	static const char *const ours[] = {
+		OIDC_F_ISSUER, OIDC_F_SUBJECT, OIDC_F_USERNAME, OIDC_F_EMAIL, OIDC_F_LOGIN_ID,
+		OIDC_F_EVENT, OIDC_F_AUDIT_SESSION, OIDC_F_AUDIT_LOGINUID, OIDC_F_AUDIT_SERIAL,
+		OIDC_F_AUDIT_KEY, OIDC_F_AUDIT_NODE, OIDC_F_AUDIT_SOURCE,
+		OIDC_F_AUDIT_INCOMPLETE, OIDC_F_EVENT_TIME, OIDC_F_EXE, OIDC_F_ARGV,
+		OIDC_F_ARGC, OIDC_F_ARGV_TRUNCATED, OIDC_F_CWD, OIDC_F_PID, OIDC_F_PPID,
+		OIDC_F_UID, OIDC_F_EUID, OIDC_F_TTY, OIDC_F_COMM, OIDC_F_PATH, OIDC_F_PATH2,
+		OIDC_F_OPERATION, OIDC_F_SYSCALL, OIDC_F_SUCCESS, OIDC_F_EXIT, OIDC_F_SERVICE,
+		OIDC_F_REMOTE_HOST, OIDC_F_LOCAL_USER, OIDC_F_REASON, OIDC_F_LOSS_REASON,
+		OIDC_F_LOSS_COUNT, OIDC_F_LOSS_TOTAL, OIDC_F_LOSS_DETAIL,
+	};
+	static const char *const ids[] = {
+		OIDC_MESSAGE_ID_LOGIN, OIDC_MESSAGE_ID_LOGOUT, OIDC_MESSAGE_ID_LOGIN_FAILED,
+		OIDC_MESSAGE_ID_EXEC, OIDC_MESSAGE_ID_FILE, OIDC_MESSAGE_ID_LOSS,
+	};
+	size_t i, j;
+
+	/* names journald accepts from us; ours under our prefix, each once */
+	for (i = 0; i < sizeof(journald) / sizeof(journald[0]); i++)
+		assert_true(jf_name_valid(journald[i]));
+	for (i = 0; i < sizeof(ours) / sizeof(ours[0]); i++) {
+		assert_true(jf_name_valid(ours[i]));
+		assert_int_equal(strncmp(ours[i], OIDC_F_PREFIX, strlen(OIDC_F_PREFIX)), 0);
+		for (j = 0; j < i; j++)
+			assert_string_not_equal(ours[i], ours[j]);
+	}
+	assert_string_equal(OIDC_F_EVENT "=" OIDC_EV_EXEC, "OIDC_EVENT=exec");
+	/* MESSAGE_IDs: 32 lowercase hex digits, each once */
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		assert_int_equal(strlen(ids[i]), 32);
+		assert_true(text_hex_is_lower(ids[i], 32));
+		for (j = 0; j < i; j++)
+			assert_string_not_equal(ids[i], ids[j]);
+	}
+}
+
 int
 main(void)
 {
@@ -106,6 +392,16 @@ main(void)
 		cmocka_unit_test(test_u64_hex),
 		cmocka_unit_test(test_buf_bounded),
 		cmocka_unit_test(test_err_first_wins),
+		cmocka_unit_test(test_clock_mono),
+		cmocka_unit_test(test_clock_real),
+		cmocka_unit_test(test_utf8_decode_ok),
+		cmocka_unit_test(test_utf8_decode_bad),
+		cmocka_unit_test(test_utf8_encode),
+		cmocka_unit_test(test_hex_digits),
+		cmocka_unit_test(test_hex_encode),
+		cmocka_unit_test(test_hex_decode),
+		cmocka_unit_test(test_hex_is_lower),
+		cmocka_unit_test(test_journal_names),
 	};
 
 	return cmocka_run_group_tests_name("common", tests, NULL, NULL);
