@@ -5,13 +5,11 @@
 # minted here with the openssl command line (Ed25519) so the test depends on
 # nothing but the binary under test.
 set -u
-pam_oidc=$top_builddir/pam_oidc/pam-oidc
+. "${top_srcdir:?}/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/procs.sh"
+pam_oidc=${top_builddir:?}/pam_oidc/pam-oidc
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+at_exit rm -rf "$tmp"
 b64u() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
 
 # matches REGEX FILE: "^$" means the file is empty.
@@ -29,13 +27,13 @@ expect() {
 	rc=$?
 	if [ $rc -eq "$want" ] && matches "$errre" "$tmp/err" && matches "$outre" "$tmp/out" &&
 		{ [ "$want" -eq 0 ] || [ "$(wc -l <"$tmp/err")" -eq 1 ]; }; then
-		ok "$name"
+		pass "$name"
 	else
-		nok "$name" "exit $rc (want $want)" "stderr: $(head -c 300 "$tmp/err")" "stdout: $(head -c 300 "$tmp/out")"
+		fail "$name" "exit $rc (want $want)" "stderr: $(head -c 300 "$tmp/err")" "stdout: $(head -c 300 "$tmp/out")"
 	fi
 }
 
-echo "1..16"
+plan 16
 
 # RFC 7515 A.3 (ES256) with its published key.
 cat >"$tmp/a3.jwks" <<'JWKS'
@@ -80,9 +78,9 @@ expect "alg none refused" 1 'algorithm' '^$' -- --config "$tmp/good.conf" --jwks
 tok2=$(mint '{"alg":"EdDSA","kid":"other"}' "$claims")
 expect "unknown kid: no matching key" 1 'no matching key' '^$' -- --config "$tmp/good.conf" --jwks "$tmp/ed.jwks" --now 1700000100 "$tok2"
 if "$pam_oidc" verify --config "$tmp/good.conf" --jwks "$tmp/ed.jwks" --now 1700000100 "$tok" 2>&1 | grep -qF "${tok##*.}"; then
-	nok "output never repeats the token"
+	fail "output never repeats the token"
 else
-	ok "output never repeats the token"
+	pass "output never repeats the token"
 fi
 
 expect "two tokens: usage error" 2 'usage' '^$' -- --jwks "$tmp/ed.jwks" --signature-only a b
@@ -95,4 +93,4 @@ head -c 70000 /dev/zero | tr '\0' 'A' >"$tmp/huge"
 stdin_file=$tmp/huge
 expect "oversized token on stdin refused" 1 'too large' '^$' -- --jwks "$tmp/ed.jwks" --signature-only -
 unset stdin_file
-[ $fails -eq 0 ]
+finish

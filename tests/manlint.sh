@@ -2,17 +2,15 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Every man page is mdoc that `mandoc -Tlint` finds nothing wrong with.
 set -u
+. "${top_srcdir:?}/tests/lib/tap.sh"
 pages=$(ls "$top_srcdir"/man/*.[0-9] 2>/dev/null)
-n=$(echo "$pages" | grep -c .)
-echo "1..$n"
-i=0
+plan "$(echo "$pages" | grep -c .)"
 for p in $pages; do
-	i=$((i + 1))
 	out=$(mandoc -Tlint -Wwarning "$p" 2>&1)
 	if [ -z "$out" ] && head -c 4096 "$p" | grep -q '^\.Dd '; then
-		echo "ok $i - $(basename "$p") is clean mdoc"
+		pass "$(basename "$p") is clean mdoc"
 	else
-		echo "not ok $i - $(basename "$p")"
-		echo "$out" | sed 's/^/# /'
+		fail "$(basename "$p")" "$out"
 	fi
 done
+finish

@@ -10,16 +10,8 @@
 # checker bites, and that only jose/ calls the pieces of the verdict.
 set -u
 src=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-n=0
-
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-	fi
-}
+. "$src/tests/lib/tap.sh"
+. "$src/tests/lib/procs.sh"
 
 # allowed PART: the parts PART may include (itself first).
 allowed() {
@@ -79,7 +71,7 @@ ok $? "no C file outside the parts' folders${stray:+: $stray}"
 # The checker bites: a copy of the module that includes a JOSE header, and
 # of auditd-helper that includes a module header, are both refused.
 tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
+at_exit rm -rf "$tmp"
 mkdir -p "$tmp/pam_oidc/module" "$tmp/pam_oidc/jose" "$tmp/pam_oidc/shared" "$tmp/common" "$tmp/auditd-helper"
 : >"$tmp/pam_oidc/jose/jws.h"
 : >"$tmp/pam_oidc/module/session.h"
@@ -99,5 +91,4 @@ calls=$(grep -nE '\b(verify_signature|claims_check|jws_verify_with_key)[[:space:
 ok $? "no front end calls verify_signature, claims_check or jws_verify_with_key"
 [ -n "$calls" ] && printf '# %s\n' "$calls"
 
-echo "1..$n"
-exit 0
+finish

@@ -4,12 +4,11 @@
 # is accepted by journalctl; the plugin conf and the rules say what they must.
 set -u
 src=${top_srcdir:-.}
-n=0 fail=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); fail=1; echo "not ok $n - $1"; }
+. "$src/tests/lib/tap.sh"
+. "$src/tests/lib/procs.sh"
 tmp=$(mktemp -d /tmp/audit_contrib.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-echo "1..7"
+at_exit rm -rf "$tmp"
+plan 7
 
 ids=$(sed -n 's/^#define OIDC_MESSAGE_ID_[A-Z_]*[[:space:]]*"\([0-9a-f]\{32\}\)"$/\1/p' "$src/common/journal_names.h")
 missing=0 count=0
@@ -17,32 +16,32 @@ for id in $ids; do
 	count=$((count + 1))
 	grep -qx -- "-- $id" "$src/contrib/journald/pam_oidc.catalog" || missing=$((missing + 1))
 done
-if [ "$count" -eq 6 ] && [ "$missing" -eq 0 ]; then ok "catalog has all 6 message ids"; else nok "catalog has all 6 message ids ($count ids, $missing missing)"; fi
+if [ "$count" -eq 6 ] && [ "$missing" -eq 0 ]; then pass "catalog has all 6 message ids"; else fail "catalog has all 6 message ids ($count ids, $missing missing)"; fi
 extra=$(grep -c '^-- [0-9a-f]\{32\}$' "$src/contrib/journald/pam_oidc.catalog")
-if [ "$extra" -eq "$count" ]; then ok "catalog has no unknown ids"; else nok "catalog has no unknown ids ($extra entries)"; fi
+if [ "$extra" -eq "$count" ]; then pass "catalog has no unknown ids"; else fail "catalog has no unknown ids ($extra entries)"; fi
 
 mkdir -p "$tmp/root/usr/lib/systemd/catalog" "$tmp/root/var/lib/systemd/catalog"
 cp "$src/contrib/journald/pam_oidc.catalog" "$tmp/root/usr/lib/systemd/catalog/"
 if journalctl --root="$tmp/root" --update-catalog 2>"$tmp/err" &&
    [ "$(journalctl --root="$tmp/root" --list-catalog 2>/dev/null | grep -c .)" -eq 6 ]; then
-	ok "journalctl compiles the catalog with 6 entries"
+	pass "journalctl compiles the catalog with 6 entries"
 else
-	nok "journalctl compiles the catalog with 6 entries: $(head -c 300 "$tmp/err")"
+	fail "journalctl compiles the catalog with 6 entries: $(head -c 300 "$tmp/err")"
 fi
 
 conf=$src/contrib/audit/plugins.d/oidc-audit.conf.in
 if grep -qx 'active = yes' "$conf" && grep -qx 'direction = out' "$conf" &&
    grep -qx 'format = string' "$conf" && grep -qx 'type = always' "$conf" &&
-   grep -qx 'path = @sbindir@/oidc-audit' "$conf"; then ok "plugin conf"; else nok "plugin conf"; fi
+   grep -qx 'path = @sbindir@/oidc-audit' "$conf"; then pass "plugin conf"; else fail "plugin conf"; fi
 
 rules=$src/contrib/audit/oidc-audit.rules
 if grep -q -- '-S execve,execveat -F auid>=1000 -F auid!=unset' "$rules" &&
-   grep -qx -- '--loginuid-immutable' "$rules"; then ok "rules: exec for login sessions, loginuid immutable"; else nok "rules"; fi
+   grep -qx -- '--loginuid-immutable' "$rules"; then pass "rules: exec for login sessions, loginuid immutable"; else fail "rules"; fi
 if grep -qx 'RateLimitIntervalSec=0' "$src/contrib/journald/oidc-audit.conf"; then
-	ok "journald drop-in lifts the rate limit"; else nok "journald drop-in"; fi
+	pass "journald drop-in lifts the rate limit"; else fail "journald drop-in"; fi
 # Drift: the configuration keys of auditd-helper/conf.c and the man page agree.
 code=$(grep -o '!strcmp(key, "[a-z_]*")' "$src/auditd-helper/conf.c" | sed 's/.*"\(.*\)".*/\1/' | sort -u)
 doc=$(sed -n 's/^\.It Cm \([a-z_]*\) No = .*/\1/p' "$src/man/oidc-audit.8" | sort -u)
-if [ -n "$code" ] && [ "$code" = "$doc" ]; then ok "oidc-audit.conf keys: code and man page agree ($(echo $code | wc -w))"
-else nok "oidc-audit.conf keys: code [$(echo $code)] vs man page [$(echo $doc)]"; fi
-exit $fail
+if [ -n "$code" ] && [ "$code" = "$doc" ]; then pass "oidc-audit.conf keys: code and man page agree ($(echo $code | wc -w))"
+else fail "oidc-audit.conf keys: code [$(echo $code)] vs man page [$(echo $doc)]"; fi
+finish

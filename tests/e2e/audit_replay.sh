@@ -6,13 +6,11 @@
 # input reported (never a crash), exit statuses.  No root needed.
 set -u
 bin=${top_builddir:-.}/auditd-helper/oidc-audit
-n=0 fail=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); fail=1; echo "not ok $n - $1"; }
-check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
+. "${top_srcdir:-.}/tests/lib/tap.sh"
+. "${top_srcdir:-.}/tests/lib/procs.sh"
 tmp=$(mktemp -d /tmp/audit_replay.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-echo "1..13"
+at_exit rm -rf "$tmp"
+plan 13
 
 # Two exec events of session 7 (one with a split, hex-encoded argument and a
 # hostile cwd), one of session 8, one file event of session 7.
@@ -42,38 +40,49 @@ chmod 0600 "$tmp/reg/7"
 
 "$bin" replay --config /nonexistent --registry "$tmp/reg" --output json "$tmp/audit.log" "$tmp/audit.log.1" >"$tmp/out" 2>"$tmp/err"
 rc=$?
-check "replay exits 0" '[ $rc = 0 ]'
+[ $rc = 0 ]
+ok $? "replay exits 0"
 events=$(grep -c '"OIDC_EVENT":"\(exec\|file\)"' "$tmp/out")
-check "only session 7 (registry entry): 2 events" '[ "$events" = 2 ] && ! grep -q "\"OIDC_AUDIT_SESSION\":\"8\"" "$tmp/out"'
-check "rotated file first: serial 501 before 503" '[ "$(grep -o "\"OIDC_AUDIT_SERIAL\":\"[0-9]*\"" "$tmp/out" | tr -dc "0-9\n" | tr "\n" " ")" = "501 503 " ]'
-check "exec: identity, decoded argv, kernel time" 'grep "\"OIDC_AUDIT_SERIAL\":\"501\"" "$tmp/out" | grep -q "\"OIDC_SUBJECT\":\"2481\".*\"OIDC_EVENT_TIME\":\"1764100000100000\".*\"OIDC_ARGV\":\"cat /etc/shadow\""'
-check "file: hostile cwd resolves the path verbatim, failure kept" 'grep "\"OIDC_AUDIT_SERIAL\":\"503\"" "$tmp/out" | grep -qF "\"OIDC_PATH\":\"/tmp/x\\\" sess=1 \\\"\\n/secret\"" && grep "\"OIDC_AUDIT_SERIAL\":\"503\"" "$tmp/out" | grep -q "\"OIDC_SUCCESS\":\"no\",\"OIDC_EXIT\":\"-13\""'
-check "the garbage line is reported as a loss entry" 'grep -q "\"OIDC_LOSS_REASON\":\"unparsable\",\"OIDC_LOSS_COUNT\":\"1\"" "$tmp/out"'
+[ "$events" = 2 ] && ! grep -q "\"OIDC_AUDIT_SESSION\":\"8\"" "$tmp/out"
+ok $? "only session 7 (registry entry): 2 events"
+[ "$(grep -o "\"OIDC_AUDIT_SERIAL\":\"[0-9]*\"" "$tmp/out" | tr -dc "0-9\n" | tr "\n" " ")" = "501 503 " ]
+ok $? "rotated file first: serial 501 before 503"
+grep "\"OIDC_AUDIT_SERIAL\":\"501\"" "$tmp/out" | grep -q "\"OIDC_SUBJECT\":\"2481\".*\"OIDC_EVENT_TIME\":\"1764100000100000\".*\"OIDC_ARGV\":\"cat /etc/shadow\""
+ok $? "exec: identity, decoded argv, kernel time"
+grep "\"OIDC_AUDIT_SERIAL\":\"503\"" "$tmp/out" | grep -qF "\"OIDC_PATH\":\"/tmp/x\\\" sess=1 \\\"\\n/secret\"" && grep "\"OIDC_AUDIT_SERIAL\":\"503\"" "$tmp/out" | grep -q "\"OIDC_SUCCESS\":\"no\",\"OIDC_EXIT\":\"-13\""
+ok $? "file: hostile cwd resolves the path verbatim, failure kept"
+grep -q "\"OIDC_LOSS_REASON\":\"unparsable\",\"OIDC_LOSS_COUNT\":\"1\"" "$tmp/out"
+ok $? "the garbage line is reported as a loss entry"
 
 "$bin" replay --config /nonexistent --registry "$tmp/reg" --output json --all-sessions "$tmp/audit.log.1" "$tmp/audit.log" >"$tmp/out2"
-check "--all-sessions adds session 8 without identity" '[ "$(grep -c "\"OIDC_EVENT\":\"\(exec\|file\)\"" "$tmp/out2")" = 3 ] && grep "\"OIDC_AUDIT_SESSION\":\"8\"" "$tmp/out2" | grep -qv OIDC_SUBJECT'
+[ "$(grep -c "\"OIDC_EVENT\":\"\(exec\|file\)\"" "$tmp/out2")" = 3 ] && grep "\"OIDC_AUDIT_SESSION\":\"8\"" "$tmp/out2" | grep -qv OIDC_SUBJECT
+ok $? "--all-sessions adds session 8 without identity"
 
 "$bin" replay --config /nonexistent --registry "$tmp/reg" --output json "$tmp/missing.log" "$tmp/audit.log" >"$tmp/out3" 2>/dev/null
 rc=$?
-check "a missing file: exit 1, the other file still replayed" '[ $rc = 1 ] && grep -q "\"OIDC_AUDIT_SERIAL\":\"503\"" "$tmp/out3"'
+[ $rc = 1 ] && grep -q "\"OIDC_AUDIT_SERIAL\":\"503\"" "$tmp/out3"
+ok $? "a missing file: exit 1, the other file still replayed"
 "$bin" replay --output json >/dev/null 2>&1
 rc1=$?
 "$bin" replay --bogus x >/dev/null 2>&1
 rc2=$?
 "$bin" --output xml </dev/null >/dev/null 2>&1
 rc3=$?
-check "usage errors exit 2 (no file, unknown option, bad output)" '[ $rc1 = 2 ] && [ $rc2 = 2 ] && [ $rc3 = 2 ]'
+[ $rc1 = 2 ] && [ $rc2 = 2 ] && [ $rc3 = 2 ]
+ok $? "usage errors exit 2 (no file, unknown option, bad output)"
 head -c 300000 /dev/urandom >"$tmp/noise"
 "$bin" replay --config /nonexistent --registry "$tmp/reg" --output json --all-sessions "$tmp/noise" >"$tmp/out4" 2>/dev/null
 rc=$?
-check "random bytes: no crash, no event, losses reported" '[ $rc = 0 ] && ! grep -q "\"OIDC_EVENT\":\"\(exec\|file\)\"" "$tmp/out4" && grep -q "\"OIDC_EVENT\":\"loss\"" "$tmp/out4"'
+[ $rc = 0 ] && ! grep -q "\"OIDC_EVENT\":\"\(exec\|file\)\"" "$tmp/out4" && grep -q "\"OIDC_EVENT\":\"loss\"" "$tmp/out4"
+ok $? "random bytes: no crash, no event, losses reported"
 
 # Plugin mode (stdin, EOE) without root: --output json, no back-fill, no kernel status.
 printf 'kernel_status_interval = 0\nbackfill = no\n' >"$tmp/plugin.conf"
 { sed 's/$//' "$tmp/old.log" | awk '{ print } /^type=PROCTITLE/ { match($0, /audit\([0-9.]*:[0-9]*\)/); print "type=EOE msg=" substr($0, RSTART, RLENGTH) ": " }'; } >"$tmp/stream"
 "$bin" --config "$tmp/plugin.conf" --registry "$tmp/reg" --output json <"$tmp/stream" >"$tmp/p1" 2>"$tmp/p1.err"
 rc=$?
-check "plugin mode: EOE-terminated stream, exit 0 at end of input, session 7 only" '[ $rc = 0 ] && [ "$(grep -c "\"OIDC_EVENT\":\"exec\"" "$tmp/p1")" = 1 ] && grep -q "\"OIDC_AUDIT_SERIAL\":\"501\"" "$tmp/p1" && ! grep -q "OIDC_AUDIT_INCOMPLETE" "$tmp/p1"'
+[ $rc = 0 ] && [ "$(grep -c "\"OIDC_EVENT\":\"exec\"" "$tmp/p1")" = 1 ] && grep -q "\"OIDC_AUDIT_SERIAL\":\"501\"" "$tmp/p1" && ! grep -q "OIDC_AUDIT_INCOMPLETE" "$tmp/p1"
+ok $? "plugin mode: EOE-terminated stream, exit 0 at end of input, session 7 only"
 
 # SIGTERM flushes an event still waiting for its EOE.
 mkfifo "$tmp/fifo"
@@ -88,7 +97,8 @@ kill -0 "$ppid" 2>/dev/null && still_running=1 || still_running=0	# the writer i
 exec 7>&-
 wait "$ppid"
 rc=$?
-check "plugin mode: SIGTERM (input still open) writes the pending event and exits 0" '[ $still_running = 0 ] && [ $rc = 0 ] && grep -q "\"OIDC_AUDIT_SERIAL\":\"503\"" "$tmp/p2"'
+[ $still_running = 0 ] && [ $rc = 0 ] && grep -q "\"OIDC_AUDIT_SERIAL\":\"503\"" "$tmp/p2"
+ok $? "plugin mode: SIGTERM (input still open) writes the pending event and exits 0"
 
 # SIGHUP with a broken configuration keeps the old one and keeps running.
 mkfifo "$tmp/fifo2"
@@ -103,5 +113,6 @@ cat "$tmp/stream" >&8
 exec 8>&-
 wait "$ppid"
 rc=$?
-check "plugin mode: SIGHUP with a bad file keeps the old configuration" '[ $rc = 0 ] && grep -q "keeping the old configuration" "$tmp/p3.err" && grep -q "\"OIDC_AUDIT_SERIAL\":\"501\"" "$tmp/p3"'
-exit $fail
+[ $rc = 0 ] && grep -q "keeping the old configuration" "$tmp/p3.err" && grep -q "\"OIDC_AUDIT_SERIAL\":\"501\"" "$tmp/p3"
+ok $? "plugin mode: SIGHUP with a bad file keeps the old configuration"
+finish

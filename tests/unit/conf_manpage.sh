@@ -4,15 +4,14 @@
 # parser knows (conf_option_names()), each once, as ".It Cm NAME" in the
 # OPTIONS section, and the page is clean under mandoc -Tlint -Wwarning.
 set -u
+. "${top_srcdir:?}/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/procs.sh"
 page="$top_srcdir/man/pam_oidc.conf.5"
-names_prog="$top_builddir/tests/unit/conf_names"
+names_prog="${top_builddir:?}/tests/unit/conf_names"
 tmp=$(mktemp -d /tmp/pam_oidc-manpage.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+at_exit rm -rf "$tmp"
 
-echo "1..8"
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; }
+plan 8
 
 # The option names a page documents: ".It Cm NAME" lines between
 # ".Sh OPTIONS" and the next ".Sh".
@@ -36,43 +35,43 @@ compare() {
 }
 
 if "$names_prog" >"$tmp/code" && [ "$(wc -l <"$tmp/code")" -ge 20 ]; then
-	ok "parser lists $(wc -l <"$tmp/code") options"
+	pass "parser lists $(wc -l <"$tmp/code") options"
 else
-	notok "parser lists its options"
+	fail "parser lists its options"
 fi
 
 out=$(mandoc -Tlint -Wwarning "$page" 2>&1)
 if [ -z "$out" ]; then
-	ok "mandoc -Tlint -Wwarning is clean"
+	pass "mandoc -Tlint -Wwarning is clean"
 else
-	notok "mandoc -Tlint -Wwarning is clean"
+	fail "mandoc -Tlint -Wwarning is clean"
 	echo "$out" | sed 's/^/# /'
 fi
 
 if [ "$(documented "$page" | wc -l)" -ge 20 ]; then
-	ok "page documents $(documented "$page" | wc -l) options"
+	pass "page documents $(documented "$page" | wc -l) options"
 else
-	notok "page documents its options"
+	fail "page documents its options"
 fi
 
 if compare "$page"; then
-	ok "page and parser agree on every option"
+	pass "page and parser agree on every option"
 else
-	notok "page and parser agree on every option"
+	fail "page and parser agree on every option"
 fi
 
 # The comparison itself must catch both kinds of drift.
 { cat "$page"; } | awk '/^\.Sh OPTIONS/{ print; print ".Bl -tag -width Ds"; print ".It Cm no_such_option"; print ".El"; next } { print }' >"$tmp/extra.5"
 if ! compare "$tmp/extra.5" >/dev/null; then
-	ok "an option the parser does not know is detected"
+	pass "an option the parser does not know is detected"
 else
-	notok "an option the parser does not know is detected"
+	fail "an option the parser does not know is detected"
 fi
 grep -v '^\.It Cm jwks_ttl' "$page" >"$tmp/missing.5"
 if ! compare "$tmp/missing.5" >/dev/null; then
-	ok "an undocumented option is detected"
+	pass "an undocumented option is detected"
 else
-	notok "an undocumented option is detected"
+	fail "an undocumented option is detected"
 fi
 
 # Numeric options: "Number, default D, range A to B." in the page must be
@@ -102,9 +101,9 @@ while IFS= read -r name; do
 	checked=$((checked + 1))
 done <"$tmp/code"
 if [ -z "$bad" ] && [ "$checked" -ge 9 ]; then
-	ok "defaults and ranges of $checked numeric options match the parser"
+	pass "defaults and ranges of $checked numeric options match the parser"
 else
-	notok "defaults and ranges of numeric options match the parser"
+	fail "defaults and ranges of numeric options match the parser"
 	echo "# checked $checked:$bad"
 fi
 
@@ -115,7 +114,8 @@ for name in $(grep -P '\t *Boolean, default' "$tmp/paras" | cut -f1); do
 		! "$names_prog" set "$name" maybe || bad="$bad $name"
 done
 if [ -z "$bad" ] && [ "$(grep -cP '\t *Boolean, default' "$tmp/paras")" -ge 3 ]; then
-	ok "options documented as booleans are booleans"
+	pass "options documented as booleans are booleans"
 else
-	notok "options documented as booleans are booleans:$bad"
+	fail "options documented as booleans are booleans:$bad"
 fi
+finish
