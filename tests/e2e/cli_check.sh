@@ -5,20 +5,16 @@
 # names the line; a provider that is down, or a CA that does not match,
 # is exit 1 with the reason.
 set -u
+. "${top_srcdir:?}/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/procs.sh"
 . "$top_srcdir/tests/idp/lib.sh"
-if ! idp_available; then
-	echo "1..0 # SKIP $IDP_SKIP_REASON"
-	exit 0
-fi
-PAM_OIDC=$top_builddir/pam_oidc/pam-oidc
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+idp_available || skip_all "$IDP_SKIP_REASON"
+PAM_OIDC=${top_builddir:?}/pam_oidc/pam-oidc
 work=$(mktemp -d /tmp/pam_oidc-check.XXXXXX) || exit 1
-trap 'idp_stop; rm -rf "$work"' EXIT
-echo "1..6"
-idp_start || { echo "Bail out! the test provider did not start"; exit 1; }
+at_exit rm -rf "$work"
+at_exit idp_stop
+plan 6
+idp_start || bail "the test provider did not start"
 
 conf() { # conf NAME LINES... -> path of a 0600 file
 	local f=$work/$1.conf
@@ -30,9 +26,9 @@ run() { timeout 30 "$PAM_OIDC" check --config "$1" >"$work/out" 2>"$work/err"; r
 check() { # check NAME WANT_RC STDOUT_RE STDERR_RE
 	if [ "$rc" -eq "$2" ] && { [ -z "$3" ] || grep -Eq -- "$3" "$work/out"; } &&
 		{ [ -z "$4" ] || grep -Eq -- "$4" "$work/err"; }; then
-		ok "$1"
+		pass "$1"
 	else
-		not_ok "$1" "exit $rc (want $2)" "out: $(head -c 400 "$work/out" | tr '\n' '|')" "err: $(head -c 300 "$work/err")"
+		fail "$1" "exit $rc (want $2)" "out: $(head -c 400 "$work/out" | tr '\n' '|')" "err: $(head -c 300 "$work/err")"
 	fi
 }
 
@@ -41,9 +37,9 @@ run "$good"
 check "working provider: exit 0" 0 '^discovery: ok' ''
 if grep -q 'device_authorization_endpoint *https://127.0.0.1' "$work/out" && grep -Eq 'EC P-256 +kid test-es256' "$work/out" &&
 	grep -Eq 'OKP Ed25519 +kid' "$work/out" && grep -Eq '^keys: [1-9]' "$work/out"; then
-	ok "lists the device endpoint and the provider's keys"
+	pass "lists the device endpoint and the provider's keys"
 else
-	not_ok "lists the device endpoint and the provider's keys" "$(tr '\n' '|' <"$work/out")"
+	fail "lists the device endpoint and the provider's keys" "$(tr '\n' '|' <"$work/out")"
 fi
 
 typo=$(conf typo "issuer = $IDP_ISSUER" "client_idd = x")
@@ -64,4 +60,4 @@ idp_kill
 down=$(conf down "issuer = $IDP_ISSUER" "client_id = test-es256" "ca_file = $IDP_CA" "cache_dir = $work/cache3")
 run "$down"
 check "provider down: exit 1" 1 '' 'discovery: network error'
-exit $failed
+finish

@@ -10,21 +10,17 @@
 # no private key.  Raw HTTP with curl, so nothing here trusts our helpers
 # beyond approve.js, which is under test.
 set -u
+. "${top_srcdir:?}/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/procs.sh"
 . "$top_srcdir/tests/idp/lib.sh"
 
-if ! idp_available; then
-	echo "1..0 # SKIP $IDP_SKIP_REASON"
-	exit 0
-fi
+idp_available || skip_all "$IDP_SKIP_REASON"
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
-check() { # check NAME COMMAND...
+check() { # check NAME COMMAND...: one test, passed when COMMAND succeeds
 	local name=$1
 	shift
-	if "$@"; then ok "$name"; else not_ok "$name"; fi
+	"$@"
+	ok $? "$name"
 }
 
 # exits CODE COMMAND...: true when COMMAND (output discarded) exits with CODE.
@@ -35,15 +31,11 @@ exits() {
 	[ $? = "$want" ]
 }
 
-trap idp_stop EXIT
-trap 'exit 1' INT TERM HUP
+at_exit idp_stop
 
-echo "1..24"
+plan 24
 
-if ! idp_start; then
-	echo "Bail out! the test provider did not start"
-	exit 1
-fi
+idp_start || bail "the test provider did not start"
 
 CURL=(curl -s --max-time 10 --noproxy '*' --cacert "$IDP_CA")
 DISCO=$("${CURL[@]}" "$IDP_ISSUER/.well-known/openid-configuration")
@@ -150,10 +142,7 @@ check "--batch: each code got its own account's token or the denial" \
 
 # --- expiry: a provider whose device codes live 2 seconds
 idp_stop
-if ! idp_start --device-ttl 2; then
-	echo "Bail out! the test provider did not restart"
-	exit 1
-fi
+idp_start --device-ttl 2 || bail "the test provider did not restart"
 CURL=(curl -s --max-time 10 --noproxy '*' --cacert "$IDP_CA")
 DA_EP=$IDP_ISSUER/device/auth
 TOKEN_EP=$IDP_ISSUER/token
@@ -162,4 +151,4 @@ sleep 2.5
 check "an unapproved device code expires: expired_token" \
 	test "$(token "$(idp_json_get device_code <<<"$da")" test-rs256 | idp_json_get error)" = expired_token
 
-exit $failed
+finish

@@ -11,34 +11,20 @@
 # when the provider is down, and nothing works from a cold cache then; a
 # key rotation is followed (one refetch) and a retired key stays refused.
 set -u
+. "${top_srcdir:?}/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/procs.sh"
 . "$top_srcdir/tests/idp/lib.sh"
 
-if ! idp_available; then
-	echo "1..0 # SKIP $IDP_SKIP_REASON"
-	exit 0
-fi
-PAM_OIDC=$top_builddir/pam_oidc/pam-oidc
-
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
-
-work=
-cleanup() {
-	idp_stop
-	[ -n "$work" ] && rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-echo "1..36"
+idp_available || skip_all "$IDP_SKIP_REASON"
+PAM_OIDC=${top_builddir:?}/pam_oidc/pam-oidc
 
 work=$(mktemp -d /tmp/pam_oidc-verify.XXXXXX) || exit 1
-if ! idp_start; then
-	echo "Bail out! the test provider did not start"
-	exit 1
-fi
+at_exit rm -rf "$work"
+at_exit idp_stop
+
+plan 36
+
+idp_start || bail "the test provider did not start"
 
 # conf NAME KEY=VALUE... : write $work/NAME.conf, root-owned 0600, and print its path.
 conf() {
@@ -81,9 +67,9 @@ expect_fail() {
 	run_verify "$@"
 	if [ "$rc" = 1 ] && [ -z "$out" ] && [ "$(wc -l <"$work/err")" = 1 ] &&
 		grep -qiE -- "$pattern" "$work/err" && ! leaks "${*: -1}"; then
-		ok "$name"
+		pass "$name"
 	else
-		not_ok "$name"
+		fail "$name"
 		echo "# exit $rc, stdout: ${out:0:200}" | head -3
 		echo "# stderr: ${err:0:300}" | head -3
 	fi
@@ -117,9 +103,9 @@ for alg in rs256 ps256 es256 eddsa; do
 	c=$(conf "$alg" issuer="$IDP_ISSUER" client_id="test-$alg" ca_file="$IDP_CA" cache_dir="$cache")
 	run_verify --config "$c" "${token[$alg]}"
 	if [ "$rc" = 0 ]; then
-		ok "${alg^^}: real ID token verifies (exit 0)"
+		pass "${alg^^}: real ID token verifies (exit 0)"
 	else
-		not_ok "${alg^^}: real ID token verifies (exit 0)"
+		fail "${alg^^}: real ID token verifies (exit 0)"
 		echo "# exit $rc, stderr: ${err:0:300}"
 	fi
 	if node -e '
@@ -127,9 +113,9 @@ for alg in rs256 ps256 es256 eddsa; do
 		process.exit(c.sub === "7f6c1a52-alice-0001" && c.preferred_username === "alice"
 			&& c.iss === process.argv[2] && c.email === "alice@example.test" ? 0 : 1);
 	' "$out" "$IDP_ISSUER" 2>/dev/null; then
-		ok "${alg^^}: claims JSON on stdout has alice's sub and preferred_username"
+		pass "${alg^^}: claims JSON on stdout has alice's sub and preferred_username"
 	else
-		not_ok "${alg^^}: claims JSON on stdout has alice's sub and preferred_username"
+		fail "${alg^^}: claims JSON on stdout has alice's sub and preferred_username"
 		echo "# stdout: ${out:0:300}"
 	fi
 	expect_fail "${alg^^}: tampered payload is a bad signature" "bad signature" \
@@ -141,9 +127,9 @@ RS=$(conf rs issuer="$IDP_ISSUER" client_id=test-rs256 ca_file="$IDP_CA" cache_d
 timeout 30 "$PAM_OIDC" verify --config "$RS" - <<<"${token[rs256]}" >"$work/out" 2>"$work/err"
 rc=$?
 if [ "$rc" = 0 ] && grep -q '"7f6c1a52-alice-0001"' "$work/out"; then
-	ok "token read from stdin with -"
+	pass "token read from stdin with -"
 else
-	not_ok "token read from stdin with -"
+	fail "token read from stdin with -"
 	echo "# exit $rc, stderr: $(head -c 300 "$work/err")"
 fi
 
@@ -159,7 +145,7 @@ expect_fail "--now a day after expiry: expired" "expired" \
 expect_fail "--now an hour before issue: refused" "future|not yet|iat" \
 	--config "$RS" --now $((now - 3600)) "${token[rs256]}"
 run_verify --config "$RS" --now $((now + 600)) "${token[rs256]}"
-if [ "$rc" = 0 ]; then ok "--now ten minutes later, still valid"; else not_ok "--now ten minutes later, still valid"; fi
+if [ "$rc" = 0 ]; then pass "--now ten minutes later, still valid"; else fail "--now ten minutes later, still valid"; fi
 
 # --- issuer and transport
 expect_fail "issuer with a path the provider does not serve: refused" "discovery|HTTP|issuer|404" \
@@ -190,15 +176,15 @@ node -e '
 	process.stdout.write(JSON.stringify(s));' "$work/jwks.json" >"$work/jwks-no-rs.json"
 run_verify --config "$RS" --jwks "$work/jwks.json" "${token[rs256]}"
 if [ "$rc" = 0 ] && grep -q '"preferred_username" *: *"alice"' "$work/out"; then
-	ok "--jwks with the provider's key set: valid"
+	pass "--jwks with the provider's key set: valid"
 else
-	not_ok "--jwks with the provider's key set: valid"
+	fail "--jwks with the provider's key set: valid"
 	echo "# exit $rc, stderr: ${err:0:300}"
 fi
 expect_fail "--jwks without the signing key: no matching key" "key" \
 	--config "$RS" --jwks "$work/jwks-no-rs.json" "${token[rs256]}"
 run_verify --config "$RS" --signature-only --jwks "$work/jwks.json" --now $((now + 90000)) "${token[eddsa]}"
-if [ "$rc" = 0 ]; then ok "--signature-only ignores expiry (EdDSA)"; else not_ok "--signature-only ignores expiry (EdDSA)"; fi
+if [ "$rc" = 0 ]; then pass "--signature-only ignores expiry (EdDSA)"; else fail "--signature-only ignores expiry (EdDSA)"; fi
 expect_fail "--signature-only still checks the signature" "bad signature" \
 	--config "$RS" --signature-only --jwks "$work/jwks.json" "$(tamper "${token[eddsa]}")"
 
@@ -206,33 +192,33 @@ expect_fail "--signature-only still checks the signature" "bad signature" \
 tok=$(idp_device_token --client test-secret --secret test-client-secret-not-for-production bob 2>/dev/null)
 run_verify --config "$(conf secret issuer="$IDP_ISSUER" client_id=test-secret ca_file="$IDP_CA" cache_dir="$cache")" "$tok"
 if [ "$rc" = 0 ] && grep -q '"2b9e44d0-bob-0002"' "$work/out"; then
-	ok "bob's token for the confidential client verifies"
+	pass "bob's token for the confidential client verifies"
 else
-	not_ok "bob's token for the confidential client verifies"
+	fail "bob's token for the confidential client verifies"
 	echo "# exit $rc, stderr: ${err:0:300}"
 fi
 
 # --- what the cache holds: provider documents only, root-only
 if [ -n "$(find "$cache" -type f)" ] && [ -z "$(find "$cache" -perm /077)" ]; then
-	ok "cache files exist and are root-only (no group/other bits)"
+	pass "cache files exist and are root-only (no group/other bits)"
 else
-	not_ok "cache files exist and are root-only (no group/other bits)"
+	fail "cache files exist and are root-only (no group/other bits)"
 	find "$cache" -printf '# %m %p\n'
 fi
 if ! grep -rqF -- "$(cut -d. -f3 <<<"${token[rs256]}" | cut -c1-16)" "$cache" &&
 	! grep -rqF -- "$(cut -d. -f2 <<<"${token[rs256]}" | cut -c1-16)" "$cache"; then
-	ok "no part of a verified token is written to the cache"
+	pass "no part of a verified token is written to the cache"
 else
-	not_ok "no part of a verified token is written to the cache"
+	fail "no part of a verified token is written to the cache"
 fi
 
 # --- provider down: the warm cache still answers, a cold one cannot
 idp_kill
 run_verify --config "$RS" "${token[rs256]}"
 if [ "$rc" = 0 ]; then
-	ok "provider down: verifies from the cached discovery and JWKS"
+	pass "provider down: verifies from the cached discovery and JWKS"
 else
-	not_ok "provider down: verifies from the cached discovery and JWKS"
+	fail "provider down: verifies from the cached discovery and JWKS"
 	echo "# exit $rc, stderr: ${err:0:300}"
 fi
 expect_fail "provider down: tampered token still a bad signature" "bad signature" \
@@ -242,29 +228,25 @@ expect_fail "provider down, cold cache: network error" "network|connect|refused"
 		cache_dir="$(newcache cold)")" "${token[rs256]}"
 
 # --- key rotation: the same issuer comes back with new keys (new kids)
-if ! idp_restart --jwks "$IDP_SRC/jwks-next.json"; then
-	echo "Bail out! the test provider did not restart"
-	exit 1
-fi
+idp_restart --jwks "$IDP_SRC/jwks-next.json" || bail "the test provider did not restart"
 new_rs=$(idp_device_token --client test-rs256 alice 2>/dev/null)
 new_es=$(idp_device_token --client test-es256 bob 2>/dev/null)
 run_verify --config "$RS" "$new_rs"
 if [ "$rc" = 0 ] && grep -q '"7f6c1a52-alice-0001"' "$work/out"; then
-	ok "key rotation: a token with an unknown kid verifies after one JWKS refetch"
+	pass "key rotation: a token with an unknown kid verifies after one JWKS refetch"
 else
-	not_ok "key rotation: a token with an unknown kid verifies after one JWKS refetch"
+	fail "key rotation: a token with an unknown kid verifies after one JWKS refetch"
 	echo "# exit $rc, stderr: ${err:0:300}"
 fi
 idp_kill
 run_verify --config "$(conf es issuer="$IDP_ISSUER" client_id=test-es256 ca_file="$IDP_CA" cache_dir="$cache")" "$new_es"
 if [ "$rc" = 0 ] && grep -q '"2b9e44d0-bob-0002"' "$work/out"; then
-	ok "key rotation: the refetched key set was cached (ES256, provider down)"
+	pass "key rotation: the refetched key set was cached (ES256, provider down)"
 else
-	not_ok "key rotation: the refetched key set was cached (ES256, provider down)"
+	fail "key rotation: the refetched key set was cached (ES256, provider down)"
 	echo "# exit $rc, stderr: ${err:0:300}"
 fi
 expect_fail "key rotation: a token with a retired kid is refused (fails closed)" "key|throttl" \
 	--config "$RS" "${token[rs256]}"
 
-[ "$n" = 36 ] || { echo "# ran $n tests, planned 36"; failed=1; }
-exit $failed
+finish

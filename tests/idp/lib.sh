@@ -4,8 +4,8 @@
 # Bash helpers to run the test OpenID provider (server.js) from a test.
 # Source it, then:
 #
-#     idp_available || { echo "1..0 # SKIP $IDP_SKIP_REASON"; exit 0; }
-#     trap idp_stop EXIT           # or call idp_stop from your own cleanup
+#     idp_available || skip_all "$IDP_SKIP_REASON"    # tests/lib/tap.sh
+#     at_exit idp_stop             # or call idp_stop from your own cleanup
 #     idp_start [--device-ttl S] [--id-token-ttl S]
 #     idp_kill; idp_restart [--jwks "$IDP_SRC/jwks-next.json"]   (same issuer)
 #     token=$(idp_device_token --client test-es256 alice)
@@ -14,10 +14,11 @@
 # (the test CA, PEM), IDP_PID, IDP_LOG and IDP_DIR (a private temporary
 # directory removed by idp_stop).  Needs $top_srcdir (set by make check).
 
-# Set by whoever sources this file.
-# shellcheck disable=SC2034 # read by the sourcing test
+# For the whole file: the IDP_* and MB_* variables are read by the test.
+# shellcheck disable=SC2034
 IDP_SKIP_REASON=
 IDP_SRC=${top_srcdir:?top_srcdir not set}/tests/idp
+. "$top_srcdir/tests/lib/procs.sh"
 IDP_START_TIMEOUT=${IDP_START_TIMEOUT:-20}
 
 # True when node and the npm packages (npm ci in tests/idp) are there;
@@ -48,11 +49,8 @@ idp_start() {
 # Stop the server process only: IDP_DIR, the CA and IDP_PORT stay, so
 # idp_restart can bring the same issuer back.  For "provider down" tests.
 idp_kill() {
-	if [ -n "${IDP_PID:-}" ]; then
-		kill "$IDP_PID" 2>/dev/null
-		wait "$IDP_PID" 2>/dev/null
-		IDP_PID=
-	fi
+	stop "${IDP_PID:-}"
+	IDP_PID=
 }
 
 # Restart on the same port with the same certificate (same issuer, same
@@ -75,31 +73,30 @@ idp_stop() {
 
 # _idp_launch PORT ARGS...: start server.js and wait (bounded) for discovery.
 _idp_launch() {
-	local i port=$1
+	local port=$1
 	shift
 	rm -f "$IDP_DIR/port"
 	node "$IDP_SRC/server.js" --certs "$IDP_DIR/certs" --port "$port" \
 		--port-file "$IDP_DIR/port" --watch-pid $$ "$@" >>"$IDP_LOG" 2>&1 </dev/null &
 	IDP_PID=$!
-	for ((i = 0; i < IDP_START_TIMEOUT * 10; i++)); do
-		if [ -s "$IDP_DIR/port" ]; then
-			IDP_PORT=$(cat "$IDP_DIR/port")
-			IDP_ISSUER=https://127.0.0.1:$IDP_PORT
-			if curl -sf --max-time 2 --cacert "$IDP_CA" --noproxy '*' \
-				"$IDP_ISSUER/.well-known/openid-configuration" >/dev/null 2>&1; then
-				export IDP_ISSUER IDP_PORT IDP_CA IDP_PID IDP_LOG IDP_DIR
-				return 0
-			fi
-		fi
-		if ! kill -0 "$IDP_PID" 2>/dev/null; then
-			break
-		fi
-		sleep 0.1
-	done
+	if wait_for -p "$IDP_PID" "$IDP_START_TIMEOUT" _idp_up; then
+		export IDP_ISSUER IDP_PORT IDP_CA IDP_PID IDP_LOG IDP_DIR
+		return 0
+	fi
 	echo "idp_start: the test provider did not come up; its log:" >&2
 	sed 's/^/  /' "$IDP_LOG" >&2
 	idp_stop
 	return 1
+}
+
+# _idp_up: true when server.js wrote its port and discovery answers there;
+# sets IDP_PORT and IDP_ISSUER.
+_idp_up() {
+	[ -s "$IDP_DIR/port" ] || return 1
+	IDP_PORT=$(cat "$IDP_DIR/port")
+	IDP_ISSUER=https://127.0.0.1:$IDP_PORT
+	curl -sf --max-time 2 --cacert "$IDP_CA" --noproxy '*' \
+		"$IDP_ISSUER/.well-known/openid-configuration" >/dev/null 2>&1
 }
 
 # device-token.js: a whole device flow, prints the ID token.
@@ -127,29 +124,25 @@ idp_json_get() {
 # mb_launch DIR CERTDIR SCENARIO [misbehave.js options]: start the scripted
 # misbehaving provider (tests/idp/misbehave.js) with the certificate in
 # CERTDIR, its request log and port file in DIR; stops one started before.
-# Exports MB_PID (the caller adds it to its cleanup), MB_PORT, MB_ISSUER
-# and MB_LOG.  Returns 1, with the server's stderr on ours, when it does
-# not come up within 10 s.
+# Exports MB_PID (spawned: reap stops it too), MB_PORT, MB_ISSUER and
+# MB_LOG.  Returns 1, with the server's stderr on ours, when it does not
+# come up within 10 s.
 mb_launch() {
-	local dir=$1 certs=$2 sc=$3 i
+	local dir=$1 certs=$2 sc=$3
 	shift 3
 	mb_stop
 	MB_LOG=$dir/mb-$sc.log
 	: >"$MB_LOG"
 	rm -f "$dir/mb.port"
-	node "$IDP_SRC/misbehave.js" --certs "$certs" --scenario "$sc" \
+	spawn node "$IDP_SRC/misbehave.js" --certs "$certs" --scenario "$sc" \
 		--port-file "$dir/mb.port" --log "$MB_LOG" --watch-pid $$ "$@" \
-		>/dev/null 2>"$dir/mb.err" </dev/null &
+		>/dev/null 2>"$dir/mb.err" </dev/null
 	MB_PID=$!
-	for ((i = 0; i < 100; i++)); do
-		if [ -s "$dir/mb.port" ]; then
-			MB_PORT=$(cat "$dir/mb.port")
-			MB_ISSUER=https://127.0.0.1:$MB_PORT
-			return 0
-		fi
-		kill -0 "$MB_PID" 2>/dev/null || break
-		sleep 0.1
-	done
+	if wait_for -p "$MB_PID" 10 test -s "$dir/mb.port"; then
+		MB_PORT=$(cat "$dir/mb.port")
+		MB_ISSUER=https://127.0.0.1:$MB_PORT
+		return 0
+	fi
 	echo "# misbehave.js did not start:" >&2
 	sed 's/^/# /' "$dir/mb.err" >&2
 	return 1
@@ -157,9 +150,6 @@ mb_launch() {
 
 # Stop the misbehaving provider started by mb_launch, if any.
 mb_stop() {
-	if [ -n "${MB_PID:-}" ]; then
-		kill "$MB_PID" 2>/dev/null
-		wait "$MB_PID" 2>/dev/null
-		MB_PID=
-	fi
+	stop "${MB_PID:-}"
+	MB_PID=
 }
