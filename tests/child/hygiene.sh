@@ -5,26 +5,25 @@
 # contacted), whether the child gets an empty environment (as the module
 # execs it) or inherits the caller's (it scrubs it itself); and while it runs
 # it holds only fds 0-3, no environment and no controlling terminal.
-. "$top_srcdir/tests/child/lib.sh"
-command -v node >/dev/null || { echo "1..0 # SKIP node is not installed"; exit 0; }
-command -v curl >/dev/null || { echo "1..0 # SKIP curl is not installed"; exit 0; }
+. "${top_srcdir:?}/tests/child/lib.sh"
+command -v node >/dev/null || skip_all "node is not installed"
+command -v curl >/dev/null || skip_all "curl is not installed"
 ct_init
 
 # A listener that stands in for a proxy and records every connection.
 PROXY_LOG=$CT_DIR/proxy.log
 : >"$PROXY_LOG"
-node -e '
+spawn node -e '
 	const fs = require("fs");
 	const s = require("net").createServer((c) => { fs.appendFileSync(process.argv[1], "conn\n"); c.destroy(); });
 	s.listen(0, "127.0.0.1", () => fs.writeFileSync(process.argv[2], String(s.address().port)));
 	setInterval(() => { try { process.kill(Number(process.argv[3]), 0); } catch (e) { process.exit(0); } }, 500);
-' "$PROXY_LOG" "$CT_DIR/proxy.port" $$ </dev/null >/dev/null 2>&1 &
-CT_PIDS+=($!)
-for ((i = 0; i < 50; i++)); do [ -s "$CT_DIR/proxy.port" ] && break; sleep 0.1; done
+' "$PROXY_LOG" "$CT_DIR/proxy.port" $$ </dev/null >/dev/null 2>&1
+wait_for 5 test -s "$CT_DIR/proxy.port"
 PROXY=http://127.0.0.1:$(cat "$CT_DIR/proxy.port")
 KEYLOG=$CT_DIR/keylog
 
-mb_start ok --pending 0 || { echo "Bail out! misbehave.js"; exit 1; }
+mb_start ok --pending 0 || bail "misbehave.js"
 mb_conf
 
 hostile() {
@@ -37,13 +36,13 @@ hostile curl -s -o /dev/null --max-time 3 --cacert "$CT_DIR/certs/ca.pem" \
 	"$MB_ISSUER/.well-known/openid-configuration"
 st=0
 [ -s "$PROXY_LOG" ] || st=1
-ct_ok $st "control: curl in this environment contacts the fake proxy"
+ok $st "control: curl in this environment contacts the fake proxy"
 : >"$PROXY_LOG"
 rm -f "$KEYLOG"
 hostile curl -s -o /dev/null --max-time 3 --noproxy '*' --cacert "$CT_DIR/certs/ca.pem" \
 	"$MB_ISSUER/.well-known/openid-configuration"
 [ -s "$KEYLOG" ]
-ct_ok $? "control: curl in this environment writes the TLS key log"
+ok $? "control: curl in this environment writes the TLS key log"
 rm -f "$KEYLOG"
 : >"$PROXY_LOG"
 
@@ -55,42 +54,41 @@ mb_conf
 ct_run
 ct_expect "empty environment: login succeeds directly" ok 4000
 [ ! -e "$KEYLOG" ]
-ct_ok $? "empty environment: no TLS key log written"
+ok $? "empty environment: no TLS key log written"
 [ ! -s "$PROXY_LOG" ]
-ct_ok $? "empty environment: the proxy saw no connection"
+ok $? "empty environment: the proxy saw no connection"
 
 # 5-7: the child inherits the hostile environment and scrubs it itself
 mb_conf
 ct_run --inherit-env
 ct_expect "inherited environment: login succeeds directly" ok 4000
 [ ! -e "$KEYLOG" ]
-ct_ok $? "inherited environment: no TLS key log written"
+ok $? "inherited environment: no TLS key log written"
 [ ! -s "$PROXY_LOG" ]
-ct_ok $? "inherited environment: the proxy saw no connection"
+ok $? "inherited environment: the proxy saw no connection"
 unset SSLKEYLOGFILE https_proxy HTTPS_PROXY ALL_PROXY all_proxy
 
 # 8-10: what the child holds while it polls
 mb_start ok --pending 100
 mb_conf
-"$DRIVER" --config "$CT_DIR/conf" --inherit-env --cancel-after 2500 "$CHILD" \
-	>"$CT_DIR/out" 2>&1 &
+spawn "$DRIVER" --config "$CT_DIR/conf" --inherit-env --cancel-after 2500 "$CHILD" \
+	>"$CT_DIR/out" 2>&1
 drv=$!
-CT_PIDS+=($drv)
-cpid=
-for ((i = 0; i < 50; i++)); do
+# child_shown: the driver's child (its pid in cpid) has shown the code.
+child_shown() {
 	cpid=$(pgrep -P "$drv" | head -n 1)
-	[ -n "$cpid" ] && grep -q '^shown' "$CT_DIR/out" && break
-	sleep 0.1
-done
+	[ -n "$cpid" ] && grep -q '^shown' "$CT_DIR/out"
+}
+cpid=
+wait_for 5 child_shown
 fds=$(ls /proc/"$cpid"/fd 2>/dev/null | sort -n | tr '\n' ' ')
 [ "$fds" = "0 1 2 3 " ]
-ct_ok $? "while polling the child holds only fds 0-3 (has: $fds)"
+ok $? "while polling the child holds only fds 0-3 (has: $fds)"
 [ -n "$cpid" ] && [ ! -s /proc/"$cpid"/environ ]
-ct_ok $? "while polling the child's environment is empty"
+ok $? "while polling the child's environment is empty"
 tty=$(awk '{print $7}' /proc/"$cpid"/stat 2>/dev/null)
 [ "$tty" = 0 ]
-ct_ok $? "the child has no controlling terminal (tty_nr ${tty:-?})"
+ok $? "the child has no controlling terminal (tty_nr ${tty:-?})"
 wait "$drv"
 
-echo "1..$CT_N"
-exit 0
+finish

@@ -3,12 +3,11 @@
 # oidc-child against the real test OpenID provider (tests/idp, oidc-provider):
 # a person approves (or denies) the code with approve.js while the child
 # polls, and the child's verdict follows the mapping rules of DESIGN.md step 7.
-. "$top_srcdir/tests/child/lib.sh"
-. "$top_srcdir/tests/idp/lib.sh"
-idp_available || { echo "1..0 # SKIP $IDP_SKIP_REASON"; exit 0; }
+. "${top_srcdir:?}/tests/child/lib.sh"
+idp_available || skip_all "$IDP_SKIP_REASON"
 ct_init
-idp_start --device-ttl 30 || { echo "Bail out! no provider"; exit 1; }
-ct_ensure_user alice || { echo "Bail out! cannot create user alice"; exit 1; }
+idp_start --device-ttl 30 || bail "no provider"
+acct_ensure alice || bail "cannot create user alice"
 
 APPROVE="node $top_srcdir/tests/idp/approve.js --issuer $IDP_ISSUER --ca $IDP_CA"
 ALICE_SUB=7f6c1a52-alice-0001
@@ -39,11 +38,11 @@ st=0
 grep -qx "subject $ALICE_SUB" "$CT_OUT" && grep -qx 'user alice' "$CT_OUT" &&
 	grep -qx 'username alice' "$CT_OUT" && grep -qx 'email alice@example.test' "$CT_OUT" &&
 	grep -qx "issuer $IDP_ISSUER" "$CT_OUT" || st=1
-ct_ok $st "alice's identity: issuer, subject $ALICE_SUB, username, email"
+ok $st "alice's identity: issuer, subject $ALICE_SUB, username, email"
 st=0
 grep -q "^verification_uri $IDP_ISSUER/device\$" "$CT_OUT" && grep -q '^user_code ' "$CT_OUT" &&
 	! grep -q '^verification_uri_complete' "$CT_OUT" || st=1
-ct_ok $st "the module gets the link and code, not the complete URI (show_complete_uri off)"
+ok $st "the module gets the link and code, not the complete URI (show_complete_uri off)"
 
 # 4: denied at the consent page -> access_denied
 idp_conf
@@ -114,5 +113,4 @@ idp_conf timeout=10
 ct_run --user alice
 ct_expect "nobody approves: timeout at the 10 s deadline" timeout 11000
 
-echo "1..$CT_N"
-exit 0
+finish

@@ -3,8 +3,8 @@
 # oidc-child against the scripted misbehaving provider (tests/idp/misbehave.js):
 # every misbehaviour ends in its documented verdict, quickly, and the device
 # code never leaves the child.
-. "$top_srcdir/tests/child/lib.sh"
-command -v node >/dev/null || { echo "1..0 # SKIP node is not installed"; exit 0; }
+. "${top_srcdir:?}/tests/child/lib.sh"
+command -v node >/dev/null || skip_all "node is not installed"
 ct_init
 
 # scenario verdict [max ms]
@@ -16,7 +16,7 @@ for row in "ok ok 4000" "expired_token timeout 4000" "access_denied denied 4000"
 	set -- $row
 	pend=0
 	[ "$1" = ok ] && pend=1
-	mb_start "$1" --pending $pend || { echo "Bail out! misbehave.js"; exit 1; }
+	mb_start "$1" --pending $pend || bail "misbehave.js"
 	mb_conf
 	ct_run
 	ct_expect "$1" "$2" "$3"
@@ -29,25 +29,25 @@ for row in "ok ok 4000" "expired_token timeout 4000" "access_denied denied 4000"
 		# RFC 8628: one pending answer, then the token, one interval apart
 		n=$(grep -c ' /token ' "$MB_LOG")
 		[ "$n" -eq 2 ] || st=1
-		ct_ok $st "ok: the identity lines carry the token's claims, $n token requests"
+		ok $st "ok: the identity lines carry the token's claims, $n token requests"
 		code=$(sed -n 's/.*device_code=//p' "$MB_LOG")
 		st=0
 		[ -n "$code" ] || st=1
 		grep -qF -- "$code" "$CT_OUT" "$CT_ERR" && st=1
 		[ -s "$CT_ERR" ] && st=1
-		ct_ok $st "ok: no device code in the protocol, nothing on stderr"
+		ok $st "ok: no device code in the protocol, nothing on stderr"
 		sig=$(sed -n 's/.*id_token_sig=\([^ ]*\).*/\1/p' "$MB_LOG")
 		at=$(sed -n 's/.*access_token=\([^ ]*\).*/\1/p' "$MB_LOG")
 		st=0
 		[ -n "$sig" ] && [ -n "$at" ] || st=1
 		grep -qF -e "$sig" -e "$at" "$CT_OUT" "$CT_ERR" && st=1
-		ct_ok $st "ok: neither the ID token nor the access token leaves the child"
+		ok $st "ok: neither the ID token nor the access token leaves the child"
 		;;
 	device_ctl | device_http | device_500)
 		st=0
 		grep -q '^user_code' "$CT_OUT" && st=1
 		grep -q ' /token ' "$MB_LOG" && st=1
-		ct_ok $st "$1: nothing shown, the token endpoint never polled"
+		ok $st "$1: nothing shown, the token endpoint never polled"
 		;;
 	esac
 done
@@ -57,7 +57,7 @@ mb_start rotate --pending 0 && mb_conf && ct_run
 ct_expect "rotate: new kid accepted after one refetch" ok 4000
 n=$(grep -c ' /jwks ' "$MB_LOG")
 [ "$n" -eq 2 ]
-ct_ok $? "rotate: exactly two JWKS fetches ($n)"
+ok $? "rotate: exactly two JWKS fetches ($n)"
 
 # 20 children at once share one cache directory (discovery and JWKS files
 # written concurrently) and all get their identity
@@ -71,7 +71,7 @@ done
 wait "${pids[@]}"
 n=$(grep -lx 'user daemon' "$CT_DIR"/par.* | xargs -r grep -lx ok | wc -l)
 [ "$n" -eq 20 ]
-ct_ok $? "20 concurrent children with one cache: $n of 20 admitted"
+ok $? "20 concurrent children with one cache: $n of 20 admitted"
 
 # a closed port fails fast
 port=$( (node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();})') )
@@ -83,7 +83,7 @@ v=$(ct_verdict)
 st=0
 case $v in network | discovery) ;; *) st=1 ;; esac
 [ "$CT_MS" -lt 1000 ] || st=1
-ct_ok $st "closed port: fail $v in $CT_MS ms (< 1000)"
+ok $st "closed port: fail $v in $CT_MS ms (< 1000)"
 
 # the module cancels while the child polls: the child stops at once
 mb_start ok --pending 1000
@@ -92,7 +92,7 @@ ct_run --cancel-after 300
 st=0
 [ "$(ct_verdict)" = denied ] || st=1
 [ "$CT_MS" -lt 2500 ] || st=1
-ct_ok $st "cancel from the module ends the child in $CT_MS ms"
+ok $st "cancel from the module ends the child in $CT_MS ms"
 
 # confidential client: HTTP Basic with the secret from a root-only file
 mb_start ok --pending 0 --secret 's3cret:with%odd chars'
@@ -102,16 +102,15 @@ ct_run
 ct_expect "client_secret_file: HTTP Basic accepted" ok 4000
 grep -q invalid_client "$MB_LOG"
 [ $? -ne 0 ]
-ct_ok $? "client_secret_file: the provider saw the right credentials"
+ok $? "client_secret_file: the provider saw the right credentials"
 grep -qF 's3cret' "$CT_OUT" "$CT_ERR"
 [ $? -ne 0 ]
-ct_ok $? "client_secret_file: the secret appears nowhere"
+ok $? "client_secret_file: the secret appears nowhere"
 chmod 644 "$CT_DIR/secret"
 : >"$MB_LOG"
 ct_run
 ct_expect "client_secret_file readable by others: refused" config 2000
 [ ! -s "$MB_LOG" ]
-ct_ok $? "client_secret_file readable by others: no request reached the provider"
+ok $? "client_secret_file readable by others: no request reached the provider"
 
-echo "1..$CT_N"
-exit 0
+finish

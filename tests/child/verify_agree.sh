@@ -6,16 +6,16 @@
 # runs (pam-oidc login -> login_flow_run, against a live provider that
 # serves it) and through pam-oidc verify (the same provider's JWKS).  Both
 # must give the verdict the specifications demand, and the same reason.
-. "$top_srcdir/tests/child/lib.sh"
-command -v node >/dev/null || { echo "1..0 # SKIP node is not installed"; exit 0; }
+. "${top_srcdir:?}/tests/child/lib.sh"
+command -v node >/dev/null || skip_all "node is not installed"
 ct_init
 PAM_OIDC=$top_builddir/pam_oidc/pam-oidc
 CORPUS=$CT_DIR/corpus
 mkdir -p "$CORPUS"
 
-mb_start corpus --corpus "$CORPUS" --pending 0 --interval 1 || { echo "Bail out! misbehave.js"; exit 1; }
+mb_start corpus --corpus "$CORPUS" --pending 0 --interval 1 || bail "misbehave.js"
 node "$top_srcdir/tests/idp/corpus.js" --dir "$CORPUS" --issuer "$MB_ISSUER" --username daemon \
-	>/dev/null || { echo "Bail out! corpus.js"; exit 1; }
+	>/dev/null || bail "corpus.js"
 
 # one_case NAME: both verdicts of one case into $CT_DIR/res/NAME.{login,verify}
 # as "ADMIT" or "REFUSE <reason>: <message>"; the clock reading in a time
@@ -58,12 +58,12 @@ while read -r name want; do
 	st=0
 	[ "${login%% *}" = "$want" ] && [ "$login" = "$verify" ] || st=1
 	if [ $st -ne 0 ]; then
-		CT_OUT=$d/login.out
+		TAP_LOG=$d/login.out
 		echo "# login:  $login"
 		echo "# verify: $verify"
 		sed 's/^/# verify stderr: /' "$d/verify.err"
 	fi
-	ct_ok $st "$name: $want by both entry points (${login:-no verdict})"
+	ok $st "$name: $want by both entry points (${login:-no verdict})"
 done <"$CORPUS/cases"
 
-echo "1..$CT_N"
+finish
