@@ -9,6 +9,10 @@
 # test accounts (removed at exit) and for pam_loginuid's new audit session.
 set -u
 : "${top_srcdir:?}" "${top_builddir:?}"
+. "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/procs.sh"
+. "$top_srcdir/tests/lib/accounts.sh"
+. "$top_srcdir/tests/idp/lib.sh"
 
 B=$top_builddir
 MODULE=$B/pam_oidc/.libs/pam_oidc.so
@@ -16,77 +20,34 @@ CHILD=$B/pam_oidc/oidc-child
 RUN=$B/tests/pam/pamtest_run
 SECDIR=/lib/x86_64-linux-gnu/security
 [ -d "$SECDIR" ] || SECDIR=/usr/lib/x86_64-linux-gnu/security
-N=0
-FAILED=0
-USERS_CREATED=()
-PIDS=()
-
-. "$top_srcdir/tests/idp/lib.sh"
 
 cleanup() {
-	local p u
-	for p in "${PIDS[@]}"; do
-		kill "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-	for u in "${USERS_CREATED[@]}"; do
-		userdel "$u" 2>/dev/null
-	done
+	reap
+	acct_cleanup
 	idp_stop
-	[ -n "${T:-}" ] && rm -rf "$T"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "1..0 # SKIP needs root for test accounts and pam_loginuid"
-	exit 0
-fi
-if ! idp_available; then
-	echo "1..0 # SKIP $IDP_SKIP_REASON"
-	exit 0
-fi
+[ "$(id -u)" -eq 0 ] || skip_all "needs root for test accounts and pam_loginuid"
+idp_available || skip_all "$IDP_SKIP_REASON"
 for f in "$MODULE" "$CHILD" "$RUN" "$SECDIR/pam_loginuid.so" "$SECDIR/pam_env.so"; do
-	if [ ! -e "$f" ]; then
-		echo "1..0 # SKIP $f is missing"
-		exit 0
-	fi
+	[ -e "$f" ] || skip_all "$f is missing"
 done
 
 # Every test that creates the provider's accounts (alice, bob, ...) as local
 # users holds this lock meanwhile, so parallel tests never share or delete
 # each other's accounts.
-exec {LOCK_FD}>>/tmp/pam_oidc-test-accounts.lock
-if ! flock -w 900 "$LOCK_FD"; then
-	echo "1..0 # SKIP another test held the test accounts for 15 minutes"
-	exit 0
-fi
+lock_accounts || skip_all "another test held the test accounts for 15 minutes"
 T=$(mktemp -d /tmp/pam_oidc-pamtest.XXXXXX) || exit 1
 chmod 700 "$T"
+at_exit rm -rf "$T"
+at_exit cleanup
 mkdir -m 700 "$T/svc"
 SYSLOG=$T/syslog		# every pam_syslog line of every run
 : >"$SYSLOG"
 CODES=$T/codes			# every user code shown
 : >"$CODES"
 
-ok() {
-	local st=$1 name=$2
-	N=$((N + 1))
-	if [ "$st" -eq 0 ]; then
-		echo "ok $N - $name"
-	else
-		echo "not ok $N - $name"
-		FAILED=1
-		[ -f "$T/out" ] && sed 's/^/# /' "$T/out"
-	fi
-}
-
-ensure_user() {
-	if ! getent passwd "$1" >/dev/null; then
-		useradd -M -N -s /bin/sh -d "/tmp/pam_oidc-home-$1" "$1" || return 1
-		USERS_CREATED+=("$1")
-	fi
-}
+TAP_LOG=$T/out			# shown under every failed test
 
 # service NAME AUTH-ARGS... : a PAM service with pam_oidc in auth and session;
 # PRE_SESSION (a whole line) is put before the session lines when set.
@@ -121,19 +82,18 @@ total_ms() { sed -n 's/^total_ms //p' "$T/out"; }
 
 # misbehave SCENARIO [options] : the scripted provider, exports MB_ISSUER and MB_LOG
 misbehave() {
-	mb_launch "$T" "$IDP_DIR/certs" "$@" || return 1
-	PIDS+=("$MB_PID")
+	mb_launch "$T" "$IDP_DIR/certs" "$@"
 }
 
 for u in alice bob carol dave; do
-	ensure_user "$u" || { echo "Bail out! cannot create user $u"; exit 1; }
+	acct_ensure "$u" /bin/sh "/tmp/pam_oidc-home-$u" || bail "cannot create user $u"
 done
-idp_start || { echo "Bail out! the test provider did not start"; exit 1; }
+idp_start || bail "the test provider did not start"
 CA=$IDP_CA
 ES="issuer=$IDP_ISSUER client_id=test-es256"
 echo "auth required $SECDIR/pam_deny.so" >"$T/svc/other"
 
-echo "1..29"
+plan 29
 
 # --- approve: success, the session environment, the registry entry --------
 service login "$ES" qr=on
@@ -270,4 +230,4 @@ grep -q 'eyJ' "$SYSLOG" && leak=1
 [ -s "$SYSLOG" ] && [ -s "$CODES" ] && [ "$leak" = 0 ]
 ok $? "no user code and no token in any of the module's $(wc -l <"$SYSLOG") log lines"
 
-exit $FAILED
+finish
