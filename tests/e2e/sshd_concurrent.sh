@@ -7,18 +7,19 @@
 # with a registry entry that holds the right subject.
 set -u
 : "${top_srcdir:?}" "${top_builddir:?}"
+. "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/e2e/sshd_lib.sh"
 e2e_init || exit 0
 
 CONCURRENT=${CONCURRENT:-20}
 declare -A SUB=([alice]=7f6c1a52-alice-0001 [bob]=2b9e44d0-bob-0002)
 
-e2e_users alice bob || { echo "Bail out! cannot create the test accounts"; exit 1; }
-e2e_journald || { echo "Bail out! journald is not available"; exit 1; }
-idp_start || { echo "Bail out! the test provider did not start"; exit 1; }
-e2e_sshd_start || { echo "Bail out! sshd did not start"; exit 1; }
+e2e_users alice bob || bail "cannot create the test accounts"
+e2e_journald || bail "journald is not available"
+idp_start || bail "the test provider did not start"
+e2e_sshd_start || bail "sshd did not start"
 
-echo "1..4"
+plan 4
 pids=()
 for ((i = 0; i < CONCURRENT; i++)); do
 	u=alice
@@ -48,22 +49,18 @@ for ((i = 0; i < CONCURRENT; i++)); do
 done
 distinct=$(printf '%s\n' "${sessions[@]}" | sort -u | wc -l)
 
+# report COUNT NAME: one test, passed when all CONCURRENT logins count.
 report() {
-	if [ "$1" -eq "$CONCURRENT" ]; then
-		echo "ok $2 - $3 ($1/$CONCURRENT)"
-	else
-		echo "not ok $2 - $3 ($1/$CONCURRENT)"
-		FAILED=1
-	fi
+	[ "$1" -eq "$CONCURRENT" ]
+	ok $? "$2 ($1/$CONCURRENT)"
 }
-FAILED=0
-report "$shells" 1 "concurrent logins all got a shell"
-report "$right" 2 "each shell runs as the right user with the right OIDC_SUBJECT"
-report "$distinct" 3 "each login has its own audit session"
-report "$registry" 4 "each audit session's registry entry holds the right subject"
-if [ "$FAILED" != 0 ]; then
+report "$shells" "concurrent logins all got a shell"
+report "$right" "each shell runs as the right user with the right OIDC_SUBJECT"
+report "$distinct" "each login has its own audit session"
+report "$registry" "each audit session's registry entry holds the right subject"
+if [ "$TAP_FAILED" != 0 ]; then
 	for ((i = 0; i < CONCURRENT; i++)); do
 		sed "s/^/# c$i: /" "$E2E_DIR/c$i.out"
 	done
 fi
-exit $FAILED
+finish

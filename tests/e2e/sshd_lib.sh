@@ -6,7 +6,8 @@
 # namespace whose /etc/pam.d is a bind-mounted test directory, so the
 # machine's PAM configuration is never touched.  Everything the helpers
 # create (accounts, homes under /tmp, /run/sshd, journald when it was not
-# running, processes) is undone by e2e_cleanup, which e2e_init traps.
+# running, processes) is undone by e2e_cleanup, which e2e_init registers
+# with at_exit (tests/lib/procs.sh).
 #
 #     . "$top_srcdir/tests/e2e/sshd_lib.sh"
 #     e2e_init || exit 0           # prints "1..0 # SKIP ..." when it cannot run
@@ -16,37 +17,20 @@
 #
 # Exports E2E_DIR, E2E_PORT, E2E_REGISTRY (the session registry directory).
 
-E2E_USERS_CREATED=()
-E2E_PIDS=()
 E2E_RUN_SSHD_CREATED=
 E2E_JOURNALD_PID=
 
-. "${top_srcdir:?}/tests/idp/lib.sh"
+. "${top_srcdir:?}/tests/lib/procs.sh"
+. "$top_srcdir/tests/lib/locks.sh"
+. "$top_srcdir/tests/lib/accounts.sh"
+. "$top_srcdir/tests/idp/lib.sh"
 
 e2e_cleanup() {
-	local p u i
-	if [ -n "${E2E_SSHD_PID:-}" ]; then
-		kill "$E2E_SSHD_PID" 2>/dev/null
-		wait "$E2E_SSHD_PID" 2>/dev/null
-	fi
-	for p in "${E2E_PIDS[@]}"; do
-		kill "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-	for u in "${E2E_USERS_CREATED[@]}"; do
-		# the account's last processes (a closing session) may need a moment
-		for ((i = 0; i < 50; i++)); do
-			userdel "$u" 2>/dev/null && break
-			getent passwd "$u" >/dev/null || break
-			sleep 0.1
-		done
-		getent passwd "$u" >/dev/null && echo "# could not remove test account $u" >&2
-		rm -rf "/tmp/pam_oidc-e2e-home-$u"
-	done
-	if [ -n "$E2E_JOURNALD_PID" ]; then
-		kill "$E2E_JOURNALD_PID" 2>/dev/null
-		wait "$E2E_JOURNALD_PID" 2>/dev/null
-	fi
+	stop "${E2E_SSHD_PID:-}"
+	reap
+	# the accounts' last processes (a closing session) may need a moment
+	acct_cleanup
+	stop "$E2E_JOURNALD_PID"
 	[ -n "$E2E_RUN_SSHD_CREATED" ] && rmdir /run/sshd 2>/dev/null
 	idp_stop
 	[ -n "${E2E_DIR:-}" ] && rm -rf "$E2E_DIR"
@@ -61,7 +45,7 @@ e2e_init() {
 		return 1
 	fi
 	for f in /usr/sbin/sshd /usr/bin/ssh /usr/bin/expect /usr/bin/unshare /usr/bin/ssh-keygen \
-		"$top_builddir/pam_oidc/.libs/pam_oidc.so" "$top_builddir/pam_oidc/oidc-child"; do
+		"${top_builddir:?}/pam_oidc/.libs/pam_oidc.so" "$top_builddir/pam_oidc/oidc-child"; do
 		if [ ! -x "$f" ] && [ ! -f "$f" ]; then
 			echo "1..0 # SKIP $f is missing"
 			return 1
@@ -72,17 +56,15 @@ e2e_init() {
 		return 1
 	fi
 	# tests that create the provider's accounts (alice, bob ...) as local
-	# users take turns: see PAM_OIDC_ACCOUNTS_LOCK in tests/pam/pam_oidc.sh
-	exec {E2E_LOCK_FD}>>/tmp/pam_oidc-test-accounts.lock
-	if ! flock -w 900 "$E2E_LOCK_FD"; then
+	# users take turns (tests/lib/locks.sh)
+	if ! lock_accounts; then
 		echo "1..0 # SKIP another test held the test accounts for 15 minutes"
 		return 1
 	fi
 	E2E_DIR=$(mktemp -d /tmp/pam_oidc-e2e.XXXXXX) || return 1
 	chmod 700 "$E2E_DIR"
 	E2E_REGISTRY=$E2E_DIR/sessions
-	trap e2e_cleanup EXIT
-	trap 'exit 1' INT TERM
+	at_exit e2e_cleanup
 	return 0
 }
 
@@ -91,34 +73,27 @@ e2e_init() {
 e2e_users() {
 	local u h
 	for u in "$@"; do
-		getent passwd "$u" >/dev/null && { echo "# account $u exists already; not touching it" >&2; return 1; }
 		h=/tmp/pam_oidc-e2e-home-$u
-		useradd -M -N -d "$h" -s /bin/bash "$u" || return 1
-		E2E_USERS_CREATED+=("$u")
-		mkdir -p "$h"
+		acct_add -m "$u" /bin/bash "$h" || return 1
 		printf "PS1='OIDC-READY\\\\$ '\n" >"$h/.bash_profile"
-		chown -R "$u" "$h"
-		chmod 700 "$h"
+		chown "$u" "$h/.bash_profile"
 	done
 }
 
 # journald: use the running one, or start it by hand (systemd is not PID 1 here).
-# The tests that start and stop journald take turns: tests/e2e/audit_journal.sh
-# holds /tmp/pam_oidc-audit-e2e.lock while it uses its own journald (with a
-# rate-limit drop-in), and the journald one test started must not vanish
-# under another.
+# The tests that start and stop journald take turns (lock_audit): the
+# journald one test started must not vanish under another.
 e2e_journald() {
-	local i
-	exec {E2E_JLOCK_FD}>>/tmp/pam_oidc-audit-e2e.lock
-	flock -w 900 "$E2E_JLOCK_FD" || return 1
-	journalctl --sync >/dev/null 2>&1 && [ -S /run/systemd/journal/socket ] && return 0
-	/lib/systemd/systemd-journald >/dev/null 2>&1 </dev/null {E2E_JLOCK_FD}>&- &
+	lock_audit || return 1
+	e2e_journald_up && return 0
+	/lib/systemd/systemd-journald >/dev/null 2>&1 </dev/null {LOCK_AUDIT_FD}>&- &
 	E2E_JOURNALD_PID=$!
-	for ((i = 0; i < 50; i++)); do
-		journalctl --sync >/dev/null 2>&1 && [ -S /run/systemd/journal/socket ] && return 0
-		sleep 0.1
-	done
-	return 1
+	wait_for 5 e2e_journald_up
+}
+
+# A journald answers on its native socket.
+e2e_journald_up() {
+	journalctl --sync >/dev/null 2>&1 && [ -S /run/systemd/journal/socket ]
 }
 
 # The session's journal entries: e2e_journal FIELD=VALUE... (JSON lines)
@@ -130,16 +105,16 @@ e2e_journal() {
 e2e_free_port() {
 	local p
 	for ((p = 20000 + RANDOM % 20000; ; p++)); do
-		ss -Htln "sport = :$p" | grep -q . || { echo "$p"; return; }
+		listening "$p" || { echo "$p"; return; }
 	done
 }
 
 # Start sshd (after idp_start) with pam_oidc in its PAM stack; extra
 # arguments are appended to sshd_config and MODULE_ARGS to the auth line.
 e2e_sshd_start() {
-	local B=$top_builddir line i
+	local B=$top_builddir line
 	E2E_PORT=$(e2e_free_port)
-	mkdir -m 700 -p "$E2E_DIR/pam.d" "$E2E_DIR/cache"
+	mkdir -m 700 "$E2E_DIR/pam.d" "$E2E_DIR/cache"
 	ssh-keygen -q -t ed25519 -N '' -f "$E2E_DIR/hostkey" || return 1
 	cat >"$E2E_DIR/pam.d/sshd" <<-EOT
 	auth     required $B/pam_oidc/.libs/pam_oidc.so child_path=$B/pam_oidc/oidc-child issuer=$IDP_ISSUER client_id=test-es256 ca_file=$IDP_CA cache_dir=$E2E_DIR/cache poll_interval=1 timeout=60 pending_dir=$E2E_DIR/pending registry_dir=$E2E_REGISTRY ${MODULE_ARGS:-}
@@ -180,11 +155,7 @@ e2e_sshd_start() {
 		'mount --bind "$1" /etc/pam.d && exec /usr/sbin/sshd -D -e -f "$2"' \
 		sh "$E2E_DIR/pam.d" "$E2E_DIR/sshd_config" >"$E2E_DIR/sshd.log" 2>&1 </dev/null &
 	E2E_SSHD_PID=$!
-	for ((i = 0; i < 100; i++)); do
-		ss -Htln "sport = :$E2E_PORT" | grep -q . && return 0
-		kill -0 "$E2E_SSHD_PID" 2>/dev/null || break
-		sleep 0.1
-	done
+	wait_for -p "$E2E_SSHD_PID" 10 listening "$E2E_PORT" && return 0
 	sed 's/^/# sshd: /' "$E2E_DIR/sshd.log" >&2
 	return 1
 }

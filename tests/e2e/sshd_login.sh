@@ -9,29 +9,18 @@
 # Also: a denied login, and sshd's password method failing fast.
 set -u
 : "${top_srcdir:?}" "${top_builddir:?}"
+. "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/e2e/sshd_lib.sh"
 e2e_init || exit 0
-
-N=0
-FAILED=0
-ok() {
-	N=$((N + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $N - $2"
-	else
-		echo "not ok $N - $2"
-		FAILED=1
-		[ -f "${E2E_OUT:-}" ] && sed 's/^/# /' "$E2E_OUT"
-	fi
-}
+TAP_LOG=$E2E_DIR/out		# e2e_login's output, shown under a failed test
 
 ALICE_SUB=7f6c1a52-alice-0001
-e2e_users alice bob || { echo "Bail out! cannot create the test accounts"; exit 1; }
-e2e_journald || { echo "Bail out! journald is not available"; exit 1; }
-idp_start || { echo "Bail out! the test provider did not start"; exit 1; }
-e2e_sshd_start || { echo "Bail out! sshd did not start"; exit 1; }
+e2e_users alice bob || bail "cannot create the test accounts"
+e2e_journald || bail "journald is not available"
+idp_start || bail "the test provider did not start"
+e2e_sshd_start || bail "sshd did not start"
 
-echo "1..12"
+plan 12
 
 # --- alice approves: a shell as alice -----------------------------------------
 e2e_login alice alice approve
@@ -99,4 +88,4 @@ ms=$(e2e_get fail_ms)
 [ "$(e2e_get result)" = denied ] && [ -n "$ms" ] && [ "$ms" -lt 10000 ]
 ok $? "sshd's password method fails fast (${ms:-?} ms, LoginGraceTime 90 s)"
 
-exit $FAILED
+finish

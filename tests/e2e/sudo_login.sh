@@ -10,27 +10,16 @@
 # fail at once.
 set -u
 : "${top_srcdir:?}" "${top_builddir:?}"
+. "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/e2e/sshd_lib.sh"
 command -v sudo >/dev/null && command -v setpriv >/dev/null ||
-	{ echo "1..0 # SKIP sudo or setpriv missing"; exit 0; }
+	skip_all "sudo or setpriv missing"
 e2e_init || exit 0
+TAP_LOG=$E2E_DIR/out		# as_alice's output, shown under a failed test
 
-N=0
-FAILED=0
-ok() {
-	N=$((N + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $N - $2"
-	else
-		echo "not ok $N - $2"
-		FAILED=1
-		[ -f "$E2E_DIR/out" ] && sed 's/^/# /' "$E2E_DIR/out"
-	fi
-}
-
-e2e_users alice || { echo "Bail out! cannot create the test account"; exit 1; }
-e2e_journald || { echo "Bail out! journald is not available"; exit 1; }
-idp_start || { echo "Bail out! the test provider did not start"; exit 1; }
+e2e_users alice || bail "cannot create the test account"
+e2e_journald || bail "journald is not available"
+idp_start || bail "the test provider did not start"
 
 B=$top_builddir
 mkdir -m 755 "$E2E_DIR/pam.d" "$E2E_DIR/sudoers.d"
@@ -68,7 +57,7 @@ export top_srcdir IDP_ISSUER IDP_CA KEYLOG
 chmod -R o+rX "$IDP_DIR/certs/ca.pem" 2>/dev/null
 chmod o+x "$IDP_DIR" "$IDP_DIR/certs" 2>/dev/null
 
-echo "1..6"
+plan 6
 as_alice alice approve 'id -un; env'
 [ "$(get result)" = ran ] && [ "$(get output)" = root ]
 ok $? "sudo: the code is read from sudo's prompt, approved as alice, the command runs as root"
@@ -86,4 +75,4 @@ ok $? "sudo -n fails at once without a prompt (${ms:-?} ms)"
 as_alice bob approve 'id -un'
 [ "$(get result)" = denied ] && [ -z "$(get output)" ]
 ok $? "bob approving alice's sudo prompt does not run the command"
-exit $FAILED
+finish
