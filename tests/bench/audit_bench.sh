@@ -28,14 +28,16 @@ COPIES=${COPIES:-10}
 JCOPIES=${JCOPIES:-2}
 RUNS=${RUNS:-5}
 JRUNS=${JRUNS:-3}
+. "$srcdir/tests/lib/procs.sh"
 
 tmp=$(mktemp -d /tmp/oidc-audit-bench.XXXXXX)
+at_exit rm -rf "$tmp"
 journald_pid=
-cleanup() {
-	[ -n "$journald_pid" ] && kill -TERM "$journald_pid" 2>/dev/null
-	rm -rf "$tmp"
+at_exit stop_journald
+# stop_journald: the journald started here, if any (not waited for).
+stop_journald() {
+	[ -z "$journald_pid" ] || kill -TERM "$journald_pid" 2>/dev/null
 }
-trap cleanup EXIT
 chmod 0755 "$tmp"
 
 xz -dc "$shared/bench/audit-corpus.log.xz" >"$tmp/corpus.log"
@@ -83,7 +85,7 @@ EOF
 
 : >"$tmp/ours.times"
 : >"$tmp/laurel.times"
-for r in $(seq "$RUNS"); do
+for _ in $(seq "$RUNS"); do
 	/usr/bin/time -f "%e %U %S" -o "$tmp/t" "$bin" replay --config /nonexistent --registry "$tmp/reg" \
 		--output json --all-sessions "$tmp/big.log" >"$tmp/ours.json"
 	cat "$tmp/t" >>"$tmp/ours.times"
@@ -113,14 +115,14 @@ awk -v e="$ours_events" -v w="$ours_wall" -v c="$ours_cpu" -v le="$laurel_events
 if ! journalctl --sync >/dev/null 2>&1; then
 	/lib/systemd/systemd-journald </dev/null >/dev/null 2>&1 &
 	journald_pid=$!
-	for _ in $(seq 50); do journalctl --sync >/dev/null 2>&1 && break; sleep 0.1; done
+	wait_for 5 journalctl --sync >/dev/null 2>&1 || true
 fi
 "$bin" replay --config /nonexistent --registry "$tmp/reg" --output json --all-sessions "$tmp/j.log" >"$tmp/j.json"
 jentries=$(grep -c . "$tmp/j.json")
 : >"$tmp/ours.j"
 : >"$tmp/ceil.j"
 now() { date +%s.%N; }
-for r in $(seq "$JRUNS"); do
+for _ in $(seq "$JRUNS"); do
 	journalctl --sync
 	t0=$(now)
 	"$bin" replay --config /nonexistent --registry "$tmp/reg" --all-sessions "$tmp/j.log"

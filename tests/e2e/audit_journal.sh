@@ -16,27 +16,25 @@
 # and restored in a trap; a journald started here is stopped again.
 set -u
 
-n=0
-fail=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); fail=1; echo "not ok $n - $1"; }
-check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
-bail() {	# the rest cannot run: report it as failed, quickly
-	nok "$1"
-	while [ $n -lt $PLAN ]; do nok "skipped after: $1"; done
-	[ -f "$tmp/auditd.out" ] && sed 's/^/# auditd: /' "$tmp/auditd.out"
-	exit 1
-}
-PLAN=20
-
 builddir=${top_builddir:-.}
 srcdir=${top_srcdir:-.}
 bin=$builddir/auditd-helper/oidc-audit
+. "$srcdir/tests/lib/tap.sh"
+. "$srcdir/tests/lib/locks.sh"
+. "$srcdir/tests/lib/procs.sh"
+
+# abort NAME: the rest cannot run: report it and every test still planned
+# as failed, quickly.
+abort() {
+	fail "$1"
+	while [ "$TAP_N" -lt "$TAP_PLAN" ]; do fail "skipped after: $1"; done
+	[ -f "$tmp/auditd.out" ] && sed 's/^/# auditd: /' "$tmp/auditd.out"
+	exit 1
+}
 
 if [ "$(id -u)" != 0 ] || ! auditctl -s >/dev/null 2>&1 || ! command -v auditd >/dev/null ||
    ! [ -x /lib/systemd/systemd-journald ] || ! command -v python3 >/dev/null; then
-	echo "1..0 # SKIP needs root, kernel audit, auditd, systemd-journald and python3"
-	exit 0
+	skip_all "needs root, kernel audit, auditd, systemd-journald and python3"
 fi
 case $(readlink -f "$bin") in
 /*) bin=$(readlink -f "$bin") ;;
@@ -44,14 +42,11 @@ esac
 
 # One run at a time on a machine (a developer's and CI's make check, say):
 # two runs would fight over the one auditd and each other's saved state.
-exec 9>>/tmp/pam_oidc-audit-e2e.lock
-if ! flock -w 900 9; then
-	echo "1..0 # SKIP another audit_journal.sh run held the lock for 15 minutes"
-	exit 0
-fi
+lock_audit || skip_all "another audit_journal.sh run held the lock for 15 minutes"
 
 tmp=$(mktemp -d /tmp/oidc-audit-e2e.XXXXXX)
 chmod 0700 "$tmp"
+at_exit rm -rf "$tmp"
 tag=e2e$$x$RANDOM
 KEY_EXEC=oidc_${tag}_exec
 KEY_FILE=oidc_${tag}_file
@@ -79,9 +74,6 @@ if [ -n "$saved_pid" ] && [ "$saved_pid" != 0 ] && [ -r "/proc/$saved_pid/cmdlin
 fi
 
 cleanup() {
-	# Once only: a TERM during the cleanup runs the EXIT trap again.
-	[ -n "${cleaned:-}" ] && return
-	cleaned=1
 	set +e
 	[ -n "${workload_pid:-}" ] && kill "$workload_pid" 2>/dev/null
 	if [ -n "$auditd_pid" ]; then
@@ -103,7 +95,7 @@ cleanup() {
 	if [ -n "$old_auditd_cmd" ] && [ "$(auditctl -s | sed -n 's/^pid //p')" = 0 ]; then
 		# In the background and detached: an auditd that ran with -n
 		# stays in the foreground and would hold up the cleanup forever.
-		setsid $old_auditd_cmd </dev/null >/dev/null 2>&1 9>&- &
+		setsid $old_auditd_cmd </dev/null >/dev/null 2>&1 {LOCK_AUDIT_FD}>&- &
 	fi
 	rm -f "$dropin"
 	rmdir /run/systemd/journald.conf.d 2>/dev/null
@@ -111,12 +103,10 @@ cleanup() {
 		kill -TERM "$journald_pid" 2>/dev/null
 		for _ in $(seq 50); do kill -0 "$journald_pid" 2>/dev/null || break; sleep 0.1; done
 	fi
-	rm -rf "$tmp"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+at_exit cleanup
 
-echo "1..$PLAN"
+plan 20
 
 # ------------------------------------------------------------ journald
 journald_running() {
@@ -127,13 +117,13 @@ journald_running() {
 mkdir -p /run/systemd/journald.conf.d
 printf '[Journal]\nRateLimitIntervalSec=0\n' >"$dropin"
 if ! journald_running; then
-	/lib/systemd/systemd-journald </dev/null >"$tmp/journald.log" 2>&1 9>&- &
+	/lib/systemd/systemd-journald </dev/null >"$tmp/journald.log" 2>&1 {LOCK_AUDIT_FD}>&- &
 	journald_pid=$!
 	started_journald=1
-	for _ in $(seq 50); do journalctl --sync >/dev/null 2>&1 && break; sleep 0.1; done
+	wait_for 5 journald_running
 fi
-journalctl --sync >/dev/null 2>&1 && [ -S /run/systemd/journal/socket ] || bail "journald serves the native socket"
-ok "journald serves the native socket"
+journalctl --sync >/dev/null 2>&1 && [ -S /run/systemd/journal/socket ] || abort "journald serves the native socket"
+pass "journald serves the native socket"
 
 # ------------------------------------------------------------ auditd, private config
 if [ -n "$saved_pid" ] && [ "$saved_pid" != 0 ]; then
@@ -182,22 +172,23 @@ chmod 0600 "$tmp/auditd/auditd.conf" "$tmp/auditd/plugins.d/oidc-audit.conf" "$t
 auditctl -D >/dev/null
 auditctl -b 65536 >/dev/null
 auditctl -e 1 >/dev/null
-auditd -n -c "$tmp/auditd" >"$tmp/auditd.out" 2>&1 9>&- &
+auditd -n -c "$tmp/auditd" >"$tmp/auditd.out" 2>&1 {LOCK_AUDIT_FD}>&- &
 auditd_pid=$!
 for _ in $(seq 100); do
 	[ "$(auditctl -s | sed -n 's/^pid //p')" = "$auditd_pid" ] && break
 	sleep 0.1
 done
-[ "$(auditctl -s | sed -n "s/^pid //p")" = "$auditd_pid" ] || bail "auditd owns the audit socket"
-ok "auditd owns the audit socket"
+[ "$(auditctl -s | sed -n "s/^pid //p")" = "$auditd_pid" ] || abort "auditd owns the audit socket"
+pass "auditd owns the audit socket"
 helper_pid() { pgrep -P "$auditd_pid" -f "$bin" | head -1; }
 for _ in $(seq 50); do [ -n "$(helper_pid)" ] && break; sleep 0.1; done
-[ -n "$(helper_pid)" ] || bail "auditd started the oidc-audit plugin"
-ok "auditd started the oidc-audit plugin"
+[ -n "$(helper_pid)" ] || abort "auditd started the oidc-audit plugin"
+pass "auditd started the oidc-audit plugin"
 
 # The shipped rules load (without --loginuid-immutable, which cannot be undone before a reboot).
 grep -v -- '--loginuid-immutable' "$srcdir/contrib/audit/oidc-audit.rules" >"$tmp/contrib.rules"
-check "contrib/audit/oidc-audit.rules loads with auditctl -R" 'auditctl -R "$tmp/contrib.rules" >"$tmp/contrib.out" 2>&1 && [ "$(auditctl -l | grep -c "key=oidc-exec")" = 2 ]'
+auditctl -R "$tmp/contrib.rules" >"$tmp/contrib.out" 2>&1 && [ "$(auditctl -l | grep -c "key=oidc-exec")" = 2 ]
+ok $? "contrib/audit/oidc-audit.rules loads with auditctl -R"
 auditctl -D >/dev/null
 
 auditctl -a always,exit -F arch=b64 -S execve,execveat -F auid=$AUID -F key=$KEY_EXEC >/dev/null
@@ -219,7 +210,9 @@ registry() {
 
 # session NAME SCRIPT: run SCRIPT (bash, builtins only until it is told to go)
 # in a new audit session with loginuid $AUID; its session id lands in
-# $tmp/NAME.ses; it waits for a line on $tmp/NAME.go first.
+# $tmp/NAME.ses, its pid in ${session_pid[NAME]}; it waits for a line on
+# $tmp/NAME.go first.
+declare -A session_pid=()
 session_start() {
 	local name=$1 script=$2
 	mkfifo "$tmp/$name.go"
@@ -227,7 +220,7 @@ session_start() {
 		read -r ses </proc/self/sessionid; echo "$ses" >"'"$tmp/$name.ses"'"
 		read -r _ <"'"$tmp/$name.go"'"
 		'"$script" &
-	eval "${name}_pid=\$!"
+	session_pid[$name]=$!
 	for _ in $(seq 50); do [ -s "$tmp/$name.ses" ] && break; sleep 0.05; done
 }
 session_go() { echo go >"$tmp/$1.go"; }
@@ -264,20 +257,23 @@ line"
 SES_A=$(cat "$tmp/A.ses")
 registry "$SES_A" "$SUB_A"
 session_go A
-wait "$A_pid"
+wait "${session_pid[A]}"
 
 # Session B: the same kind of work, no registry entry.
 session_start B '/bin/true; /bin/echo b >/dev/null; : <"'"$W"'/plain"; exit 0'
 SES_B=$(cat "$tmp/B.ses")
 session_go B
-wait "$B_pid"
+wait "${session_pid[B]}"
 
 got=$(wait_count $((N + M)) OIDC_SUBJECT="$SUB_A")
 sleep 2	# anything extra would arrive now
 journal_json OIDC_SUBJECT="$SUB_A" >"$tmp/A.json"
-check "sessions A ($SES_A) and B ($SES_B) are distinct audit sessions" '[ -n "$SES_A" ] && [ -n "$SES_B" ] && [ "$SES_A" != "$SES_B" ] && [ "$SES_A" != 4294967295 ]'
-check "exactly $N exec entries for the subject" '[ "$(grep -c "\"OIDC_EVENT\":\"exec\"" "$tmp/A.json")" = $N ]'
-check "exactly $M file entries for the subject" '[ "$(grep -c "\"OIDC_EVENT\":\"file\"" "$tmp/A.json")" = $M ]'
+[ -n "$SES_A" ] && [ -n "$SES_B" ] && [ "$SES_A" != "$SES_B" ] && [ "$SES_A" != 4294967295 ]
+ok $? "sessions A ($SES_A) and B ($SES_B) are distinct audit sessions"
+[ "$(grep -c "\"OIDC_EVENT\":\"exec\"" "$tmp/A.json")" = $N ]
+ok $? "exactly $N exec entries for the subject"
+[ "$(grep -c "\"OIDC_EVENT\":\"file\"" "$tmp/A.json")" = $M ]
+ok $? "exactly $M file entries for the subject"
 
 # Every entry's OIDC_EVENT_TIME is the kernel's audit(SEC.MS:SERIAL) of its serial in audit.log.
 python3 - "$tmp/A.json" "$tmp/log/audit.log" "$SES_A" "$KEY_EXEC" "$KEY_FILE" "$W" >"$tmp/A.check" 2>&1 <<'PY'
@@ -323,15 +319,18 @@ for e in entries:
 print("\n".join(bad) if bad else "ok")
 sys.exit(1 if bad else 0)
 PY
-check "fields: kernel timestamps, session, keys, argv, failed open" '[ "$(cat "$tmp/A.check")" = ok ] || { sed "s/^/# /" "$tmp/A.check"; false; }'
-check "hostile file names verbatim in OIDC_PATH" '[ "$(cat "$tmp/A.json.hostile")" = ok ] || { sed "s/^/# /" "$tmp/A.json.hostile"; false; }'
-check "session B without a registry entry produced nothing" '[ "$(count_entries OIDC_AUDIT_SESSION="$SES_B" SYSLOG_IDENTIFIER=oidc-audit)" = 0 ] && grep -q "ses=$SES_B " "$tmp/log/audit.log"'
+[ "$(cat "$tmp/A.check")" = ok ] || { sed "s/^/# /" "$tmp/A.check"; false; }
+ok $? "fields: kernel timestamps, session, keys, argv, failed open"
+[ "$(cat "$tmp/A.json.hostile")" = ok ] || { sed "s/^/# /" "$tmp/A.json.hostile"; false; }
+ok $? "hostile file names verbatim in OIDC_PATH"
+[ "$(count_entries OIDC_AUDIT_SESSION="$SES_B" SYSLOG_IDENTIFIER=oidc-audit)" = 0 ] && grep -q "ses=$SES_B " "$tmp/log/audit.log"
+ok $? "session B without a registry entry produced nothing"
 # A forged entry from an unprivileged user must not count as evidence.
 printf 'OIDC_EVENT=exec\nOIDC_SUBJECT=%s\nMESSAGE=forged\nSYSLOG_IDENTIFIER=oidc-audit\n' "$SUB_A" |
 	setpriv --reuid=65534 --regid=65534 --clear-groups logger --journald 2>/dev/null
 for _ in $(seq 20); do [ "$(count_entries OIDC_SUBJECT="$SUB_A" _UID=65534)" = 1 ] && break; sleep 0.1; done
-check "oidc-audit search finds the subject's timeline (not a forged entry), exit 1 for an unknown one" \
-	'[ "$(count_entries OIDC_SUBJECT="$SUB_A" _UID=65534)" = 1 ] && [ "$("$bin" search --subject "$SUB_A" | grep -c .)" = $((N + M)) ] && ! "$bin" search --subject "nobody-$tag" >/dev/null && [ "$("$bin" search --subject "$SUB_A" --path "$W/x*" --output json | grep -c .)" = 2 ]'
+[ "$(count_entries OIDC_SUBJECT="$SUB_A" _UID=65534)" = 1 ] && [ "$("$bin" search --subject "$SUB_A" | grep -c .)" = $((N + M)) ] && ! "$bin" search --subject "nobody-$tag" >/dev/null && [ "$("$bin" search --subject "$SUB_A" --path "$W/x*" --output json | grep -c .)" = 2 ]
+ok $? "oidc-audit search finds the subject's timeline (not a forged entry), exit 1 for an unknown one"
 
 # ------------------------------------------------------------ kill -9 in the middle of a run
 K=400
@@ -341,14 +340,15 @@ SES_C=$(cat "$tmp/C.ses")
 registry "$SES_C" "$SUB_C"
 old_helper=$(helper_pid)
 session_go C
-workload_pid=$C_pid
+workload_pid=${session_pid[C]}
 for _ in $(seq 100); do [ "$(count_entries OIDC_SUBJECT="$SUB_C")" -ge 50 ] && break; sleep 0.05; done
 kill_time=$(date +%s)
 kill -KILL "$old_helper"
-wait "$C_pid"
+wait "${session_pid[C]}"
 workload_pid=
 for _ in $(seq 100); do h=$(helper_pid); [ -n "$h" ] && [ "$h" != "$old_helper" ] && break; sleep 0.1; done
-check "auditd restarted the helper after kill -9" '[ -n "$(helper_pid)" ] && [ "$(helper_pid)" != "$old_helper" ]'
+[ -n "$(helper_pid)" ] && [ "$(helper_pid)" != "$old_helper" ]
+ok $? "auditd restarted the helper after kill -9"
 wait_count $K OIDC_SUBJECT="$SUB_C" >/dev/null
 sleep 2
 journal_json OIDC_SUBJECT="$SUB_C" >"$tmp/C.json"
@@ -358,10 +358,10 @@ import json, sys
 s = [json.loads(l)["OIDC_AUDIT_SERIAL"] for l in open(sys.argv[1])]
 print("\n".join(sorted(set(s))))
 print(len(s) - len(set(s)), file=sys.stderr)' "$tmp/C.json" >"$tmp/C.serials.journal" 2>"$tmp/C.dups"
-check "every one of the $K events is in the journal after the restart ($(wc -l <"$tmp/C.serials.journal") unique, $(cat "$tmp/C.dups") duplicates)" \
-	'[ "$(wc -l <"$tmp/C.serials.audit")" = $K ] && cmp -s "$tmp/C.serials.audit" "$tmp/C.serials.journal"'
-check "the restart wrote a back-fill entry" \
-	'[ "$(count_entries --since "@$kill_time" SYSLOG_IDENTIFIER=oidc-audit OIDC_LOSS_REASON=restart)" -ge 1 ]'
+[ "$(wc -l <"$tmp/C.serials.audit")" = $K ] && cmp -s "$tmp/C.serials.audit" "$tmp/C.serials.journal"
+ok $? "every one of the $K events is in the journal after the restart ($(wc -l <"$tmp/C.serials.journal") unique, $(cat "$tmp/C.dups") duplicates)"
+[ "$(count_entries --since "@$kill_time" SYSLOG_IDENTIFIER=oidc-audit OIDC_LOSS_REASON=restart)" -ge 1 ]
+ok $? "the restart wrote a back-fill entry"
 
 # ------------------------------------------------------------ a burst of 50,000 events
 B=50000
@@ -371,7 +371,7 @@ session_start D 'for ((i = 0; i < '$B'; i++)); do : <"'"$W"'/plain"; done; exit 
 SES_D=$(cat "$tmp/D.ses")
 registry "$SES_D" "$SUB_D"
 session_go D
-wait "$D_pid"
+wait "${session_pid[D]}"
 for _ in $(seq 600); do
 	[ "$(count_entries OIDC_SUBJECT="$SUB_D")" -ge $B ] && break
 	sleep 0.5
@@ -384,8 +384,10 @@ lost_reported=$(journalctl -q --no-pager -o json --output-fields=OIDC_LOSS_COUNT
 import json, sys
 print(sum(int(json.loads(l)["OIDC_LOSS_COUNT"]) for l in sys.stdin if json.loads(l).get("OIDC_LOSS_REASON") not in ("restart", "duplicates")))')
 echo "# burst: $got_d of $B events in the journal, $lost_reported reported lost"
-check "burst of $B: nothing missing, or every loss reported" '[ "$got_d" = $B ] || [ $((got_d + lost_reported)) -ge $B ]'
-check "burst of $B: all $B in the journal" '[ "$got_d" = $B ]'
+[ "$got_d" = $B ] || [ $((got_d + lost_reported)) -ge $B ]
+ok $? "burst of $B: nothing missing, or every loss reported"
+[ "$got_d" = $B ]
+ok $? "burst of $B: all $B in the journal"
 
 # ------------------------------------------------------------ SIGHUP reloads the configuration
 echo "all_sessions = yes" >>"$tmp/oidc-audit.conf"
@@ -395,10 +397,10 @@ sleep 0.5
 session_start F '/bin/true hup; exit 0'
 SES_F=$(cat "$tmp/F.ses")
 session_go F
-wait "$F_pid"
+wait "${session_pid[F]}"
 got_f=$(wait_count 1 OIDC_AUDIT_SESSION="$SES_F" SYSLOG_IDENTIFIER=oidc-audit)
-check "SIGHUP: all_sessions = yes now applies (session without identity written), same process" \
-	'[ "$got_f" = 1 ] && [ "$(helper_pid)" = "$h" ]'
+[ "$got_f" = 1 ] && [ "$(helper_pid)" = "$h" ]
+ok $? "SIGHUP: all_sessions = yes now applies (session without identity written), same process"
 
 # ------------------------------------------------------------ kernel losses are reported
 # A tiny backlog and no waiting make the kernel drop records; whatever is
@@ -413,7 +415,7 @@ registry "$SES_E" "$SUB_E"
 auditctl -b 4 >/dev/null
 auditctl --backlog_wait_time 0 >/dev/null
 session_go E
-wait "$E_pid"
+wait "${session_pid[E]}"
 auditctl -b 65536 >/dev/null
 auditctl --backlog_wait_time "${saved_wait:-60000}" >/dev/null
 prev=-1
@@ -437,13 +439,16 @@ rep_all=$(python3 -c '
 import json, sys
 print(sum(int(json.loads(l)["OIDC_LOSS_COUNT"]) for l in open(sys.argv[1]) if json.loads(l)["OIDC_LOSS_REASON"] not in ("restart", "duplicates")))' "$tmp/E.loss")
 echo "# tiny backlog: $got_e of $E events in the journal; kernel lost $((lost1 - lost0)) records; reported: kernel $rep_kernel, all $rep_all"
-check "kernel lost counter growth reported exactly (grew by $((lost1 - lost0)))" '[ "$rep_kernel" = $((lost1 - lost0)) ]'
-check "tiny backlog: every missing event covered by a loss report" '[ $((got_e + rep_all)) -ge $E ]'
+[ "$rep_kernel" = $((lost1 - lost0)) ]
+ok $? "kernel lost counter growth reported exactly (grew by $((lost1 - lost0)))"
+[ $((got_e + rep_all)) -ge $E ]
+ok $? "tiny backlog: every missing event covered by a loss report"
 
 # ------------------------------------------------------------ SIGTERM
 h=$(helper_pid)
 kill -TERM "$h"
 for _ in $(seq 50); do kill -0 "$h" 2>/dev/null || break; sleep 0.1; done
-check "SIGTERM: the helper flushes and exits" '! kill -0 "$h" 2>/dev/null'
+! kill -0 "$h" 2>/dev/null
+ok $? "SIGTERM: the helper flushes and exits"
 
-exit $fail
+finish
