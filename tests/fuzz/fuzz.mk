@@ -2,7 +2,8 @@
 # Fuzz targets.  make check replays each seed corpus (tests/fuzz/corpus/NAME)
 # through the target as an ordinary test; ./configure --enable-fuzzing (with
 # CC=clang) builds the same targets as libFuzzer binaries fuzz_NAME:
-#     tests/fuzz/fuzz_jws -max_total_time=60 $(srcdir)/tests/fuzz/corpus/jws
+#     mkdir -p new && tests/fuzz/fuzz_jws -max_total_time=60 new $(srcdir)/tests/fuzz/corpus/jws
+# (libFuzzer adds what it finds to the first folder it is given, so not the seeds).
 FUZZ_NAMES = b64url json jws jwks claims conf
 EXTRA_DIST += tests/fuzz/corpus tests/fuzz/fuzz.h
 
