@@ -12,6 +12,7 @@ TEST_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(LIBCRYPTO_CFLAGS) $(JSONC_CFLAGS)
 TEST_LIBS = tests/libtesthelp.la pam_oidc/libpamoidc.la $(CMOCKA_LIBS)
 
 include tests/unit/common.mk
+include tests/unit/shared.mk
 include tests/unit/jose.mk
 include tests/unit/keys.mk
 include tests/unit/net.mk
