@@ -10,16 +10,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "chan.h"
 #include "child_proto.h"
 #include "clock.h"
 #include "conf.h"
@@ -31,19 +30,14 @@
 
 /* How long the module may take to send its request. */
 #define REQUEST_TIMEOUT_MS 10000
+/* Beyond the flow's timeout, how long a line may wait for the module to read. */
+#define SEND_GRACE_S 10
 #define MAX_ARGS 128
-
-struct chan {
-	int fd;
-	char buf[2 * CHILD_PROTO_MAX_LINE + 2];
-	size_t len;
-	unsigned lines_in;
-	bool eof;
-};
 
 struct child {
 	struct chan c;
 	const struct oidc_conf *conf;
+	int64_t send_deadline_ms; /* until when a line to the module may wait for room */
 };
 
 struct request {
@@ -53,93 +47,6 @@ struct request {
 	char *user;
 	char *service;
 };
-
-static int
-chan_send(struct chan *c, const char *key, const char *value)
-{
-	char line[CHILD_PROTO_MAX_LINE + 1];
-	size_t off = 0;
-	ssize_t n;
-	int len;
-
-	len = child_proto_format(key, value, line, sizeof(line));
-	if (len < 0)
-		return len;
-	while (off < (size_t)len) {
-		n = send(c->fd, line + off, (size_t)len - off, MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			explicit_bzero(line, sizeof(line));
-			return -errno;
-		}
-		off += (size_t)n;
-	}
-	explicit_bzero(line, sizeof(line));
-	return 0;
-}
-
-/*
- * Take one complete line out of the buffer into out (without '\n').
- * Returns 1 when a line was taken, 0 when none is complete, -EPROTO on
- * an over-long line or too many lines.
- */
-static int
-chan_take_line(struct chan *c, char *out, size_t outsz)
-{
-	char *nl = memchr(c->buf, '\n', c->len);
-	size_t n;
-
-	if (nl == NULL)
-		return c->len > CHILD_PROTO_MAX_LINE ? -EPROTO : 0;
-	n = (size_t)(nl - c->buf);
-	if (n > CHILD_PROTO_MAX_LINE || n >= outsz || ++c->lines_in > CHILD_PROTO_MAX_LINES)
-		return -EPROTO;
-	memcpy(out, c->buf, n);
-	out[n] = '\0';
-	memmove(c->buf, nl + 1, c->len - n - 1);
-	c->len -= n + 1;
-	return 1;
-}
-
-/*
- * Read one line, waiting at most timeout_ms.  Returns 1 with a line,
- * 0 on timeout, -EPIPE on end of file, another negative errno on error.
- */
-static int
-chan_read_line(struct chan *c, int64_t timeout_ms, char *out, size_t outsz)
-{
-	int64_t end = clock_mono_ms() + timeout_ms, left;
-	struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
-	ssize_t n;
-	int r;
-
-	for (;;) {
-		r = chan_take_line(c, out, outsz);
-		if (r != 0)
-			return r;
-		if (c->eof)
-			return -EPIPE;
-		left = end - clock_mono_ms();
-		if (left <= 0)
-			return 0;
-		r = poll(&pfd, 1, left > 60000 ? 60000 : (int)left);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			continue;
-		n = read(c->fd, c->buf + c->len, sizeof(c->buf) - c->len);
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			c->eof = true;
-		c->len += (size_t)n;
-	}
-}
 
 static void
 request_free(struct request *rq)
@@ -165,18 +72,18 @@ set_once(char **slot, const char *value)
 static int
 read_request(struct chan *c, struct request *rq, struct oidc_err *err)
 {
-	char line[CHILD_PROTO_MAX_LINE + 1], *key, *value;
 	int64_t end = clock_mono_ms() + REQUEST_TIMEOUT_MS;
+	char *key, *value;
 	int r;
 
 	for (;;) {
-		r = chan_read_line(c, end - clock_mono_ms(), line, sizeof(line));
-		if (r == 0)
+		r = chan_recv(c, end, &key, &value);
+		if (r == -ETIMEDOUT)
 			return oidc_err_set(err, OIDC_R_USAGE, ETIMEDOUT, "no request from the module");
+		if (r == -EBADMSG)
+			return oidc_err_set(err, OIDC_R_USAGE, EPROTO, "malformed request line");
 		if (r < 0)
 			return oidc_err_set(err, OIDC_R_USAGE, -r, "cannot read the request");
-		if (child_proto_split(line, &key, &value) < 0)
-			return oidc_err_set(err, OIDC_R_USAGE, EPROTO, "malformed request line");
 		if (strcmp(key, "start") == 0)
 			break;
 		if (strcmp(key, "arg") == 0) {
@@ -201,7 +108,6 @@ read_request(struct chan *c, struct request *rq, struct oidc_err *err)
 	}
 	if (rq->user == NULL)
 		return oidc_err_set(err, OIDC_R_USAGE, EPROTO, "the request names no user");
-	explicit_bzero(line, sizeof(line));
 	return 0;
 }
 
@@ -239,19 +145,21 @@ on_show(void *ctx, const struct device_auth *da, struct oidc_err *err)
 {
 	struct child *ch = ctx;
 	struct chan *c = &ch->c;
+	int64_t end = ch->send_deadline_ms;
 	char n[32];
 	int r;
 
 	(void)err;
 	snprintf(n, sizeof(n), "%lld", (long long)da->expires_in);
-	if ((r = chan_send(c, "verification_uri", da->verification_uri)) < 0)
+	if ((r = chan_send(c, "verification_uri", da->verification_uri, end)) < 0)
 		return r;
 	/* the complete URI carries the code: a phishing aid unless wanted */
 	if (da->verification_uri_complete != NULL && ch->conf->show_complete_uri &&
-	    (r = chan_send(c, "verification_uri_complete", da->verification_uri_complete)) < 0)
+	    (r = chan_send(c, "verification_uri_complete", da->verification_uri_complete, end)) < 0)
 		return r;
-	if ((r = chan_send(c, "user_code", da->user_code)) < 0 ||
-	    (r = chan_send(c, "expires_in", n)) < 0 || (r = chan_send(c, "shown", NULL)) < 0)
+	if ((r = chan_send(c, "user_code", da->user_code, end)) < 0 ||
+	    (r = chan_send(c, "expires_in", n, end)) < 0 ||
+	    (r = chan_send(c, "shown", NULL, end)) < 0)
 		return r;
 	return 0;
 }
@@ -261,49 +169,48 @@ static int
 on_wait(void *ctx, int64_t ms, struct oidc_err *err)
 {
 	struct chan *c = &((struct child *)ctx)->c;
-	char line[CHILD_PROTO_MAX_LINE + 1], *key, *value;
-	int64_t end = clock_mono_ms() + ms, left;
+	char *key, *value;
 	int r;
 
-	while ((left = end - clock_mono_ms()) > 0) {
-		r = chan_read_line(c, left, line, sizeof(line));
-		if (r == 0)
-			break;
-		if (r < 0)
-			return oidc_err_set(err, OIDC_R_DENIED, ECANCELED, "the module went away");
-		if (child_proto_split(line, &key, &value) < 0 || strcmp(key, "cancel") != 0)
-			return oidc_err_set(err, OIDC_R_USAGE, EPROTO, "unexpected line from the module");
-		return oidc_err_set(err, OIDC_R_DENIED, ECANCELED, "cancelled by the module");
-	}
-	return 0;
+	r = chan_recv(c, clock_mono_ms() + ms, &key, &value);
+	if (r == -ETIMEDOUT)
+		return 0;
+	if (r == -EBADMSG || (r == 0 && strcmp(key, "cancel") != 0))
+		return oidc_err_set(err, OIDC_R_USAGE, EPROTO, "unexpected line from the module");
+	if (r < 0)
+		return oidc_err_set(err, OIDC_R_DENIED, ECANCELED, "the module went away");
+	return oidc_err_set(err, OIDC_R_DENIED, ECANCELED, "cancelled by the module");
 }
 
 static int
-send_identity(struct chan *c, const struct oidc_identity *id)
+send_identity(struct child *ch, const struct oidc_identity *id)
 {
+	struct chan *c = &ch->c;
+	int64_t end = ch->send_deadline_ms;
 	char n[32];
 	int r;
 
 	snprintf(n, sizeof(n), "%lld", (long long)id->auth_time);
-	if ((r = chan_send(c, "issuer", id->issuer)) < 0 ||
-	    (r = chan_send(c, "subject", id->subject)) < 0 ||
-	    (r = chan_send(c, "username", id->username)) < 0 ||
-	    (r = chan_send(c, "email", id->email)) < 0 ||
-	    (r = chan_send(c, "auth_time", n)) < 0 || (r = chan_send(c, "acr", id->acr)) < 0 ||
-	    (r = chan_send(c, "user", id->user)) < 0)
+	if ((r = chan_send(c, "issuer", id->issuer, end)) < 0 ||
+	    (r = chan_send(c, "subject", id->subject, end)) < 0 ||
+	    (r = chan_send(c, "username", id->username, end)) < 0 ||
+	    (r = chan_send(c, "email", id->email, end)) < 0 ||
+	    (r = chan_send(c, "auth_time", n, end)) < 0 ||
+	    (r = chan_send(c, "acr", id->acr, end)) < 0 ||
+	    (r = chan_send(c, "user", id->user, end)) < 0)
 		return r;
-	return chan_send(c, "ok", NULL);
+	return chan_send(c, "ok", NULL, end);
 }
 
 static int
-send_fail(struct chan *c, const struct oidc_err *err)
+send_fail(struct child *ch, const struct oidc_err *err)
 {
 	char v[sizeof(err->msg) + 32];
 	enum oidc_reason reason = err->reason != OIDC_R_NONE ? err->reason : OIDC_R_INTERNAL;
 
 	snprintf(v, sizeof(v), "%s %s", child_proto_reason_token(reason),
 		 err->msg[0] != '\0' ? err->msg : oidc_reason_name(reason));
-	return chan_send(c, "fail", v);
+	return chan_send(&ch->c, "fail", v, ch->send_deadline_ms);
 }
 
 /* 0, 1 and 2 on /dev/null when missing; nothing above CHILD_PROTO_FD open. */
@@ -334,7 +241,7 @@ sanitize_fds(void)
 int
 main(int argc, char **argv)
 {
-	struct child ch = { .c = { .fd = CHILD_PROTO_FD } };
+	struct child ch = { .conf = NULL };
 	struct chan *c = &ch.c;
 	struct request rq = { 0 };
 	struct oidc_conf conf;
@@ -355,6 +262,7 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (sanitize_fds() < 0)
 		return 2;
+	chan_init(c, CHILD_PROTO_FD);
 	oidc_err_clear(&err);
 
 	r = read_request(c, &rq, &err);
@@ -370,12 +278,16 @@ main(int argc, char **argv)
 	}
 	http_ready = true;
 	ch.conf = &conf;
+	/* the module reads while it lives; it is killed past the flow's deadline */
+	ch.send_deadline_ms = clock_mono_ms() + (conf.timeout + SEND_GRACE_S) * 1000;
 	r = login_flow_run(&conf, rq.user, &ops, &ch, &id, &err);
 done:
+	if (ch.send_deadline_ms == 0)
+		ch.send_deadline_ms = clock_mono_ms() + REQUEST_TIMEOUT_MS;
 	if (r == 0)
-		r = send_identity(c, id);
+		r = send_identity(&ch, id);
 	else
-		r = send_fail(c, &err);
+		r = send_fail(&ch, &err);
 	status = r == 0 && id != NULL ? 0 : 1;
 	oidc_identity_free(id);
 	if (http_ready)
@@ -383,5 +295,6 @@ done:
 	if (conf_ready)
 		conf_free(&conf);
 	request_free(&rq);
+	chan_close(c);
 	return status;
 }

@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <time.h>
@@ -88,7 +87,7 @@ child_spawn(const char *path, int64_t deadline_ms, struct child_proc *c, struct 
 	pid_t pid;
 
 	memset(c, 0, sizeof(*c));
-	c->fd = -1;
+	chan_init(&c->ch, -1);
 	c->deadline_ms = deadline_ms;
 	if ((r = check_executable(path, err)) < 0)
 		goto out;
@@ -124,7 +123,7 @@ child_spawn(const char *path, int64_t deadline_ms, struct child_proc *c, struct 
 		goto out;
 	}
 	c->pid = pid;
-	c->fd = sv[0];
+	chan_init(&c->ch, sv[0]);
 	sv[0] = -1;
 	r = 0;
 out:
@@ -141,121 +140,59 @@ out:
 int
 child_send(struct child_proc *c, const char *key, const char *value, struct oidc_err *err)
 {
-	char line[CHILD_PROTO_MAX_LINE + 1];
-	size_t klen, len, off;
-	ssize_t n;
 	int r;
 
-	if (c == NULL || c->fd < 0)
+	if (c == NULL || c->ch.fd < 0)
 		return oidc_err_set(err, OIDC_R_INTERNAL, EPIPE, "oidc-child is not running");
-	klen = strlen(key);
-	if (klen + 2 >= sizeof(line))
-		return oidc_err_set(err, OIDC_R_INTERNAL, EFBIG, "protocol key too long");
-	memcpy(line, key, klen);
-	len = klen;
-	if (value != NULL) {
-		line[len++] = ' ';
-		r = child_proto_encode(value, line + len, sizeof(line) - len - 1);
-		if (r < 0) {
-			explicit_bzero(line, sizeof(line));
-			return oidc_err_set(err, OIDC_R_TOO_LARGE, EFBIG,
-					    "value of \"%s\" too long for the child protocol", key);
-		}
-		len += strlen(line + len);
+	r = chan_send(&c->ch, key, value, c->deadline_ms);
+	switch (r) {
+	case 0:
+		return 0;
+	case -EFBIG:
+		return oidc_err_set(err, OIDC_R_TOO_LARGE, EFBIG,
+				    "value of \"%s\" too long for the child protocol", key);
+	case -EINVAL:
+		return oidc_err_set(err, OIDC_R_INTERNAL, EINVAL, "bad protocol key \"%s\"", key);
+	case -ETIMEDOUT:
+		return oidc_err_set(err, OIDC_R_TIMEOUT, ETIMEDOUT,
+				    "oidc-child did not take the request before the deadline");
+	default:
+		return oidc_err_set(err, OIDC_R_INTERNAL, EPIPE, "oidc-child stopped listening: %s",
+				    strerror(-r));
 	}
-	line[len++] = '\n';
-	for (off = 0; off < len; off += (size_t)n) {
-		n = send(c->fd, line + off, len - off, MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR) {
-			n = 0;
-			continue;
-		}
-		if (n < 0) {
-			r = oidc_err_set(err, OIDC_R_INTERNAL, EPIPE,
-					 "oidc-child stopped listening: %m");
-			explicit_bzero(line, sizeof(line));
-			return r;
-		}
-	}
-	explicit_bzero(line, sizeof(line));
-	return 0;
-}
-
-/* Drop the line handed out by the previous child_recv, wiping it. */
-static void
-consume_previous(struct child_proc *c)
-{
-	size_t used = c->handed_out;
-
-	if (used == 0)
-		return;
-	memmove(c->in, c->in + used, c->in_len - used);
-	c->in_len -= used;
-	explicit_bzero(c->in + c->in_len, sizeof(c->in) - c->in_len);
-	c->handed_out = 0;
 }
 
 /* See child_spawn.h. */
 int
 child_recv(struct child_proc *c, char **ret_key, char **ret_value, struct oidc_err *err)
 {
-	struct pollfd pfd;
-	int64_t now;
-	ssize_t n;
-	char *nl;
-	int r, timeout;
+	int r;
 
-	if (c == NULL || c->fd < 0)
+	if (c == NULL || c->ch.fd < 0)
 		return oidc_err_set(err, OIDC_R_INTERNAL, EPIPE, "oidc-child is not running");
-	consume_previous(c);
-	for (;;) {
-		nl = memchr(c->in, '\n', c->in_len);
-		if (nl != NULL)
-			break;
-		if (c->in_len >= sizeof(c->in) - 1)
-			return oidc_err_set(err, OIDC_R_MALFORMED, EPROTO,
-					    "oidc-child sent an over-long line");
-		/*
-		 * Past the deadline, still take what is already there: the
-		 * person may have sat at the prompt while the child answered.
-		 */
-		now = clock_mono_ms();
-		if (now >= c->deadline_ms)
-			timeout = 0;
-		else
-			timeout = (int)(c->deadline_ms - now > 60000 ? 60000 : c->deadline_ms - now);
-		pfd.fd = c->fd;
-		pfd.events = POLLIN;
-		pfd.revents = 0;
-		r = poll(&pfd, 1, timeout);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return oidc_err_set(err, OIDC_R_INTERNAL, errno, "poll failed: %m");
-		if (r == 0 && timeout == 0)
-			return oidc_err_set(err, OIDC_R_TIMEOUT, ETIMEDOUT,
-					    "oidc-child did not answer before the deadline");
-		if (r == 0)
-			continue;
-		n = read(c->fd, c->in + c->in_len, sizeof(c->in) - 1 - c->in_len);
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n < 0)
-			return oidc_err_set(err, OIDC_R_INTERNAL, errno, "reading from oidc-child failed: %m");
-		if (n == 0)
-			return oidc_err_set(err, OIDC_R_INTERNAL, EPIPE,
-					    "oidc-child exited without an answer");
-		c->in_len += (size_t)n;
-	}
-	if (++c->lines > CHILD_PROTO_MAX_LINES)
+	/* past the deadline the channel still takes an answer that is already there */
+	r = chan_recv(&c->ch, c->deadline_ms, ret_key, ret_value);
+	switch (r) {
+	case 0:
+		return 0;
+	case -ETIMEDOUT:
+		return oidc_err_set(err, OIDC_R_TIMEOUT, ETIMEDOUT,
+				    "oidc-child did not answer before the deadline");
+	case -EPIPE:
+		return oidc_err_set(err, OIDC_R_INTERNAL, EPIPE,
+				    "oidc-child exited without an answer");
+	case -EMSGSIZE:
+		return oidc_err_set(err, OIDC_R_MALFORMED, EPROTO,
+				    "oidc-child sent an over-long line");
+	case -E2BIG:
 		return oidc_err_set(err, OIDC_R_MALFORMED, EPROTO, "oidc-child sent too many lines");
-	*nl = '\0';
-	c->handed_out = (size_t)(nl - c->in) + 1;
-	if (memchr(c->in, '\0', (size_t)(nl - c->in)) != NULL ||
-	    child_proto_split(c->in, ret_key, ret_value) < 0)
+	case -EBADMSG:
 		return oidc_err_set(err, OIDC_R_MALFORMED, EPROTO,
 				    "oidc-child sent a malformed line");
-	return 0;
+	default:
+		return oidc_err_set(err, OIDC_R_INTERNAL, -r, "reading from oidc-child failed: %s",
+				    strerror(-r));
+	}
 }
 
 /* See child_spawn.h. */
@@ -269,12 +206,10 @@ child_finish(struct child_proc *c, bool cancel, unsigned grace_ms, int *ret_stat
 
 	if (c == NULL)
 		return;
-	if (c->fd >= 0) {
-		if (cancel)
-			(void)child_send(c, "cancel", NULL, NULL);
-		close(c->fd);
-		c->fd = -1;
-	}
+	/* a last word without waiting: the child may be past listening */
+	if (c->ch.fd >= 0 && cancel)
+		(void)chan_send(&c->ch, "cancel", NULL, 0);
+	chan_close(&c->ch);
 	if (c->pid > 0) {
 		until = clock_mono_ms() + grace_ms;
 		for (;;) {
@@ -296,8 +231,6 @@ child_finish(struct child_proc *c, bool cancel, unsigned grace_ms, int *ret_stat
 		(void)sigaction(SIGCHLD, &c->old_chld, NULL);
 		c->chld_saved = false;
 	}
-	explicit_bzero(c->in, sizeof(c->in));
-	c->in_len = 0;
 	if (ret_status != NULL)
 		*ret_status = status;
 }

@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "child_proto.h"
+#include "chan.h"
 
 struct oidc_err;
 
@@ -24,14 +24,10 @@ struct oidc_err;
 
 struct child_proc {
 	pid_t pid;			/* 0 when not running */
-	int fd;				/* our end, -1 when closed */
-	int64_t deadline_ms;		/* ms on clock_mono_ms */
+	struct chan ch;			/* our end of the socketpair; ch.fd -1 when closed */
+	int64_t deadline_ms;		/* ms on clock_mono_ms, as the channel's deadlines */
 	struct sigaction old_chld;	/* disposition to restore */
 	bool chld_saved;
-	char in[CHILD_PROTO_MAX_LINE + 1];	/* received, not yet consumed bytes */
-	size_t in_len;
-	size_t handed_out;		/* bytes of the line last returned by child_recv */
-	unsigned lines;			/* lines received so far */
 };
 
 /*
@@ -44,14 +40,19 @@ struct child_proc {
 int child_spawn(const char *path, int64_t deadline_ms, struct child_proc *c,
 		struct oidc_err *err);
 
-/* Send one "key value" line (value percent-encoded; NULL value = key only). */
+/*
+ * Send one "key value" line (value percent-encoded; NULL value = key only)
+ * through the channel, waiting for room at most until the deadline.
+ * Returns 0 or a negative errno (err filled).
+ */
 int child_send(struct child_proc *c, const char *key, const char *value, struct oidc_err *err);
 
 /*
- * Receive one line, waiting at most until the deadline.  On success
- * *ret_key and *ret_value point into c's buffer (valid until the next
- * call; value decoded, "" when absent) and the caller should wipe nothing:
- * child_recv wipes consumed bytes itself on the next call and in
+ * Receive one line through the channel, waiting at most until the deadline
+ * (a line that is already there is taken even after it).  On success
+ * *ret_key and *ret_value point into the channel's buffer (valid until the
+ * next call; value decoded, "" when absent) and the caller should wipe
+ * nothing: the channel wipes consumed bytes itself on the next call and in
  * child_finish.  Returns 0; -ETIMEDOUT at the deadline; -EPIPE when the
  * child closed the socket; -EPROTO for a malformed or over-long line or too
  * many lines.
