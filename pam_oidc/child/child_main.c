@@ -24,6 +24,7 @@
 #include "conf.h"
 #include "device_flow.h"
 #include "http.h"
+#include "identity.h"
 #include "login_flow.h"
 #include "oidc_err.h"
 #include "usermap.h"
@@ -182,24 +183,23 @@ on_wait(void *ctx, int64_t ms, struct oidc_err *err)
 	return oidc_err_set(err, OIDC_R_DENIED, ECANCELED, "cancelled by the module");
 }
 
+/* One protocol line per identity field. */
+static int
+send_field(void *ctx, const char *name, const char *value)
+{
+	struct child *ch = ctx;
+
+	return chan_send(&ch->c, name, value, ch->send_deadline_ms);
+}
+
 static int
 send_identity(struct child *ch, const struct oidc_identity *id)
 {
-	struct chan *c = &ch->c;
-	int64_t end = ch->send_deadline_ms;
-	char n[32];
 	int r;
 
-	snprintf(n, sizeof(n), "%lld", (long long)id->auth_time);
-	if ((r = chan_send(c, "issuer", id->issuer, end)) < 0 ||
-	    (r = chan_send(c, "subject", id->subject, end)) < 0 ||
-	    (r = chan_send(c, "username", id->username, end)) < 0 ||
-	    (r = chan_send(c, "email", id->email, end)) < 0 ||
-	    (r = chan_send(c, "auth_time", n, end)) < 0 ||
-	    (r = chan_send(c, "acr", id->acr, end)) < 0 ||
-	    (r = chan_send(c, "user", id->user, end)) < 0)
+	if ((r = oidc_identity_encode(id, send_field, ch)) < 0)
 		return r;
-	return chan_send(c, "ok", NULL, end);
+	return chan_send(&ch->c, "ok", NULL, ch->send_deadline_ms);
 }
 
 static int
@@ -281,6 +281,12 @@ main(int argc, char **argv)
 	/* the module reads while it lives; it is killed past the flow's deadline */
 	ch.send_deadline_ms = clock_mono_ms() + (conf.timeout + SEND_GRACE_S) * 1000;
 	r = login_flow_run(&conf, rq.user, &ops, &ch, &id, &err);
+	/* refused here with a reason rather than half sent and refused by the module */
+	if (r == 0 && oidc_identity_check(id) < 0)
+		r = oidc_err_set(
+			&err, OIDC_R_CLAIM, EINVAL,
+			"the identity has a value the module cannot take (a control character, or over %d bytes)",
+			IDENTITY_MAX_FIELD);
 done:
 	if (ch.send_deadline_ms == 0)
 		ch.send_deadline_ms = clock_mono_ms() + REQUEST_TIMEOUT_MS;

@@ -28,6 +28,7 @@
 #include "clock.h"
 #include "conf.h"
 #include "converse.h"
+#include "identity.h"
 #include "journal_names.h"
 #include "numparse.h"
 #include "oidc_err.h"
@@ -254,65 +255,52 @@ recv_prompt(struct child_proc *c, struct prompt_data *p, struct oidc_err *err)
 	return 0;
 }
 
-static int
-set_field(char **dst, const char *value)
-{
-	if (*dst != NULL || strlen(value) > PENDING_MAX_FIELD)
-		return -EPROTO;
-	*dst = strdup(value);
-	return *dst == NULL ? -ENOMEM : 0;
-}
-
+/* The identity lines up to "ok", through the one identity codec. */
 static int
 recv_identity(struct child_proc *c, struct oidc_identity *id, struct oidc_err *err)
 {
+	struct oidc_identity_decoder dec;
 	char *key, *value;
-	bool have_auth = false;
 	int r;
 
+	oidc_identity_decoder_init(&dec);
 	for (;;) {
 		if ((r = child_recv(c, &key, &value, err)) < 0)
-			return r;
+			goto out;
 		if (strcmp(key, "ok") == 0)
 			break;
-		if (strcmp(key, "fail") == 0)
-			return child_failed(value, err);
-		r = 0;
-		if (strcmp(key, "identity") == 0)
-			;
-		else if (strcmp(key, "issuer") == 0)
-			r = set_field(&id->issuer, value);
-		else if (strcmp(key, "subject") == 0)
-			r = set_field(&id->subject, value);
-		else if (strcmp(key, "username") == 0)
-			r = set_field(&id->username, value);
-		else if (strcmp(key, "email") == 0)
-			r = set_field(&id->email, value);
-		else if (strcmp(key, "acr") == 0)
-			r = set_field(&id->acr, value);
-		else if (strcmp(key, "user") == 0)
-			r = set_field(&id->user, value);
-		else if (strcmp(key, "auth_time") == 0) {
-			if (have_auth || num_parse_i64(value, 0, INT64_MAX, &id->auth_time) < 0)
-				r = -EPROTO;
-			have_auth = true;
-		} else
-			r = -EPROTO;
-		if (r < 0)
-			return oidc_err_set(err, r == -ENOMEM ? OIDC_R_INTERNAL : OIDC_R_MALFORMED, -r,
-					    "oidc-child sent a malformed identity");
+		if (strcmp(key, "fail") == 0) {
+			r = child_failed(value, err);
+			goto out;
+		}
+		r = oidc_identity_decode(&dec, key, value);
+		if (r == -ENOMEM) {
+			r = oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
+			goto out;
+		}
+		if (r == -ENOENT) {
+			r = oidc_err_set(err, OIDC_R_MALFORMED, EPROTO,
+					 "oidc-child sent an unexpected line \"%s\" in its answer",
+					 key);
+			goto out;
+		}
+		if (r < 0) {
+			r = oidc_err_set(
+				err, OIDC_R_MALFORMED, EPROTO,
+				"oidc-child sent a malformed or repeated identity field \"%s\"",
+				key);
+			goto out;
+		}
 	}
-	if (id->issuer == NULL || id->subject == NULL || id->user == NULL ||
-	    id->issuer[0] == '\0' || id->subject[0] == '\0')
-		return oidc_err_set(err, OIDC_R_MALFORMED, EPROTO,
-				    "oidc-child answered ok without a complete identity");
-	if (id->username == NULL && (id->username = strdup("")) == NULL)
-		return oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
-	if (id->email == NULL && (id->email = strdup("")) == NULL)
-		return oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
-	if (id->acr == NULL && (id->acr = strdup("")) == NULL)
-		return oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
-	return 0;
+	if (oidc_identity_decode_finish(&dec, id) < 0) {
+		r = oidc_err_set(err, OIDC_R_MALFORMED, EPROTO,
+				 "oidc-child answered ok without a complete identity");
+		goto out;
+	}
+	r = 0;
+out:
+	oidc_identity_decoder_clear(&dec);
+	return r;
 }
 
 static bool

@@ -19,8 +19,11 @@
  *     expires_in <seconds>
  *     shown                             end of the prompt data; the child is now polling
  * child -> module, at the end (exactly one of):
- *     identity ...: issuer <s>, subject <s>, username <s>, email <s> (may be empty),
- *                   auth_time <n>, acr <s> (may be empty), user <local user>, then
+ *     issuer <s>, subject <s>, username <s>, email <s>, auth_time <n>, acr <s>,
+ *     user <local user>                 one line per field of the verified identity,
+ *                                       each exactly once, checked by the identity
+ *                                       codec (identity.h: lengths, no control bytes,
+ *                                       email/acr/username may be empty), then
  *     ok
  *   or
  *     fail <reason> <message>           reason: an enum oidc_reason name token, see
