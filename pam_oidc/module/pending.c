@@ -1,7 +1,17 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Record format: the child protocol's "key value" lines (percent-encoded
- * values), so one parser serves both.  "created" is clock_mono_ms (in µs,
+ * Record format, a file format of its own (not the child protocol's):
+ *
+ *     pam_oidc-pending 2
+ *     created=<clock_mono_ms() in microseconds>
+ *     issuer=<value>
+ *     ...                 the identity's fields as name=value, by its codec
+ *
+ * Every line ends in '\n'; values are stored as they are, which is safe
+ * because the identity codec admits no control bytes (so no newline) in
+ * any value, and a name never holds '='.  Each line appears exactly once
+ * and all are required, so a truncated record always lacks a field or
+ * its last newline and is refused.  "created" is clock_mono_ms (in µs,
  * the unit the format always had): CLOCK_BOOTTIME, which a clock change
  * cannot move; /run does not outlive the boot either.
  */
@@ -21,14 +31,13 @@
 #include <sys/stat.h>
 
 #include "buf.h"
-#include "child_proto.h"
 #include "clock.h"
 #include "numparse.h"
 #include "oidc_err.h"
 #include "pending.h"
 #include "text.h"
 
-#define PENDING_VERSION "1"
+#define PENDING_HEADER	  "pam_oidc-pending 2"
 #define PENDING_SWEEP_MAX 4096
 
 static bool
@@ -104,27 +113,44 @@ sweep_stale(int dfd)
 	closedir(d);
 }
 
+/* One "name=value" line of a record. */
 static int
-put_field(struct buf *b, const char *key, const char *value)
+record_line(void *ctx, const char *name, const char *value)
 {
-	char enc[CHILD_PROTO_MAX_LINE];
+	struct buf *b = ctx;
 	int r;
 
-	if (value == NULL)
-		value = "";
-	if (strlen(value) > PENDING_MAX_FIELD)
-		return -EFBIG;
-	r = child_proto_encode(value, enc, sizeof(enc));
+	r = buf_append_str(b, name);
 	if (r >= 0)
-		r = buf_append_str(b, key);
+		r = buf_append(b, "=", 1);
 	if (r >= 0)
-		r = buf_append(b, " ", 1);
-	if (r >= 0)
-		r = buf_append_str(b, enc);
+		r = buf_append_str(b, value);
 	if (r >= 0)
 		r = buf_append(b, "\n", 1);
-	explicit_bzero(enc, sizeof(enc));
 	return r < 0 ? r : 0;
+}
+
+/* The whole record: header, creation time, the identity's fields. */
+static int
+record_format(struct buf *b, const char *created, const struct oidc_identity *id)
+{
+	int r;
+
+	r = buf_append_str(b, PENDING_HEADER "\n");
+	if (r >= 0)
+		r = record_line(b, "created", created);
+	if (r >= 0)
+		r = oidc_identity_encode(id, record_line, b);
+	return r < 0 ? r : 0;
+}
+
+/* Why record_format failed: too large, out of memory, or an identity the codec refuses. */
+static enum oidc_reason
+record_failure(int r)
+{
+	if (r == -EFBIG)
+		return OIDC_R_TOO_LARGE;
+	return r == -ENOMEM ? OIDC_R_INTERNAL : OIDC_R_MALFORMED;
 }
 
 /* See pending.h. */
@@ -153,32 +179,11 @@ pending_write(const char *dir, const struct oidc_identity *id,
 	(void)text_hex_encode(rnd, sizeof(rnd), handle, sizeof(handle));
 	handle[PENDING_HANDLE_LEN] = '\0';
 
-	r = put_field(&b, "version", PENDING_VERSION);
-	if (r >= 0) {
-		snprintf(num, sizeof(num), "%" PRId64, clock_mono_ms() * 1000);
-		r = put_field(&b, "created", num);
-	}
-	if (r >= 0)
-		r = put_field(&b, "user", id->user);
-	if (r >= 0)
-		r = put_field(&b, "issuer", id->issuer);
-	if (r >= 0)
-		r = put_field(&b, "subject", id->subject);
-	if (r >= 0)
-		r = put_field(&b, "username", id->username);
-	if (r >= 0)
-		r = put_field(&b, "email", id->email);
-	if (r >= 0)
-		r = put_field(&b, "acr", id->acr);
-	if (r >= 0) {
-		snprintf(num, sizeof(num), "%" PRId64, id->auth_time);
-		r = put_field(&b, "auth_time", num);
-	}
-	if (r >= 0)
-		r = buf_append_str(&b, "end\n");
+	snprintf(num, sizeof(num), "%" PRId64, clock_mono_ms() * 1000);
+	r = record_format(&b, num, id);
 	if (r < 0) {
-		r = oidc_err_set(err, r == -EFBIG ? OIDC_R_TOO_LARGE : OIDC_R_INTERNAL, -r,
-				 "identity too large for the pending record");
+		r = oidc_err_set(err, record_failure(r), -r,
+				 "cannot put this identity into a pending record");
 		goto out;
 	}
 	fd = openat(dfd, handle, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -220,68 +225,60 @@ out:
 	return r;
 }
 
-static int
-dup_field(char **dst, const char *value)
-{
-	if (*dst != NULL)
-		return -EPROTO;		/* a repeated key */
-	if (strlen(value) > PENDING_MAX_FIELD)
-		return -EPROTO;
-	*dst = strdup(value);
-	return *dst == NULL ? -ENOMEM : 0;
-}
-
+/* Parse a record (NUL-terminated text, changed in place) into id and its creation time. */
 static int
 parse_record(char *text, struct oidc_identity *id, int64_t *ret_created)
 {
-	char *line, *next, *key, *value;
-	bool have_version = false, have_created = false, have_auth = false, have_end = false;
-	int r = 0;
+	struct oidc_identity_decoder dec;
+	char *line, *next, *eq;
+	bool have_created = false;
+	int64_t created = 0;
+	int r;
 
-	for (line = text; *line != '\0' && !have_end; line = next) {
-		next = strchr(line, '\n');
-		if (next == NULL)
-			return -EPROTO;
-		*next++ = '\0';
-		if (child_proto_split(line, &key, &value) < 0)
-			return -EPROTO;
-		if (strcmp(key, "version") == 0) {
-			if (have_version || strcmp(value, PENDING_VERSION) != 0)
-				return -EPROTO;
-			have_version = true;
-		} else if (strcmp(key, "created") == 0) {
-			if (have_created || num_parse_i64(value, 0, INT64_MAX, ret_created) < 0)
-				return -EPROTO;
-			have_created = true;
-		} else if (strcmp(key, "auth_time") == 0) {
-			if (have_auth || num_parse_i64(value, 0, INT64_MAX, &id->auth_time) < 0)
-				return -EPROTO;
-			have_auth = true;
-		} else if (strcmp(key, "user") == 0)
-			r = dup_field(&id->user, value);
-		else if (strcmp(key, "issuer") == 0)
-			r = dup_field(&id->issuer, value);
-		else if (strcmp(key, "subject") == 0)
-			r = dup_field(&id->subject, value);
-		else if (strcmp(key, "username") == 0)
-			r = dup_field(&id->username, value);
-		else if (strcmp(key, "email") == 0)
-			r = dup_field(&id->email, value);
-		else if (strcmp(key, "acr") == 0)
-			r = dup_field(&id->acr, value);
-		else if (strcmp(key, "end") == 0)
-			have_end = true;
-		else
-			return -EPROTO;
-		if (r < 0)
-			return r;
+	oidc_identity_decoder_init(&dec);
+	next = strchr(text, '\n');
+	if (next == NULL) {
+		r = -EPROTO;
+		goto out;
 	}
-	if (!have_version || !have_created || !have_auth || !have_end || *line != '\0' ||
-	    id->user == NULL || id->issuer == NULL || id->subject == NULL ||
-	    id->username == NULL || id->email == NULL || id->acr == NULL ||
-	    id->user[0] == '\0' || id->issuer[0] == '\0' || id->subject[0] == '\0')
-		return -EPROTO;
-	return 0;
+	*next++ = '\0';
+	if (strcmp(text, PENDING_HEADER) != 0) {
+		r = -EPROTO;
+		goto out;
+	}
+	for (line = next; *line != '\0'; line = next) {
+		next = strchr(line, '\n');
+		eq = strchr(line, '=');
+		/* a line cut short has no newline */
+		if (next == NULL || eq == NULL || eq > next) {
+			r = -EPROTO;
+			goto out;
+		}
+		*next++ = '\0';
+		*eq++ = '\0';
+		if (strcmp(line, "created") == 0) {
+			if (have_created || num_parse_i64(eq, 0, INT64_MAX, &created) < 0) {
+				r = -EPROTO;
+				goto out;
+			}
+			have_created = true;
+			continue;
+		}
+		r = oidc_identity_decode(&dec, line, eq);
+		if (r < 0) {
+			r = r == -ENOMEM ? -ENOMEM : -EPROTO;
+			goto out;
+		}
+	}
+	if (!have_created || oidc_identity_decode_finish(&dec, id) < 0) {
+		r = -EPROTO;
+		goto out;
+	}
+	*ret_created = created;
+	r = 0;
+out:
+	oidc_identity_decoder_clear(&dec);
+	return r;
 }
 
 /* See pending.h. */

@@ -33,6 +33,7 @@
 #include "registry.h"
 #include "sanitize.h"
 #include "session.h"
+#include "testhelp.h"
 
 /* ---------------------------------------------------------------- sanitize */
 
@@ -196,7 +197,7 @@ fill_identity(struct oidc_identity *id, const char *user)
 {
 	id->user = strdup(user);
 	id->issuer = strdup("https://idp.example");
-	id->subject = strdup("sub with space\nand newline");
+	id->subject = strdup("sub with space, = and %0A");
 	id->username = strdup("alice");
 	id->email = strdup("");
 	id->acr = strdup("");
@@ -267,6 +268,11 @@ write_raw(const char *dir, const char *name, const char *content, mode_t mode)
 	close(fd);
 }
 
+/* A well-formed record in the documented format; the argument is its creation time. */
+#define REC_FMT \
+	"pam_oidc-pending 2\ncreated=%" PRId64 "\nissuer=https://idp.example\nsubject=s\n" \
+	"username=alice\nemail=\nauth_time=0\nacr=\nuser=alice\n"
+
 static void
 test_pending_too_old_and_planted(void **state)
 {
@@ -281,9 +287,7 @@ test_pending_too_old_and_planted(void **state)
 	old = ((int64_t)ts.tv_sec - PENDING_MAX_AGE_S - 1) * 1000000;
 	if (old < 0)
 		old = 0;
-	snprintf(rec, sizeof(rec),
-		 "version 1\ncreated %" PRId64 "\nuser alice\nissuer https://idp.example\n"
-		 "subject s\nusername alice\nemail \nacr \nauth_time 0\nend\n", old);
+	snprintf(rec, sizeof(rec), REC_FMT, old);
 	write_raw(d->path, "0123456789abcdef0123456789abcdef", rec, 0600);
 	oidc_err_clear(&err);
 	if (ts.tv_sec > PENDING_MAX_AGE_S + 1)
@@ -297,9 +301,7 @@ test_pending_too_old_and_planted(void **state)
 	assert_int_equal(pending_consume(d->path, "0123456789ABCDEF0123456789ABCDEF", "alice", &out,
 					 &err), -EINVAL);
 	/* a record readable by others is refused (and spent) */
-	snprintf(rec, sizeof(rec),
-		 "version 1\ncreated %" PRId64 "\nuser alice\nissuer i\nsubject s\nusername a\n"
-		 "email \nacr \nauth_time 0\nend\n", (int64_t)ts.tv_sec * 1000000);
+	snprintf(rec, sizeof(rec), REC_FMT, (int64_t)ts.tv_sec * 1000000);
 	write_raw(d->path, "11111111111111111111111111111111", rec, 0644);
 	oidc_err_clear(&err);
 	assert_int_equal(pending_consume(d->path, "11111111111111111111111111111111", "alice", &out,
@@ -313,10 +315,98 @@ test_pending_too_old_and_planted(void **state)
 				    &err) < 0);
 	assert_null(out.user);
 	/* a malformed record (unknown key) is refused */
-	write_raw(d->path, "33333333333333333333333333333333", "version 1\nevil 1\nend\n", 0600);
+	write_raw(d->path, "33333333333333333333333333333333", "pam_oidc-pending 2\nevil=1\n",
+		  0600);
 	oidc_err_clear(&err);
 	assert_int_equal(pending_consume(d->path, "33333333333333333333333333333333", "alice", &out,
 					 &err), -EPROTO);
+}
+
+/* Write content as record number n and consume it for alice. */
+static int
+consume_raw(struct pdir *d, unsigned n, const char *content, struct oidc_identity *out)
+{
+	struct oidc_err err;
+	char handle[PENDING_HANDLE_LEN + 1];
+
+	snprintf(handle, sizeof(handle), "%032x", n);
+	write_raw(d->path, handle, content, 0600);
+	oidc_err_clear(&err);
+	return pending_consume(d->path, handle, "alice", out, &err);
+}
+
+static void
+test_pending_format(void **state)
+{
+	struct pdir *d = *state;
+	struct oidc_identity in = { 0 }, out = { 0 };
+	struct oidc_err err;
+	struct timespec ts;
+	char handle[PENDING_HANDLE_LEN + 1], file[256], rec[1024], bad[1024], *text;
+	size_t len;
+	unsigned n = 1;
+
+	/* the file is its own format: a header, then name=value lines, values as they are */
+	fill_identity(&in, "alice");
+	oidc_err_clear(&err);
+	assert_int_equal(pending_write(d->path, &in, handle, &err), 0);
+	snprintf(file, sizeof(file), "%s/%s", d->path, handle);
+	text = th_read_file(file, &len);
+	assert_memory_equal(text, "pam_oidc-pending 2\ncreated=", 27);
+	assert_non_null(strstr(text, "\nsubject=sub with space, = and %0A\n"));
+	assert_non_null(strstr(text, "\nauth_time=1700000000\n"));
+	assert_non_null(strstr(text, "\nuser=alice\n"));
+	assert_int_equal(text[len - 1], '\n');
+	free(text);
+	assert_int_equal(pending_consume(d->path, handle, "alice", &out, &err), 0);
+	oidc_identity_clear(&out);
+	oidc_identity_clear(&in);
+
+	/* a record written by hand in the documented format is taken */
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	snprintf(rec, sizeof(rec), REC_FMT, (int64_t)ts.tv_sec * 1000000);
+	assert_int_equal(consume_raw(d, n++, rec, &out), 0);
+	assert_string_equal(out.subject, "s");
+	assert_string_equal(out.email, "");
+	oidc_identity_clear(&out);
+
+	/* the wire's framing is not a record (a version 1 record either) */
+	snprintf(bad, sizeof(bad),
+		 "version 1\ncreated %" PRId64 "\nuser alice\nissuer https://idp.example\n"
+		 "subject s\nusername alice\nemail \nacr \nauth_time 0\nend\n",
+		 (int64_t)ts.tv_sec * 1000000);
+	assert_int_equal(consume_raw(d, n++, bad, &out), -EPROTO);
+	/* cut inside the last line, and cut at a line end: a field is missing */
+	len = strlen(rec);
+	snprintf(bad, sizeof(bad), "%.*s", (int)(len - 3), rec);
+	assert_int_equal(consume_raw(d, n++, bad, &out), -EPROTO);
+	snprintf(bad, sizeof(bad), "%.*s", (int)(len - strlen("user=alice\n")), rec);
+	assert_int_equal(consume_raw(d, n++, bad, &out), -EPROTO);
+	/* a repeated field, a repeated creation time */
+	snprintf(bad, sizeof(bad), "%ssubject=t\n", rec);
+	assert_int_equal(consume_raw(d, n++, bad, &out), -EPROTO);
+	snprintf(bad, sizeof(bad), "%screated=1\n", rec);
+	assert_int_equal(consume_raw(d, n++, bad, &out), -EPROTO);
+	/* a line without '=', a control byte, a bad number, another header */
+	snprintf(bad, sizeof(bad), "%sjunk\n", rec);
+	assert_int_equal(consume_raw(d, n++, bad, &out), -EPROTO);
+	snprintf(bad, sizeof(bad), "%s", rec);
+	memcpy(strstr(bad, "subject=s") + 8, "\t", 1);
+	assert_int_equal(consume_raw(d, n++, bad, &out), -EPROTO);
+	snprintf(bad, sizeof(bad), "%s", rec);
+	memcpy(strstr(bad, "auth_time=0") + 10, "x", 1);
+	assert_int_equal(consume_raw(d, n++, bad, &out), -EPROTO);
+	snprintf(bad, sizeof(bad), "pam_oidc-pending 3%s", rec + strlen("pam_oidc-pending 2"));
+	assert_int_equal(consume_raw(d, n++, bad, &out), -EPROTO);
+	assert_null(out.user);
+
+	/* and an identity the codec refuses is never written */
+	fill_identity(&in, "alice");
+	free(in.subject);
+	in.subject = strdup("two\nlines");
+	oidc_err_clear(&err);
+	assert_int_equal(pending_write(d->path, &in, handle, &err), -EINVAL);
+	oidc_identity_clear(&in);
 }
 
 static void
@@ -630,16 +720,20 @@ main(void)
 		cmocka_unit_test(test_qr_render),
 		cmocka_unit_test(test_qr_too_long),
 		cmocka_unit_test(test_qr_auto_rule),
-		cmocka_unit_test_setup_teardown(test_pending_roundtrip_once, pdir_setup, pdir_teardown),
+		cmocka_unit_test_setup_teardown(test_pending_roundtrip_once, pdir_setup,
+						pdir_teardown),
 		cmocka_unit_test_setup_teardown(test_pending_wrong_user, pdir_setup, pdir_teardown),
 		cmocka_unit_test_setup_teardown(test_pending_too_old_and_planted, pdir_setup,
 						pdir_teardown),
+		cmocka_unit_test_setup_teardown(test_pending_format, pdir_setup, pdir_teardown),
 		cmocka_unit_test_setup_teardown(test_pending_dir_must_be_private, pdir_setup,
 						pdir_teardown),
 		cmocka_unit_test_setup_teardown(test_session_same_audit_session, pdir_setup,
 						pdir_teardown),
-		cmocka_unit_test_setup_teardown(test_spawn_process_image, pdir_setup, pdir_teardown),
-		cmocka_unit_test_setup_teardown(test_spawn_deadline_kills, pdir_setup, pdir_teardown),
+		cmocka_unit_test_setup_teardown(test_spawn_process_image, pdir_setup,
+						pdir_teardown),
+		cmocka_unit_test_setup_teardown(test_spawn_deadline_kills, pdir_setup,
+						pdir_teardown),
 		cmocka_unit_test_setup_teardown(test_spawn_answer_after_deadline, pdir_setup,
 						pdir_teardown),
 		cmocka_unit_test_setup_teardown(test_spawn_bad_lines, pdir_setup, pdir_teardown),
