@@ -183,6 +183,37 @@ on_wait(void *ctx, int64_t ms, struct oidc_err *err)
 	return oidc_err_set(err, OIDC_R_DENIED, ECANCELED, "cancelled by the module");
 }
 
+/*
+ * A step of the flow ended: tell the module, which logs it with debug.
+ * The step's name becomes a token ("device code" -> "device_code").  A
+ * step line that cannot go out is no reason to stop: the answer that
+ * follows reports a broken socket anyway.
+ */
+static void
+on_step(void *ctx, enum login_step step, int r, int64_t elapsed_ms, const char *detail,
+	const struct oidc_err *err)
+{
+	struct child *ch = ctx;
+	char name[CHILD_PROTO_MAX_STEP_NAME + 1], why[sizeof(err->msg) + 32];
+	char value[CHILD_PROTO_MAX_STEP_NAME + CHILD_PROTO_MAX_STEP_DETAIL + 64];
+	size_t i;
+
+	snprintf(name, sizeof(name), "%s", login_step_name(step));
+	for (i = 0; name[i] != '\0'; i++)
+		if (name[i] == ' ')
+			name[i] = '_';
+	if (r < 0) {
+		/* the same reason and message a "fail" line carries */
+		snprintf(why, sizeof(why), "%s: %s",
+			 child_proto_reason_token(err != NULL ? err->reason : OIDC_R_INTERNAL),
+			 err != NULL ? err->msg : "");
+		detail = why;
+	}
+	if (child_proto_step_format(name, r == 0, elapsed_ms, detail, value, sizeof(value)) == 0)
+		(void)chan_send(&ch->c, "step", value, ch->send_deadline_ms);
+	explicit_bzero(value, sizeof(value));
+}
+
 /* One protocol line per identity field. */
 static int
 send_field(void *ctx, const char *name, const char *value)
@@ -247,7 +278,7 @@ main(int argc, char **argv)
 	struct oidc_conf conf;
 	struct oidc_err err;
 	struct oidc_identity *id = NULL;
-	struct login_flow_ops ops = { .show = on_show, .wait = on_wait };
+	struct login_flow_ops ops = { .show = on_show, .wait = on_wait, .step = on_step };
 	bool conf_ready = false, http_ready = false;
 	int r, status = 1;
 

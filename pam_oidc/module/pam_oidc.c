@@ -221,15 +221,48 @@ keep_word(const char *value, char *out, size_t outsz, struct oidc_err *err)
 	return 0;
 }
 
+/* The talk with oidc-child: its channel, and what its step lines need. */
+struct child_talk {
+	struct child_proc *c;
+	unsigned steps; /* step lines received */
+};
+
+/* A "step" line: a debug aid that never changes the outcome (child_proto.h). */
+static void
+child_step(struct child_talk *t, char *value)
+{
+	(void)value;
+	t->steps++;
+}
+
+/* The next line from oidc-child that is not a step line. */
 static int
-recv_prompt(struct child_proc *c, struct prompt_data *p, struct oidc_err *err)
+child_next(struct child_talk *t, char **ret_key, char **ret_value, struct oidc_err *err)
+{
+	char *key, *value;
+	int r;
+
+	for (;;) {
+		if ((r = child_recv(t->c, &key, &value, err)) < 0)
+			return r;
+		if (strcmp(key, "step") != 0)
+			break;
+		child_step(t, value);
+	}
+	*ret_key = key;
+	*ret_value = value;
+	return 0;
+}
+
+static int
+recv_prompt(struct child_talk *t, struct prompt_data *p, struct oidc_err *err)
 {
 	char *key, *value;
 	int r;
 
 	memset(p, 0, sizeof(*p));
 	for (;;) {
-		if ((r = child_recv(c, &key, &value, err)) < 0)
+		if ((r = child_next(t, &key, &value, err)) < 0)
 			return r;
 		if (strcmp(key, "shown") == 0)
 			break;
@@ -257,7 +290,7 @@ recv_prompt(struct child_proc *c, struct prompt_data *p, struct oidc_err *err)
 
 /* The identity lines up to "ok", through the one identity codec. */
 static int
-recv_identity(struct child_proc *c, struct oidc_identity *id, struct oidc_err *err)
+recv_identity(struct child_talk *t, struct oidc_identity *id, struct oidc_err *err)
 {
 	struct oidc_identity_decoder dec;
 	char *key, *value;
@@ -265,7 +298,7 @@ recv_identity(struct child_proc *c, struct oidc_identity *id, struct oidc_err *e
 
 	oidc_identity_decoder_init(&dec);
 	for (;;) {
-		if ((r = child_recv(c, &key, &value, err)) < 0)
+		if ((r = child_next(t, &key, &value, err)) < 0)
 			goto out;
 		if (strcmp(key, "ok") == 0)
 			break;
@@ -385,6 +418,7 @@ run_child(pam_handle_t *pamh, const struct mod_opts *o, const struct oidc_conf *
 	  const char *user, const char *service, struct oidc_identity *id, struct oidc_err *err)
 {
 	struct child_proc c;
+	struct child_talk t = { .c = &c };
 	struct prompt_data p;
 	int64_t deadline;
 	bool cancel = true;
@@ -405,11 +439,11 @@ run_child(pam_handle_t *pamh, const struct mod_opts *o, const struct oidc_conf *
 		r = child_send(&c, "start", NULL, err);
 	if (r < 0)
 		goto out;
-	if ((r = recv_prompt(&c, &p, err)) < 0)
+	if ((r = recv_prompt(&t, &p, err)) < 0)
 		goto out;
 	if ((r = show_code(pamh, conf, user, &p, err)) < 0)
 		goto out;
-	if ((r = recv_identity(&c, id, err)) < 0)
+	if ((r = recv_identity(&t, id, err)) < 0)
 		goto out;
 	cancel = false;
 	/* the child checked this too; the module never trusts a single check */

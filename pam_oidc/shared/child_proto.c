@@ -3,10 +3,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "child_proto.h"
+#include "numparse.h"
 #include "text.h"
 
 static bool
@@ -150,6 +153,89 @@ child_proto_split(char *line, char **ret_key, char **ret_value)
 	*sp = '\0';
 	*ret_key = line;
 	*ret_value = sp + 1;
+	return 0;
+}
+
+static bool
+step_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n <= CHILD_PROTO_MAX_STEP_NAME && key_valid(name, n);
+}
+
+static bool
+is_control(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f;
+}
+
+/* See child_proto.h. */
+int
+child_proto_step_format(const char *name, bool ok, int64_t elapsed_ms, const char *detail,
+			char *out, size_t outsz)
+{
+	char clean[CHILD_PROTO_MAX_STEP_DETAIL + 1];
+	size_t n, i;
+	int w;
+
+	if (name == NULL || out == NULL || outsz == 0 || !step_name_valid(name) || elapsed_ms < 0)
+		return -EINVAL;
+	if (detail == NULL)
+		detail = "";
+	n = strnlen(detail, CHILD_PROTO_MAX_STEP_DETAIL + 1);
+	if (n > CHILD_PROTO_MAX_STEP_DETAIL) {
+		/* cut before a continuation byte would leave half a character */
+		n = CHILD_PROTO_MAX_STEP_DETAIL;
+		while (n > 0 && ((unsigned char)detail[n] & 0xc0) == 0x80)
+			n--;
+	}
+	for (i = 0; i < n; i++)
+		clean[i] = is_control((unsigned char)detail[i]) ? '?' : detail[i];
+	clean[n] = '\0';
+	w = snprintf(out, outsz, "%s %s %" PRId64 "%s%s", name, ok ? "ok" : "failed", elapsed_ms,
+		     n > 0 ? " " : "", clean);
+	if (w < 0 || (size_t)w >= outsz) {
+		out[0] = '\0';
+		return -EFBIG;
+	}
+	return 0;
+}
+
+/* See child_proto.h. */
+int
+child_proto_step_parse(char *value, struct child_proto_step *ret)
+{
+	char *status, *ms, *detail, *p;
+	int64_t elapsed;
+
+	if (value == NULL || ret == NULL)
+		return -EINVAL;
+	status = strchr(value, ' ');
+	if (status == NULL)
+		return -EINVAL;
+	*status++ = '\0';
+	ms = strchr(status, ' ');
+	if (ms == NULL)
+		return -EINVAL;
+	*ms++ = '\0';
+	detail = strchr(ms, ' ');
+	if (detail != NULL)
+		*detail++ = '\0';
+	else
+		detail = ms + strlen(ms); /* "" */
+	if (!step_name_valid(value) ||
+	    (strcmp(status, "ok") != 0 && strcmp(status, "failed") != 0) ||
+	    num_parse_i64(ms, 0, INT64_MAX, &elapsed) < 0 ||
+	    strlen(detail) > CHILD_PROTO_MAX_STEP_DETAIL)
+		return -EINVAL;
+	for (p = detail; *p != '\0'; p++)
+		if (is_control((unsigned char)*p))
+			return -EINVAL;
+	ret->name = value;
+	ret->ok = status[0] == 'o';
+	ret->elapsed_ms = elapsed;
+	ret->detail = detail;
 	return 0;
 }
 

@@ -18,6 +18,23 @@
  *     user_code <code>
  *     expires_in <seconds>
  *     shown                             end of the prompt data; the child is now polling
+ * child -> module, whenever a step of the login ends (any number, before the end):
+ *     step <name> ok|failed <elapsed_ms> <detail>
+ *                                       the steps `pam-oidc login` prints, as the flow
+ *                                       reports them (login_flow_ops.step): name a token
+ *                                       [a-z_]+ (discovery, device_code, waiting, token,
+ *                                       signature, claims, mapping), elapsed_ms since the
+ *                                       flow began, detail one short line without control
+ *                                       bytes and without secrets ("reason: message" for a
+ *                                       failed step; may be absent).  Like "fail", the whole
+ *                                       "name status ms detail" is one encoded VALUE; see
+ *                                       child_proto_step_format/_parse.  The child always
+ *                                       sends them; the module logs them at LOG_DEBUG with
+ *                                       the debug option and ignores them otherwise.  They
+ *                                       never change the outcome: a malformed one, or any
+ *                                       beyond CHILD_PROTO_MAX_STEPS, is dropped unlogged;
+ *                                       like every line they count against
+ *                                       CHILD_PROTO_MAX_LINES.
  * child -> module, at the end (exactly one of):
  *     issuer <s>, subject <s>, username <s>, email <s>, auth_time <n>, acr <s>,
  *     user <local user>                 one line per field of the verified identity,
@@ -36,12 +53,18 @@
 #ifndef OIDC_CHILD_PROTO_H
 #define OIDC_CHILD_PROTO_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "oidc_err.h"
 
 #define CHILD_PROTO_MAX_LINE 4096
 #define CHILD_PROTO_MAX_LINES 256
+/* Step lines: how many the module logs, how long a name and a detail may be. */
+#define CHILD_PROTO_MAX_STEPS	    32
+#define CHILD_PROTO_MAX_STEP_NAME   32
+#define CHILD_PROTO_MAX_STEP_DETAIL 256
 /* The socketpair end is the child's fd 3; 0, 1 and 2 are /dev/null; nothing else is open. */
 #define CHILD_PROTO_FD 3
 
@@ -63,6 +86,31 @@ int child_proto_decode(char *value);
  * decoded in place).  Returns 0, or -EINVAL for a malformed line.
  */
 int child_proto_split(char *line, char **ret_key, char **ret_value);
+
+/* One "step" line, parsed. */
+struct child_proto_step {
+	const char *name; /* [a-z_]{1,CHILD_PROTO_MAX_STEP_NAME} */
+	bool ok;
+	int64_t elapsed_ms;
+	const char
+		*detail; /* no control bytes, at most CHILD_PROTO_MAX_STEP_DETAIL; "" when none */
+};
+
+/*
+ * Build the VALUE of a "step" line, "<name> ok|failed <elapsed_ms>[ <detail>]",
+ * into out (NUL-terminated).  The detail (NULL or "" for none) is cut to
+ * CHILD_PROTO_MAX_STEP_DETAIL bytes, never inside a UTF-8 character, and
+ * each control byte in it becomes '?'.  Returns 0; -EINVAL for a bad name
+ * or a negative time; -EFBIG when out is too small.
+ */
+int child_proto_step_format(const char *name, bool ok, int64_t elapsed_ms, const char *detail,
+			    char *out, size_t outsz);
+
+/*
+ * Parse the decoded VALUE of a "step" line in place; ret points into it.
+ * Returns 0, or -EINVAL for anything child_proto_step_format would not build.
+ */
+int child_proto_step_parse(char *value, struct child_proto_step *ret);
 
 /* Stable token for a reason in "fail" lines ("signature", "issuer", ...), and back. */
 const char *child_proto_reason_token(enum oidc_reason r);

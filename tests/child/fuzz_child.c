@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Fuzz what oidc-child takes from outside: the first byte picks the
- * parser, the rest is its input.  0: a protocol line from the module
- * (child_proto_split); 1: a device authorization response; 2: a token
- * response (status 200 / 400 by the second byte); 3: a claim set through
- * the user mapping (strict JSON first, as after verification).
+ * parser, the rest is its input.  0: a protocol line (child_proto_split,
+ * then child_proto_step_parse for a step line); 1: a device authorization
+ * response; 2: a token response (status 200 / 400 by the second byte); 3:
+ * a claim set through the user mapping (strict JSON first, as after
+ * verification).
  */
 #include "config.h"
 
@@ -30,6 +31,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_object *claims = NULL;
 	char *s, *key, *value, *tok = NULL, enc[CHILD_PROTO_MAX_LINE + 1];
 	char email[] = "email", dom[] = "example.test", groups[] = "admins dev";
+	struct child_proto_step step;
+	const char *p;
 
 	if (size < 2 || size > (1 << 20))
 		return 0;
@@ -45,6 +48,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			/* whatever decodes must encode back to a valid line */
 			if (child_proto_encode(value, enc, sizeof(enc)) == 0 && strchr(enc, ' ') != NULL)
 				abort();
+			/* a step line the module would log holds no control byte */
+			if (strcmp(key, "step") == 0 && child_proto_step_parse(value, &step) == 0) {
+				for (p = step.detail; *p != '\0'; p++)
+					if ((unsigned char)*p < 0x20 || *p == 0x7f)
+						abort();
+			}
 		}
 		break;
 	case 1:

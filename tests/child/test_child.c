@@ -118,6 +118,90 @@ test_proto_reasons(void **state)
 	assert_string_equal(child_proto_reason_token((enum oidc_reason)999), "internal");
 }
 
+static void
+test_proto_step(void **state)
+{
+	static const char *const bad[] = {
+		"",
+		"discovery",
+		"discovery ok",
+		"discovery ok 12x",
+		"discovery ok -1",
+		"discovery fine 12",
+		"discovery OK 12",
+		"Discovery ok 12",
+		"disc-overy ok 12",
+		"discovery  ok 12",
+		"discovery ok  12",
+		"discovery ok 12 tab\there",
+		"discovery ok 12 new\nline",
+		"discovery ok 99999999999999999999",
+		"abcdefghijklmnopqrstuvwxyzabcdefg ok 1", /* a name of 33 bytes */
+	};
+	struct child_proto_step st;
+	char value[CHILD_PROTO_MAX_STEP_DETAIL + 128], line[CHILD_PROTO_MAX_LINE + 1];
+	char detail[CHILD_PROTO_MAX_STEP_DETAIL + 50], *key, *v;
+	size_t i;
+
+	(void)state;
+	/* through the whole wire: format, frame, split, parse */
+	assert_int_equal(child_proto_step_format("device_code", true, 1234,
+						 "expires in 60 s, polling every 5 s", value,
+						 sizeof(value)),
+			 0);
+	assert_string_equal(value, "device_code ok 1234 expires in 60 s, polling every 5 s");
+	assert_true(child_proto_format("step", value, line, sizeof(line)) > 0);
+	line[strlen(line) - 1] = '\0';
+	assert_int_equal(child_proto_split(line, &key, &v), 0);
+	assert_string_equal(key, "step");
+	assert_int_equal(child_proto_step_parse(v, &st), 0);
+	assert_string_equal(st.name, "device_code");
+	assert_true(st.ok);
+	assert_int_equal(st.elapsed_ms, 1234);
+	assert_string_equal(st.detail, "expires in 60 s, polling every 5 s");
+	/* no detail, a failure */
+	assert_int_equal(child_proto_step_format("token", false, 0, NULL, value, sizeof(value)), 0);
+	assert_string_equal(value, "token failed 0");
+	assert_int_equal(child_proto_step_parse(value, &st), 0);
+	assert_false(st.ok);
+	assert_string_equal(st.detail, "");
+	/* the child cleans what it sends: control bytes become '?', long details are cut */
+	assert_int_equal(child_proto_step_format("mapping", true, 5, "a\x1b[2J\nb", value,
+						 sizeof(value)),
+			 0);
+	assert_string_equal(value, "mapping ok 5 a?[2J?b");
+	memset(detail, 'x', sizeof(detail) - 1);
+	detail[sizeof(detail) - 1] = '\0';
+	/* a two-byte character straddling the cut is dropped whole */
+	detail[CHILD_PROTO_MAX_STEP_DETAIL - 1] = (char)0xc3;
+	detail[CHILD_PROTO_MAX_STEP_DETAIL] = (char)0xa9;
+	assert_int_equal(child_proto_step_format("claims", true, 5, detail, value, sizeof(value)),
+			 0);
+	assert_int_equal(child_proto_step_parse(value, &st), 0);
+	assert_int_equal(strlen(st.detail), CHILD_PROTO_MAX_STEP_DETAIL - 1);
+	assert_null(strchr(st.detail, (char)0xc3));
+	/* what the format refuses */
+	assert_int_equal(child_proto_step_format("Bad", true, 1, "", value, sizeof(value)),
+			 -EINVAL);
+	assert_int_equal(child_proto_step_format("device code", true, 1, "", value, sizeof(value)),
+			 -EINVAL);
+	assert_int_equal(child_proto_step_format("token", true, -1, "", value, sizeof(value)),
+			 -EINVAL);
+	assert_int_equal(child_proto_step_format("token", true, 1, "abc", value, 10), -EFBIG);
+	/* and what the parse refuses */
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(value, sizeof(value), "%s", bad[i]);
+		if (child_proto_step_parse(value, &st) != -EINVAL)
+			print_error("accepted: \"%s\"\n", bad[i]);
+		snprintf(value, sizeof(value), "%s", bad[i]);
+		assert_int_equal(child_proto_step_parse(value, &st), -EINVAL);
+	}
+	memset(detail, 'x', sizeof(detail) - 1);
+	detail[sizeof(detail) - 1] = '\0';
+	snprintf(line, sizeof(line), "claims ok 1 %s", detail);
+	assert_int_equal(child_proto_step_parse(line, &st), -EINVAL);
+}
+
 /* ---- device authorization response ---- */
 
 #define DA_GOOD_HEAD \
@@ -610,19 +694,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_proto_roundtrip),
-		cmocka_unit_test(test_proto_bad),
-		cmocka_unit_test(test_proto_reasons),
-		cmocka_unit_test(test_device_auth_good),
-		cmocka_unit_test(test_device_auth_bad),
-		cmocka_unit_test(test_token_parse),
-		cmocka_unit_test(test_client_secret),
-		cmocka_unit_test(test_name_valid),
-		cmocka_unit_test(test_list_contains),
-		cmocka_unit_test(test_map_claim),
-		cmocka_unit_test(test_map_email),
-		cmocka_unit_test(test_map_lists),
-		cmocka_unit_test(test_map_file),
+		cmocka_unit_test(test_proto_roundtrip),	 cmocka_unit_test(test_proto_bad),
+		cmocka_unit_test(test_proto_reasons),	 cmocka_unit_test(test_proto_step),
+		cmocka_unit_test(test_device_auth_good), cmocka_unit_test(test_device_auth_bad),
+		cmocka_unit_test(test_token_parse),	 cmocka_unit_test(test_client_secret),
+		cmocka_unit_test(test_name_valid),	 cmocka_unit_test(test_list_contains),
+		cmocka_unit_test(test_map_claim),	 cmocka_unit_test(test_map_email),
+		cmocka_unit_test(test_map_lists),	 cmocka_unit_test(test_map_file),
 	};
 
 	return cmocka_run_group_tests_name("child", tests, setup_dir, teardown_dir);
