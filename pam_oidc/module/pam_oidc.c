@@ -223,16 +223,37 @@ keep_word(const char *value, char *out, size_t outsz, struct oidc_err *err)
 
 /* The talk with oidc-child: its channel, and what its step lines need. */
 struct child_talk {
+	pam_handle_t *pamh;
 	struct child_proc *c;
+	const char *user;
+	bool debug;	/* log the step lines */
 	unsigned steps; /* step lines received */
 };
 
-/* A "step" line: a debug aid that never changes the outcome (child_proto.h). */
+/*
+ * A "step" line: with debug, one LOG_DEBUG line per step, the first
+ * CHILD_PROTO_MAX_STEPS only; without, nothing.  A debug aid never changes
+ * the outcome, so a malformed one is dropped (child_proto.h).  The child
+ * keeps secrets out of steps; the detail is sanitised like every string
+ * from the provider before it reaches syslog.
+ */
 static void
 child_step(struct child_talk *t, char *value)
 {
-	(void)value;
-	t->steps++;
+	struct child_proto_step st;
+	char detail[CHILD_PROTO_MAX_STEP_DETAIL + 1];
+
+	if (!t->debug || ++t->steps > CHILD_PROTO_MAX_STEPS)
+		return;
+	if (child_proto_step_parse(value, &st) < 0) {
+		pam_syslog(t->pamh, LOG_DEBUG,
+			   "OIDC login as %s: oidc-child sent a malformed step line", t->user);
+		return;
+	}
+	(void)sanitize_text(st.detail, detail, sizeof(detail));
+	pam_syslog(t->pamh, LOG_DEBUG, "OIDC login as %s: step %s %s after %lld ms%s%s", t->user,
+		   st.name, st.ok ? "ok" : "failed", (long long)st.elapsed_ms,
+		   detail[0] != '\0' ? ": " : "", detail);
 }
 
 /* The next line from oidc-child that is not a step line. */
@@ -418,7 +439,7 @@ run_child(pam_handle_t *pamh, const struct mod_opts *o, const struct oidc_conf *
 	  const char *user, const char *service, struct oidc_identity *id, struct oidc_err *err)
 {
 	struct child_proc c;
-	struct child_talk t = { .c = &c };
+	struct child_talk t = { .pamh = pamh, .c = &c, .user = user, .debug = conf->debug };
 	struct prompt_data p;
 	int64_t deadline;
 	bool cancel = true;

@@ -93,7 +93,7 @@ CA=$IDP_CA
 ES="issuer=$IDP_ISSUER client_id=test-es256"
 echo "auth required $SECDIR/pam_deny.so" >"$T/svc/other"
 
-plan 29
+plan 33
 
 # --- approve: success, the session environment, the registry entry --------
 service login "$ES" qr=on
@@ -210,6 +210,41 @@ ms=$(total_ms)
 ! has "auth PAM_SUCCESS" && grep -q '^auth PAM_' "$T/out" && [ -n "$ms" ] && [ "$ms" -ge 5000 ] &&
 	[ "$ms" -lt 17000 ]
 ok $? "slow provider -> failure at the deadline (${ms:-?} ms, timeout=10)"
+mb_stop
+
+# --- debug: the child's steps in the log, and no secret in it ---------------
+! grep -q ': step ' "$SYSLOG"
+ok $? "without debug no step is logged"
+SECRET=dbg-s3cret-7Qx2
+(umask 077; printf '%s\n' "$SECRET" >"$T/secret")
+misbehave ok --username alice --client-id misbehave --secret "$SECRET"
+service dbg "issuer=$MB_ISSUER client_id=misbehave client_secret_file=$T/secret" qr=off debug
+run dbg alice enter
+st=0
+missing=()
+has "auth PAM_SUCCESS" || st=1
+for step in discovery device_code waiting token signature claims mapping; do
+	grep -q "SYSLOG(7).*OIDC login as alice: step $step ok after [0-9]* ms" "$T/err" ||
+		{ st=1; missing+=("no step $step at LOG_DEBUG"); }
+done
+ok $st "debug: every step of the login is logged at LOG_DEBUG with its name" "${missing[@]}"
+# misbehave.js logs the device code and the token parts it issued
+dc=$(sed -n 's/.*device_code=//p' "$MB_LOG")
+sig=$(sed -n 's/.*id_token_sig=\([^ ]*\).*/\1/p' "$MB_LOG")
+at=$(sed -n 's/.*access_token=\([^ ]*\).*/\1/p' "$MB_LOG")
+st=0
+[ -n "$dc" ] && [ -n "$sig" ] && [ -n "$at" ] || st=1
+grep -qF -e "$dc" -e "$sig" -e "$at" -e "$SECRET" -e eyJ "$T/err" && st=1
+grep 'SYSLOG' "$T/err" | grep -qF WDJB-MJHT && st=1
+ok $st "debug: no device code, ID token, access token, client secret or user code in the log"
+misbehave badsig --username alice --client-id misbehave --secret "$SECRET" --pending 0
+service dbg "issuer=$MB_ISSUER client_id=misbehave client_secret_file=$T/secret" qr=off debug
+run dbg alice enter
+sig=$(sed -n 's/.*id_token_sig=\([^ ]*\).*/\1/p' "$MB_LOG")
+has "auth PAM_AUTH_ERR" &&
+	grep -q 'SYSLOG(7).*step signature failed after [0-9]* ms: signature: ' "$T/err" &&
+	[ -n "$sig" ] && ! grep -qF -e "$sig" -e "$SECRET" "$T/err"
+ok $? "debug: a failed step is logged with its reason, and the rejected token stays out"
 mb_stop
 
 # --- session handoff --------------------------------------------------------
