@@ -2,13 +2,16 @@
 /*
  * child_driver: start oidc-child the way pam_oidc.so does (socketpair on
  * fd 3, 0-2 on /dev/null, empty environment, new session) and speak the
- * line protocol with it, for the shell tests in tests/child/.
+ * line protocol with it through the module's own channel (shared/chan.c),
+ * for the shell tests in tests/child/.
  *
  *   child_driver [--config FILE] [--user NAME] [--service S] [--arg k=v]...
  *                [--inherit-env] [--stderr FILE] [--on-shown CMD]
  *                [--cancel-after MS] [--kill-after S] CHILD
  *
- * Every line the child sends is printed decoded, "key value".  With
+ * Every line the child sends is printed decoded, "key value"; a line the
+ * channel refuses as "protocol-error" (and, when it breaks the framing,
+ * the reason).  With
  * --on-shown, CMD runs under /bin/sh once "shown" arrives, with USER_CODE
  * and VERIFICATION_URI in its environment (the driver keeps reading).
  * --inherit-env hands the driver's own environment to the child instead
@@ -21,7 +24,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -29,33 +31,14 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "chan.h"
 #include "child_proto.h"
+#include "clock.h"
 #include "numparse.h"
 
 extern char **environ;
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int
-send_line(int fd, const char *key, const char *value)
-{
-	char line[CHILD_PROTO_MAX_LINE + 1];
-	int n = child_proto_format(key, value, line, sizeof(line));
-
-	if (n < 0)
-		return n;
-	return send(fd, line, (size_t)n, MSG_NOSIGNAL) == n ? 0 : -EIO;
-}
 
 static pid_t
 run_hook(const char *cmd, const char *code, const char *uri)
@@ -80,8 +63,8 @@ main(int argc, char **argv)
 	int nargs = 0, i, sv[2], status = 0, ok = 1;
 	bool inherit = false, shown = false, cancelled = false;
 	int64_t cancel_after = -1, kill_after = 120, start, shown_at = 0, v;
-	char buf[2 * CHILD_PROTO_MAX_LINE + 2], code[256] = "", uri[CHILD_PROTO_MAX_LINE] = "";
-	size_t len = 0;
+	char code[256] = "", uri[CHILD_PROTO_MAX_LINE] = "";
+	struct chan ch;
 	pid_t pid, hook = -1;
 	char *empty_env[] = { NULL };
 
@@ -123,7 +106,7 @@ main(int argc, char **argv)
 	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return 2;
-	start = now_ms();
+	start = clock_mono_ms();
 	pid = fork();
 	if (pid < 0)
 		return 2;
@@ -142,19 +125,19 @@ main(int argc, char **argv)
 		_exit(127);
 	}
 	close(sv[1]);
+	chan_init(&ch, sv[0]);
 	for (i = 0; i < nargs; i++)
-		send_line(sv[0], "arg", args[i]);
+		chan_send(&ch, "arg", args[i], clock_mono_ms() + 1000);
 	if (config != NULL)
-		send_line(sv[0], "config", config);
-	send_line(sv[0], "user", user);
-	send_line(sv[0], "service", service);
-	send_line(sv[0], "start", NULL);
+		chan_send(&ch, "config", config, clock_mono_ms() + 1000);
+	chan_send(&ch, "user", user, clock_mono_ms() + 1000);
+	chan_send(&ch, "service", service, clock_mono_ms() + 1000);
+	chan_send(&ch, "start", NULL, clock_mono_ms() + 1000);
 
 	for (;;) {
-		struct pollfd pfd = { .fd = sv[0], .events = POLLIN };
-		int64_t t = now_ms(), wait_ms = 200;
-		ssize_t n;
-		char *nl;
+		int64_t t = clock_mono_ms();
+		char *key, *value;
+		int r;
 
 		if (t - start > kill_after * 1000) {
 			printf("driver killed the child after %lld s\n", (long long)kill_after);
@@ -163,53 +146,47 @@ main(int argc, char **argv)
 			break;
 		}
 		if (shown && cancel_after >= 0 && !cancelled && t - shown_at >= cancel_after) {
-			send_line(sv[0], "cancel", NULL);
+			chan_send(&ch, "cancel", NULL, t + 1000);
 			cancelled = true;
 		}
-		if (poll(&pfd, 1, (int)wait_ms) <= 0)
+		r = chan_recv(&ch, t + 200, &key, &value);
+		if (r == -ETIMEDOUT)
 			continue;
-		n = read(sv[0], buf + len, sizeof(buf) - len - 1);
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-		while ((nl = memchr(buf, '\n', len)) != NULL) {
-			char *key, *value;
-
-			*nl = '\0';
-			if (child_proto_split(buf, &key, &value) < 0) {
-				printf("protocol-error\n");
-				ok = 0;
-			} else {
-				printf("%s%s%s\n", key, value[0] ? " " : "", value);
-				if (strcmp(key, "user_code") == 0)
-					snprintf(code, sizeof(code), "%s", value);
-				else if (strcmp(key, "verification_uri") == 0)
-					snprintf(uri, sizeof(uri), "%s", value);
-				else if (strcmp(key, "shown") == 0) {
-					shown = true;
-					shown_at = now_ms();
-					if (on_shown != NULL)
-						hook = run_hook(on_shown, code, uri);
-				}
-			}
+		if (r == -EBADMSG) {
+			printf("protocol-error\n");
+			ok = 0;
 			fflush(stdout);
-			len -= (size_t)(nl + 1 - buf);
-			memmove(buf, nl + 1, len);
+			continue;
 		}
-		if (len >= sizeof(buf) - 1) {
-			printf("protocol-error overlong\n");
+		if (r == -EMSGSIZE || r == -E2BIG) {
+			printf("protocol-error %s\n",
+			       r == -EMSGSIZE ? "overlong" : "too many lines");
 			ok = 0;
 			break;
 		}
+		if (r < 0)
+			break; /* the child closed its end */
+		printf("%s%s%s\n", key, value[0] ? " " : "", value);
+		if (strcmp(key, "user_code") == 0)
+			snprintf(code, sizeof(code), "%s", value);
+		else if (strcmp(key, "verification_uri") == 0)
+			snprintf(uri, sizeof(uri), "%s", value);
+		else if (strcmp(key, "shown") == 0) {
+			shown = true;
+			shown_at = clock_mono_ms();
+			if (on_shown != NULL)
+				hook = run_hook(on_shown, code, uri);
+		}
+		fflush(stdout);
 	}
 	waitpid(pid, &status, 0);
 	if (WIFEXITED(status))
 		printf("exit %d\n", WEXITSTATUS(status));
 	else
 		printf("signal %d\n", WTERMSIG(status));
-	printf("elapsed_ms %lld\n", (long long)(now_ms() - start));
+	printf("elapsed_ms %lld\n", (long long)(clock_mono_ms() - start));
 	if (hook > 0)
 		waitpid(hook, NULL, 0);
-	close(sv[0]);
+	chan_close(&ch);
 	return ok ? 0 : 1;
 }
