@@ -4,7 +4,8 @@
  * socketpair.  Each message is one line "KEY VALUE\n"; KEY is [a-z_]+,
  * VALUE is percent-encoded (every byte outside 0x21..0x7e, and '%', as %XX)
  * so a line never carries a raw space, newline or control byte.  Lines are
- * at most CHILD_PROTO_MAX_LINE bytes; a session at most CHILD_PROTO_MAX_LINES.
+ * at most CHILD_PROTO_MAX_LINE bytes with their newline; a session at most
+ * CHILD_PROTO_MAX_LINES.  Both ends frame them with shared/chan.h.
  *
  * module -> child (right after exec):
  *     arg <key=value>        one per PAM module argument, in order (overrides the file)
@@ -31,10 +32,10 @@
  *                                       child_proto_step_format/_parse.  The child always
  *                                       sends them; the module logs them at LOG_DEBUG with
  *                                       the debug option and ignores them otherwise.  They
- *                                       never change the outcome: a malformed one, or any
- *                                       beyond CHILD_PROTO_MAX_STEPS, is dropped unlogged;
- *                                       like every line they count against
- *                                       CHILD_PROTO_MAX_LINES.
+ *                                       never change the outcome: a malformed one is only
+ *                                       logged as malformed, any beyond
+ *                                       CHILD_PROTO_MAX_STEPS is dropped; like every line
+ *                                       they count against CHILD_PROTO_MAX_LINES.
  * child -> module, at the end (exactly one of):
  *     issuer <s>, subject <s>, username <s>, email <s>, auth_time <n>, acr <s>,
  *     user <local user>                 one line per field of the verified identity,
