@@ -685,9 +685,22 @@ test_module_exports(void **state)
 		"pam_sm_open_session", "pam_sm_close_session",
 	};
 	static const char *const hidden[] = {
-		"pam_sm_chauthtok", "child_spawn", "pending_write", "pending_consume",
-		"conf_init", "registry_write", "sanitize_text", "qr_render", "jf_send",
-		"child_proto_split", "session_open", "http_url_allowed",
+		"pam_sm_chauthtok",
+		"child_spawn",
+		"pending_write",
+		"pending_consume",
+		"conf_init",
+		"registry_write",
+		"sanitize_text",
+		"qr_render",
+		"jf_send",
+		"child_proto_split",
+		"session_open",
+		"http_url_allowed",
+		"chan_recv",
+		"chan_send",
+		"oidc_identity_decode",
+		"oidc_identity_encode",
 	};
 	const char *top = secure_getenv("top_builddir");
 	char path[4096];
