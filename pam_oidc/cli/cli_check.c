@@ -67,6 +67,7 @@ cli_check(int argc, char **argv)
 	const char *path = OIDC_CONF_DEFAULT_PATH;
 	struct oidc_conf conf;
 	struct oidc_err err;
+	struct http_opts http;
 	struct oidc_provider *p = NULL;
 	struct jwks *set = NULL;
 	int64_t now = (int64_t)time(NULL);
@@ -118,7 +119,8 @@ cli_check(int argc, char **argv)
 		goto out;
 	}
 	curl_ready = true;
-	r = discovery_load(&conf, now, &p, &err);
+	http_opts_from_conf(&conf, 0, 0, &http);
+	r = discovery_load(&conf, &http, now, &p, &err);
 	if (r < 0) {
 		fprintf(stderr, "pam-oidc check: discovery: %s: %s\n", oidc_reason_name(err.reason), err.msg);
 		goto out;
@@ -128,7 +130,7 @@ cli_check(int argc, char **argv)
 	print_endpoint("device_authorization_endpoint", p->device_authorization_endpoint);
 	print_endpoint("token_endpoint", p->token_endpoint);
 	print_endpoint("jwks_uri", p->jwks_uri);
-	r = jwks_load(&conf, p, now, false, &set, &err);
+	r = jwks_load(&conf, &http, p, now, false, &set, &err);
 	if (r < 0) {
 		fprintf(stderr, "pam-oidc check: JWKS: %s: %s\n", oidc_reason_name(err.reason), err.msg);
 		goto out;

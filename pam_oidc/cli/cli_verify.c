@@ -242,12 +242,15 @@ cli_verify(int argc, char **argv)
 			goto out;
 		}
 		curl_ready = true;
-		r = discovery_load(&conf, now, &provider, &err);
+		http_opts_from_conf(&conf, 0, 0, &net.http);
+		r = discovery_load(&conf, &net.http, now, &provider, &err);
 		if (r < 0) {
 			rc = fail(&err);
 			goto out;
 		}
-		net = (struct jwks_net){ .conf = &conf, .prov = provider, .now = now };
+		net.conf = &conf;
+		net.prov = provider;
+		net.now = now;
 		src = (struct jwks_source){ .load = jwks_net_load, .ctx = &net, .can_refresh = true };
 	}
 

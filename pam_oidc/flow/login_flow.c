@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "device_flow.h"
 #include "discovery.h"
+#include "http.h"
 #include "login_flow.h"
 #include "oidc_err.h"
 #include "policy.h"
@@ -58,22 +59,18 @@ step_done(struct flow *f, enum login_step step, int r, const char *detail,
 }
 
 /*
- * A copy of the configuration whose per-request timeouts end at the
- * deadline, for the library calls that take their timeouts from it.
+ * The HTTP options for one request of the flow: the configuration's, each
+ * timeout ending at the deadline.  Returns 0, or -ETIMEDOUT with err
+ * filled when the deadline has passed.
  */
 static int
-bounded_conf(const struct flow *f, struct oidc_conf *c, struct oidc_err *err)
+flow_http(const struct flow *f, struct http_opts *ret, struct oidc_err *err)
 {
-	int64_t remaining = f->deadline_ms - clock_mono_ms(), secs;
+	int64_t remaining = f->deadline_ms - clock_mono_ms();
 
 	if (remaining <= 0)
 		return oidc_err_set(err, OIDC_R_TIMEOUT, ETIMEDOUT, "deadline passed");
-	*c = *f->conf;
-	secs = (remaining + 999) / 1000;
-	if (c->http_timeout <= 0 || c->http_timeout > secs)
-		c->http_timeout = secs;
-	if (c->connect_timeout <= 0 || c->connect_timeout > secs)
-		c->connect_timeout = secs;
+	http_opts_from_conf(f->conf, remaining, 0, ret);
 	return 0;
 }
 
@@ -104,17 +101,14 @@ static int
 flow_keys_load(void *ctx, bool refresh, const struct jwks **ret, struct oidc_err *err)
 {
 	struct flow_keys *k = ctx;
-	struct oidc_conf bc;
 	struct oidc_err lerr;
 	int r;
 
-	if ((r = bounded_conf(k->flow, &bc, err)) < 0)
+	if ((r = flow_http(k->flow, &k->net.http, err)) < 0)
 		return r;
-	k->net.conf = &bc;
 	k->net.now = time(NULL);
 	oidc_err_clear(&lerr);
 	r = jwks_net_load(&k->net, refresh, ret, &lerr);
-	k->net.conf = NULL;
 	if (r < 0)
 		return request_failed(k->flow, r, &lerr,
 				      refresh ? "the JWKS refetch" : "the JWKS request", err);
@@ -130,7 +124,7 @@ flow_verify(struct flow *f, const struct oidc_provider *prov, const char *token,
 	    json_object **ret_claims, struct oidc_err *err)
 {
 	const struct oidc_conf *conf = f->conf;
-	struct flow_keys keys = { .flow = f, .net = { .prov = prov } };
+	struct flow_keys keys = { .flow = f, .net = { .conf = conf, .prov = prov } };
 	struct jwks_source src = { .load = flow_keys_load, .ctx = &keys, .can_refresh = true };
 	struct verify_result res = { 0 };
 	struct verify_policy vp;
@@ -180,7 +174,7 @@ login_flow_run(const struct oidc_conf *conf, const char *want_user,
 	struct device_auth *da = NULL;
 	struct device_client client = { .client_id = conf->client_id };
 	struct oidc_identity *id = NULL;
-	struct oidc_conf bc;
+	struct http_opts http;
 	struct oidc_err lerr;
 	json_object *claims = NULL;
 	char *secret = NULL, *token = NULL, detail[200];
@@ -205,9 +199,9 @@ login_flow_run(const struct oidc_conf *conf, const char *want_user,
 		client.secret = secret;
 	}
 
-	if ((r = bounded_conf(&f, &bc, err)) == 0) {
+	if ((r = flow_http(&f, &http, err)) == 0) {
 		oidc_err_clear(&lerr);
-		r = discovery_load(&bc, time(NULL), &prov, &lerr);
+		r = discovery_load(conf, &http, time(NULL), &prov, &lerr);
 		if (r < 0)
 			request_failed(&f, r, &lerr, "discovery", err);
 	}

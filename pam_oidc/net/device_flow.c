@@ -342,22 +342,6 @@ out:
 	return r;
 }
 
-static void
-request_opts(const struct oidc_conf *conf, int64_t timeout_ms, size_t max_body,
-	     struct http_opts *opts)
-{
-	discovery_http_opts(conf, opts);
-	if (opts->timeout_ms <= 0 || opts->timeout_ms > timeout_ms)
-		opts->timeout_ms = (long)timeout_ms;
-	if (opts->connect_timeout_ms <= 0 || opts->connect_timeout_ms > timeout_ms)
-		opts->connect_timeout_ms = (long)timeout_ms;
-	if (opts->timeout_ms < 1)
-		opts->timeout_ms = 1;
-	if (opts->connect_timeout_ms < 1)
-		opts->connect_timeout_ms = 1;
-	opts->max_body = max_body;
-}
-
 static int
 client_form(const struct device_client *client, struct buf *form)
 {
@@ -395,7 +379,7 @@ device_authorize(const struct oidc_conf *conf, const struct oidc_provider *p,
 		r = oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "cannot build the request");
 		goto out;
 	}
-	request_opts(conf, timeout_ms, DEVICE_MAX_BODY, &opts);
+	http_opts_from_conf(conf, timeout_ms, DEVICE_MAX_BODY, &opts);
 	r = http_post_form(&opts, p->device_authorization_endpoint, form.data ? form.data : "",
 			   client->secret != NULL ? client->client_id : NULL, client->secret, &resp,
 			   err);
@@ -446,7 +430,7 @@ device_poll(const struct oidc_conf *conf, const struct oidc_provider *p,
 		remaining = deadline_ms - now;
 		if (remaining <= 0)
 			goto timeout;
-		request_opts(conf, remaining, HTTP_DEFAULT_MAX_BODY, &opts);
+		http_opts_from_conf(conf, remaining, HTTP_DEFAULT_MAX_BODY, &opts);
 		oidc_err_clear(&lerr);
 		polls++;
 		r = http_post_form(&opts, p->token_endpoint, form.data,

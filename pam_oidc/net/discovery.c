@@ -23,18 +23,6 @@
 #define DISCOVERY_MAX_SIZE (128 * 1024)
 #define DISCOVERY_SUFFIX "/.well-known/openid-configuration"
 
-/* Build libcurl options from a configuration. */
-void
-discovery_http_opts(const struct oidc_conf *conf, struct http_opts *ret)
-{
-	memset(ret, 0, sizeof(*ret));
-	ret->ca_file = conf->ca_file;
-	ret->proxy = conf->proxy;
-	ret->connect_timeout_ms = (long)conf->connect_timeout * 1000;
-	ret->timeout_ms = (long)conf->http_timeout * 1000;
-	ret->max_body = 0;
-}
-
 /* Free a provider description; NULL-safe. */
 void
 oidc_provider_free(struct oidc_provider *p)
@@ -159,10 +147,10 @@ discovery_url(const char *issuer)
 
 /* Load the provider's metadata, from the cache when fresh; see discovery.h. */
 int
-discovery_load(const struct oidc_conf *conf, int64_t now, struct oidc_provider **ret,
-	       struct oidc_err *err)
+discovery_load(const struct oidc_conf *conf, const struct http_opts *http, int64_t now,
+	       struct oidc_provider **ret, struct oidc_err *err)
 {
-	struct http_opts opts;
+	struct http_opts opts = *http;
 	struct http_response resp = { 0 };
 	char key[CACHE_KEY_LEN], name[CACHE_KEY_LEN + 16];
 	char *url = NULL, *cached = NULL;
@@ -196,7 +184,6 @@ discovery_load(const struct oidc_conf *conf, int64_t now, struct oidc_provider *
 		r = oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
 		goto out;
 	}
-	discovery_http_opts(conf, &opts);
 	opts.max_body = DISCOVERY_MAX_SIZE;
 	r = http_get(&opts, url, &resp, err);
 	if (r < 0)

@@ -15,6 +15,7 @@
 #include <openssl/evp.h>
 
 #include "buf.h"
+#include "conf.h"
 #include "http.h"
 #include "oidc_err.h"
 #include "text.h"
@@ -354,4 +355,28 @@ void
 http_global_cleanup(void)
 {
 	curl_global_cleanup();
+}
+
+/* Request options from a configuration, bounded by left_ms (see http.h). */
+void
+http_opts_from_conf(const struct oidc_conf *conf, int64_t left_ms, size_t max_body,
+		    struct http_opts *ret)
+{
+	*ret = (struct http_opts){
+		.ca_file = conf->ca_file,
+		.proxy = conf->proxy,
+		.connect_timeout_ms = (long)conf->connect_timeout * 1000,
+		.timeout_ms = (long)conf->http_timeout * 1000,
+		.max_body = max_body,
+	};
+	if (left_ms > 0) {
+		if (ret->timeout_ms <= 0 || ret->timeout_ms > left_ms)
+			ret->timeout_ms = (long)left_ms;
+		if (ret->connect_timeout_ms <= 0 || ret->connect_timeout_ms > left_ms)
+			ret->connect_timeout_ms = (long)left_ms;
+	}
+	if (ret->timeout_ms < 1)
+		ret->timeout_ms = 1;
+	if (ret->connect_timeout_ms < 1)
+		ret->connect_timeout_ms = 1;
 }

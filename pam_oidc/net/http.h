@@ -10,6 +10,7 @@
 #define OIDC_HTTP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "url.h"
 
@@ -31,6 +32,16 @@ struct http_response {
 	size_t body_len;
 	char content_type[128];	/* without parameters, lower case; "" when absent */
 };
+
+/*
+ * The request options of a configuration: its CA file and proxy, its
+ * connect and transfer timeouts, each shortened to left_ms when left_ms is
+ * positive (the time left before a login's deadline), and max_body (0:
+ * HTTP_DEFAULT_MAX_BODY).  The one place conf turns into HTTP options.
+ */
+struct oidc_conf;
+void http_opts_from_conf(const struct oidc_conf *conf, int64_t left_ms, size_t max_body,
+			 struct http_opts *ret);
 
 /* GET url.  Any status is returned; transport failures are errors (OIDC_R_NETWORK, OIDC_R_TOO_LARGE). */
 int http_get(const struct http_opts *opts, const char *url, struct http_response *ret,

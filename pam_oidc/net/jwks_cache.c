@@ -211,13 +211,12 @@ jwks_is_json(const char *ct)
 
 /* Fetch and parse the JWKS; the caller keeps resp (the body, for the cache) and frees it. */
 static int
-jwks_fetch(const struct oidc_conf *conf, const struct oidc_provider *p, struct jwks **ret,
+jwks_fetch(const struct http_opts *http, const struct oidc_provider *p, struct jwks **ret,
 	   struct http_response *resp, struct oidc_err *err)
 {
-	struct http_opts opts;
+	struct http_opts opts = *http;
 	int r;
 
-	discovery_http_opts(conf, &opts);
 	opts.max_body = JWKS_MAX_SIZE;
 	r = http_get(&opts, p->jwks_uri, resp, err);
 	if (r < 0)
@@ -297,8 +296,8 @@ out:
 
 /* Get the provider's JWKS from the cache or the network; see discovery.h. */
 int
-jwks_load(const struct oidc_conf *conf, const struct oidc_provider *p, int64_t now,
-	  bool force_refresh, struct jwks **ret, struct oidc_err *err)
+jwks_load(const struct oidc_conf *conf, const struct http_opts *http, const struct oidc_provider *p,
+	  int64_t now, bool force_refresh, struct jwks **ret, struct oidc_err *err)
 {
 	struct http_response resp = { 0 };
 	char key[CACHE_KEY_LEN], name[CACHE_KEY_LEN + 16], stamp[CACHE_KEY_LEN + 16];
@@ -334,7 +333,7 @@ jwks_load(const struct oidc_conf *conf, const struct oidc_provider *p, int64_t n
 		/* An unusable cached copy is replaced by a fresh fetch. */
 	}
 
-	r = jwks_fetch(conf, p, ret, &resp, err);
+	r = jwks_fetch(http, p, ret, &resp, err);
 	if (r < 0)
 		goto out;
 	if (dfd >= 0 && conf->jwks_ttl > 0)
@@ -356,7 +355,7 @@ jwks_net_load(void *ctx, bool refresh, const struct jwks **ret, struct oidc_err 
 	struct jwks *set = NULL;
 	int r;
 
-	r = jwks_load(n->conf, n->prov, n->now, refresh, &set, err);
+	r = jwks_load(n->conf, &n->http, n->prov, n->now, refresh, &set, err);
 	if (r < 0)
 		return r;
 	jwks_free(n->set);

@@ -70,9 +70,12 @@ conf_for(struct oidc_conf *c, const char *path)
 static int
 load(const struct oidc_conf *c, int64_t now, struct oidc_provider **p, struct oidc_err *err)
 {
+	struct http_opts http;
+
 	oidc_err_clear(err);
 	*p = NULL;
-	return discovery_load(c, now, p, err);
+	http_opts_from_conf(c, 0, 0, &http);
+	return discovery_load(c, &http, now, p, err);
 }
 
 static void
@@ -288,10 +291,12 @@ jload(const struct oidc_conf *c, const struct oidc_provider *p, int64_t now, boo
       struct oidc_err *err)
 {
 	struct jwks *set = NULL;
+	struct http_opts http;
 	int r;
 
 	oidc_err_clear(err);
-	r = jwks_load(c, p, now, force, &set, err);
+	http_opts_from_conf(c, 0, 0, &http);
+	r = jwks_load(c, &http, p, now, force, &set, err);
 	if (r == 0) {
 		assert_non_null(set);
 		assert_int_equal(set->n, 1);
@@ -436,6 +441,7 @@ test_jwks_throttle_readonly_mount(void **state)
 	struct oidc_conf c;
 	struct oidc_provider *p;
 	struct oidc_err err;
+	struct http_opts http;
 	struct jwks *set = NULL;
 	int64_t now = time(NULL), n0;
 	int status, r;
@@ -452,11 +458,12 @@ test_jwks_throttle_readonly_mount(void **state)
 		    mount("none", c.cache_dir, "none", MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
 			_exit(77);
 		oidc_err_clear(&err);
-		r = jwks_load(&c, p, now, true, &set, &err);
+		http_opts_from_conf(&c, 0, 0, &http);
+		r = jwks_load(&c, &http, p, now, true, &set, &err);
 		if (r != -EAGAIN || err.reason != OIDC_R_THROTTLED || set != NULL)
 			_exit(1);
 		oidc_err_clear(&err);
-		r = jwks_load(&c, p, now, false, &set, &err);
+		r = jwks_load(&c, &http, p, now, false, &set, &err);
 		if (r != 0 || set == NULL)
 			_exit(2);
 		jwks_free(set);
