@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "conf.h"
 #include "discovery.h"
+#include "jwks_fetch.h"
 #include "http.h"
 #include "oidc_err.h"
 

@@ -26,6 +26,7 @@
 #include "cli.h"
 #include "conf.h"
 #include "discovery.h"
+#include "jwks_fetch.h"
 #include "http.h"
 #include "jws.h"
 #include "numparse.h"

@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "device_flow.h"
 #include "discovery.h"
+#include "jwks_fetch.h"
 #include "http.h"
 #include "login_flow.h"
 #include "oidc_err.h"

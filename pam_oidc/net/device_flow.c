@@ -15,7 +15,7 @@
 #include "clock.h"
 #include "conf.h"
 #include "device_flow.h"
-#include "discovery.h"
+#include "provider.h"
 #include "http.h"
 #include "json_strict.h"
 #include "oidc_err.h"

@@ -20,7 +20,7 @@
 #include "buf.h"
 #include "cache.h"
 #include "conf.h"
-#include "discovery.h"
+#include "jwks_fetch.h"
 #include "http.h"
 #include "jwks.h"
 #include "numparse.h"
@@ -294,7 +294,7 @@ out:
 	return r;
 }
 
-/* Get the provider's JWKS from the cache or the network; see discovery.h. */
+/* Get the provider's JWKS from the cache or the network; see jwks_fetch.h. */
 int
 jwks_load(const struct oidc_conf *conf, const struct http_opts *http, const struct oidc_provider *p,
 	  int64_t now, bool force_refresh, struct jwks **ret, struct oidc_err *err)
@@ -347,7 +347,7 @@ out:
 	return r;
 }
 
-/* jwks_load() as a verify_token() key source (see discovery.h). */
+/* jwks_load() as a verify_token() key source (see jwks_fetch.h). */
 int
 jwks_net_load(void *ctx, bool refresh, const struct jwks **ret, struct oidc_err *err)
 {

@@ -22,6 +22,7 @@
 #include "cache.h"
 #include "conf.h"
 #include "discovery.h"
+#include "jwks_fetch.h"
 #include "http.h"
 #include "jwks.h"
 #include "net_testlib.h"
