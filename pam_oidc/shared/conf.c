@@ -7,18 +7,16 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "buf.h"
 #include "conf.h"
 #include "url.h"
 #include "jose_alg.h"
+#include "kv.h"
 #include "numparse.h"
 #include "oidc_err.h"
 
@@ -173,20 +171,6 @@ conf_free(struct oidc_conf *conf)
 	explicit_bzero(conf, sizeof(*conf));
 }
 
-static int
-conf_parse_bool(const char *v, bool *ret)
-{
-	if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0 || strcmp(v, "1") == 0 ||
-	    strcmp(v, "on") == 0)
-		*ret = true;
-	else if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0 || strcmp(v, "0") == 0 ||
-		 strcmp(v, "off") == 0)
-		*ret = false;
-	else
-		return -EINVAL;
-	return 0;
-}
-
 /* Apply one option: key must be known, value valid for its type and range. */
 int
 conf_set(struct oidc_conf *conf, const char *key, const char *value, struct oidc_err *err)
@@ -241,7 +225,7 @@ conf_set(struct oidc_conf *conf, const char *key, const char *value, struct oidc
 		*(int64_t *)((char *)conf + o->offset) = n;
 		break;
 	case CONF_T_BOOL:
-		if (conf_parse_bool(value, &b) < 0)
+		if (kv_parse_bool(value, &b) < 0)
 			return oidc_err_set(err, OIDC_R_CONFIG, EINVAL,
 					    "option '%s': expected yes or no", o->name);
 		*(bool *)((char *)conf + o->offset) = b;
@@ -249,7 +233,7 @@ conf_set(struct oidc_conf *conf, const char *key, const char *value, struct oidc
 	case CONF_T_QR:
 		if (strcmp(value, "auto") == 0)
 			*(enum conf_qr *)((char *)conf + o->offset) = CONF_QR_AUTO;
-		else if (conf_parse_bool(value, &b) == 0)
+		else if (kv_parse_bool(value, &b) == 0)
 			*(enum conf_qr *)((char *)conf + o->offset) = b ? CONF_QR_ON : CONF_QR_OFF;
 		else
 			return oidc_err_set(err, OIDC_R_CONFIG, EINVAL,
@@ -271,67 +255,11 @@ conf_set(struct oidc_conf *conf, const char *key, const char *value, struct oidc
 	return 0;
 }
 
-static bool
-conf_is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r';
-}
-
-/* Trim spaces and tabs at both ends of [*s, *e). */
-static void
-conf_trim(char **s, char **e)
-{
-	while (*s < *e && conf_is_space(**s))
-		(*s)++;
-	while (*e > *s && conf_is_space((*e)[-1]))
-		(*e)--;
-}
-
-/*
- * Parse a whole file's text (NUL-free, NUL-terminated) line by line.
- * Errors are prefixed with "name:line: ".
- */
 static int
-conf_parse_text(struct oidc_conf *conf, const char *name, char *text, size_t len,
-		struct oidc_err *err)
+conf_kv_set(void *ctx, const char *key, const char *value, unsigned line, struct oidc_err *err)
 {
-	struct oidc_err e;
-	char *line = text, *end = text + len, *nl, *eq, *ks, *ke, *vs, *ve;
-	unsigned lineno = 0;
-	int r;
-
-	while (line < end) {
-		lineno++;
-		nl = memchr(line, '\n', (size_t)(end - line));
-		if (nl == NULL)
-			nl = end;
-		ks = line;
-		ke = nl;
-		conf_trim(&ks, &ke);
-		if (ks == ke || *ks == '#')
-			goto next;
-		eq = memchr(ks, '=', (size_t)(ke - ks));
-		if (eq == NULL)
-			return oidc_err_set(err, OIDC_R_CONFIG, EINVAL,
-					    "%s:%u: expected 'key = value'", name, lineno);
-		vs = eq + 1;
-		ve = ke;
-		ke = eq;
-		conf_trim(&ks, &ke);
-		conf_trim(&vs, &ve);
-		if (ks == ke)
-			return oidc_err_set(err, OIDC_R_CONFIG, EINVAL,
-					    "%s:%u: missing option name", name, lineno);
-		*ke = '\0';
-		*ve = '\0';
-		oidc_err_clear(&e);
-		r = conf_set(conf, ks, vs, &e);
-		if (r < 0)
-			return oidc_err_set(err, e.reason, -r, "%s:%u: %s", name, lineno, e.msg);
-next:
-		line = nl + 1;
-	}
-	return 0;
+	(void)line;
+	return conf_set(ctx, key, value, err);
 }
 
 /* Read a configuration file that is safe to trust; see conf.h. */
@@ -339,82 +267,8 @@ int
 conf_load_file(struct oidc_conf *conf, const char *path, bool allow_non_root_owner,
 	       struct oidc_err *err)
 {
-	struct stat st;
-	char *text = NULL;
-	size_t len = 0, cap = 0;
-	ssize_t n;
-	int fd = -1, r;
-
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0) {
-		r = -errno;
-		if (r == -ENOENT)
-			oidc_err_set(err, OIDC_R_CONFIG, ENOENT, "%s: no such file", path);
-		else if (r == -ELOOP)
-			oidc_err_set(err, OIDC_R_CONFIG, ELOOP, "%s: is a symbolic link", path);
-		else
-			oidc_err_set(err, OIDC_R_CONFIG, -r, "%s: cannot open: %s", path,
-				     strerror(-r));
-		goto out;
-	}
-	if (fstat(fd, &st) < 0) {
-		r = oidc_err_set(err, OIDC_R_CONFIG, errno, "%s: cannot stat", path);
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		r = oidc_err_set(err, OIDC_R_CONFIG, EINVAL, "%s: not a regular file", path);
-		goto out;
-	}
-	if (st.st_uid != 0 && !(allow_non_root_owner && st.st_uid == geteuid())) {
-		r = oidc_err_set(err, OIDC_R_CONFIG, EPERM, "%s: not owned by root", path);
-		goto out;
-	}
-	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-		r = oidc_err_set(err, OIDC_R_CONFIG, EPERM, "%s: writable by group or others",
-				 path);
-		goto out;
-	}
-	if (st.st_size > OIDC_CONF_MAX_SIZE) {
-		r = oidc_err_set(err, OIDC_R_CONFIG, EFBIG, "%s: larger than %d bytes", path,
-				 OIDC_CONF_MAX_SIZE);
-		goto out;
-	}
-	/* Read to EOF but never past the cap, even if the file grows meanwhile. */
-	cap = OIDC_CONF_MAX_SIZE + 1;
-	text = malloc(cap + 1);
-	if (text == NULL) {
-		r = oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
-		goto out;
-	}
-	for (;;) {
-		n = read(fd, text + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = oidc_err_set(err, OIDC_R_CONFIG, errno, "%s: read error", path);
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len > OIDC_CONF_MAX_SIZE) {
-			r = oidc_err_set(err, OIDC_R_CONFIG, EFBIG, "%s: larger than %d bytes",
-					 path, OIDC_CONF_MAX_SIZE);
-			goto out;
-		}
-	}
-	text[len] = '\0';
-	if (memchr(text, '\0', len) != NULL) {
-		r = oidc_err_set(err, OIDC_R_CONFIG, EINVAL, "%s: contains a NUL byte", path);
-		goto out;
-	}
-	r = conf_parse_text(conf, path, text, len, err);
-out:
-	if (text != NULL)
-		secure_free(text, cap + 1);
-	if (fd >= 0)
-		close(fd);
-	return r;
+	return kv_read_file(path, OIDC_CONF_MAX_SIZE, allow_non_root_owner ? 0 : KV_ROOT_OWNED,
+			    conf_kv_set, conf, err);
 }
 
 /* Apply module arguments: "key=value", or a bare "key" for a boolean (true). */
