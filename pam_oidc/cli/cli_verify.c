@@ -142,30 +142,23 @@ cli_verify(int argc, char **argv)
 	if (argc - optind == 1)
 		token_arg = argv[optind];
 
-	if (conf_init(&conf) < 0) {
-		fprintf(stderr, "pam-oidc verify: out of memory\n");
-		goto out;
-	}
-	/* Without --signature-only the claims need issuer and client_id. */
+	/*
+	 * The module's loader (the file may belong to the invoking user);
+	 * without --signature-only the claims need issuer and client_id.
+	 */
 	if (config_path != NULL || !signature_only || jwks_path == NULL) {
-		const char *path = config_path != NULL ? config_path : OIDC_CONF_DEFAULT_PATH;
-
-		r = conf_load_file(&conf, path, true, &err);
+		r = conf_load(&conf, config_path, 0, NULL,
+			      !signature_only || jwks_path == NULL ? 0 : CONF_LOAD_NO_VALIDATE,
+			      &err);
 		if (r < 0) {
-			if (r == -ENOENT && err.msg[0] == '\0')
-				fprintf(stderr, "pam-oidc verify: %s: no such file\n", path);
-			else
-				fprintf(stderr, "pam-oidc verify: %s\n", err.msg);
+			fprintf(stderr, "pam-oidc verify: %s\n",
+				err.msg[0] != '\0' ? err.msg : strerror(-r));
 			goto out;
 		}
-		if (!signature_only || jwks_path == NULL) {
-			r = conf_validate(&conf, &err);
-			if (r < 0) {
-				fprintf(stderr, "pam-oidc verify: %s: %s\n", path, err.msg);
-				goto out;
-			}
-		}
 		mask = conf.algorithms;
+	} else if (conf_init(&conf) < 0) {
+		fprintf(stderr, "pam-oidc verify: out of memory\n");
+		goto out;
 	}
 
 	if (strcmp(token_arg, "-") == 0)
