@@ -60,20 +60,14 @@ sf_check_stat(const struct stat *st, mode_t type, const struct sf_policy *pol, e
 	return 0;
 }
 
-/* Open a file that passes the policy; see safefile.h. */
-int
-sf_open(int dfd, const char *name, const struct sf_policy *pol, struct stat *ret_st,
-	enum sf_fail *fail)
+/* openat, then fstat and check what was opened: the descriptor or a negative errno. */
+static int
+sf_open_checked(int dfd, const char *name, int oflags, mode_t type, const struct sf_policy *pol,
+		struct stat *ret_st, enum sf_fail *fail)
 {
 	struct stat st;
-	int oflags = O_CLOEXEC, fd = -1, r;
+	int fd, r;
 
-	if (pol->flags & SF_PATH_ONLY)
-		oflags |= O_PATH;
-	else
-		oflags |= O_RDONLY | O_NONBLOCK | O_NOCTTY;
-	if (!(pol->flags & SF_FOLLOW))
-		oflags |= O_NOFOLLOW;
 	fd = openat(dfd, name, oflags);
 	if (fd < 0) {
 		r = sf_failed(fail, SF_FAIL_OPEN, -errno);
@@ -83,15 +77,9 @@ sf_open(int dfd, const char *name, const struct sf_policy *pol, struct stat *ret
 		r = sf_failed(fail, SF_FAIL_STAT, -errno);
 		goto out;
 	}
-	r = sf_check_stat(&st, (pol->flags & SF_ANY_TYPE) ? 0 : S_IFREG, pol, fail);
+	r = sf_check_stat(&st, type, pol, fail);
 	if (r < 0)
 		goto out;
-	/* O_NONBLOCK only kept open() of a FIFO from hanging; a pipe is read blocking */
-	if ((pol->flags & SF_ANY_TYPE) && !(pol->flags & SF_PATH_ONLY) &&
-	    ((r = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, r & ~O_NONBLOCK) < 0)) {
-		r = sf_failed(fail, SF_FAIL_STAT, -errno);
-		goto out;
-	}
 	if (ret_st != NULL)
 		*ret_st = st;
 	r = fd;
@@ -100,6 +88,32 @@ out:
 	if (fd >= 0)
 		close(fd);
 	return r;
+}
+
+/* Open a file that passes the policy; see safefile.h. */
+int
+sf_open(int dfd, const char *name, const struct sf_policy *pol, struct stat *ret_st,
+	enum sf_fail *fail)
+{
+	int oflags = O_CLOEXEC, fd, fl;
+
+	if (pol->flags & SF_PATH_ONLY)
+		oflags |= O_PATH;
+	else
+		oflags |= O_RDONLY | O_NONBLOCK | O_NOCTTY;
+	if (!(pol->flags & SF_FOLLOW))
+		oflags |= O_NOFOLLOW;
+	fd = sf_open_checked(dfd, name, oflags, (pol->flags & SF_ANY_TYPE) ? 0 : S_IFREG, pol,
+			     ret_st, fail);
+	if (fd < 0 || !(pol->flags & SF_ANY_TYPE) || (pol->flags & SF_PATH_ONLY))
+		return fd;
+	/* O_NONBLOCK only kept open() of a FIFO from hanging; a pipe is read blocking */
+	if ((fl = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+		fl = sf_failed(fail, SF_FAIL_STAT, -errno);
+		close(fd);
+		return fl;
+	}
+	return fd;
 }
 
 /* Read fd to its end into b, within b's maximum; see safefile.h. */
@@ -199,39 +213,19 @@ int
 sf_dir_open(const char *path, const struct sf_policy *pol, enum sf_fail *fail)
 {
 	const int oflags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-	struct stat st;
-	int fd = -1, r;
+	enum sf_fail why = SF_FAIL_NONE;
+	int fd;
 
-	if (path == NULL || path[0] != '/') {
-		r = sf_failed(fail, SF_FAIL_OPEN, -EINVAL);
-		goto out;
+	if (path == NULL || path[0] != '/')
+		return sf_failed(fail, SF_FAIL_OPEN, -EINVAL);
+	fd = sf_open_checked(AT_FDCWD, path, oflags, S_IFDIR, pol, NULL, &why);
+	if (fd == -ENOENT && why == SF_FAIL_OPEN && (pol->flags & (SF_MKDIR | SF_MKDIR_PARENTS))) {
+		fd = sf_mkdirs(path, (pol->flags & SF_MKDIR_PARENTS) != 0);
+		if (fd < 0)
+			return sf_failed(fail, SF_FAIL_MKDIR, fd);
+		fd = sf_open_checked(AT_FDCWD, path, oflags, S_IFDIR, pol, NULL, &why);
 	}
-	fd = open(path, oflags);
-	if (fd < 0 && errno == ENOENT && (pol->flags & (SF_MKDIR | SF_MKDIR_PARENTS))) {
-		r = sf_mkdirs(path, (pol->flags & SF_MKDIR_PARENTS) != 0);
-		if (r < 0) {
-			r = sf_failed(fail, SF_FAIL_MKDIR, r);
-			goto out;
-		}
-		fd = open(path, oflags);
-	}
-	if (fd < 0) {
-		r = sf_failed(fail, SF_FAIL_OPEN, -errno);
-		goto out;
-	}
-	if (fstat(fd, &st) < 0) {
-		r = sf_failed(fail, SF_FAIL_STAT, -errno);
-		goto out;
-	}
-	r = sf_check_stat(&st, S_IFDIR, pol, fail);
-	if (r < 0)
-		goto out;
-	r = fd;
-	fd = -1;
-out:
-	if (fd >= 0)
-		close(fd);
-	return r;
+	return fd < 0 ? sf_failed(fail, why, fd) : fd;
 }
 
 static int
