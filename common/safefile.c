@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -16,6 +15,7 @@
 
 #include "buf.h"
 #include "safefile.h"
+#include "text.h"
 
 /* Record what failed (fail may be NULL) and hand r back. */
 static int
@@ -279,13 +279,14 @@ sf_write_new(int dfd, const char *name, const void *data, size_t len, enum sf_fa
 int
 sf_write_atomic(int dfd, const char *name, const void *data, size_t len, enum sf_fail *fail)
 {
-	char tmp[NAME_MAX + 1];
-	uint64_t rnd;
+	char tmp[NAME_MAX + 1], hex[17];
+	unsigned char rnd[8];
 	int r;
 
-	if (getrandom(&rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
 		return sf_failed(fail, SF_FAIL_CREATE, -EIO);
-	if ((size_t)snprintf(tmp, sizeof(tmp), ".%s.%016" PRIx64 ".tmp", name, rnd) >= sizeof(tmp))
+	(void)text_hex_encode(rnd, sizeof(rnd), hex, sizeof(hex));
+	if ((size_t)snprintf(tmp, sizeof(tmp), ".%s.%s.tmp", name, hex) >= sizeof(tmp))
 		return sf_failed(fail, SF_FAIL_CREATE, -ENAMETOOLONG);
 	r = sf_create(dfd, tmp, data, len, true, fail);
 	if (r < 0)
