@@ -1,115 +1,155 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * oidc-audit configuration: /etc/pam_oidc/oidc-audit.conf, "key = value"
- * lines, '#' comments.  One table of keys; numbers range-checked; unknown
- * keys are errors naming the key and the line.  Re-read on SIGHUP.
+ * lines, '#' comments (also at the end of a line), read with common/kv.h
+ * as every configuration file is.  One table of keys gives each its type,
+ * range and default; unknown keys are errors naming the key and the line.
+ * Re-read on SIGHUP.
  */
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "kv.h"
 #include "numparse.h"
 #include "oidc_audit.h"
 #include "oidc_err.h"
 
 #define CONF_MAX_SIZE (64 * 1024)
 
+enum audit_key_type {
+	AK_PATH,   /* char *: an absolute path */
+	AK_BOOL,   /* bool */
+	AK_UINT,   /* unsigned within [min, max] */
+	AK_OUTPUT, /* enum audit_output, by name */
+};
+
+struct audit_key {
+	const char *name;
+	enum audit_key_type type;
+	size_t offset;
+	int64_t min, max;
+	int64_t def;
+};
+
+#define MEMBER(m) offsetof(struct audit_conf, m)
+
+/* The one list of keys: name, type, member, range and default. */
+static const struct audit_key audit_keys[] = {
+	{ "registry_dir", AK_PATH, MEMBER(registry_dir), 0, 0, 0 },
+	{ "all_sessions", AK_BOOL, MEMBER(all_sessions), 0, 1, 0 },
+	{ "output", AK_OUTPUT, MEMBER(output), 0, 0, AUDIT_OUTPUT_JOURNAL },
+	{ "audit_log", AK_PATH, MEMBER(audit_log), 0, 0, 0 },
+	{ "backfill", AK_BOOL, MEMBER(backfill), 0, 1, 1 },
+	{ "kernel_status_interval", AK_UINT, MEMBER(status_interval), 0, 3600, 5 },
+	{ "window_ms", AK_UINT, MEMBER(window_ms), 10, 60000, 2000 },
+	{ "message_max", AK_UINT, MEMBER(message_max), 64, 65536, 2048 },
+};
+
+#define N_KEYS (sizeof(audit_keys) / sizeof(audit_keys[0]))
+
+static const char *const audit_outputs[] = {
+	[AUDIT_OUTPUT_JOURNAL] = "journal",
+	[AUDIT_OUTPUT_JSON] = "json",
+};
+
+static void *
+member(struct audit_conf *c, const struct audit_key *k)
+{
+	return (char *)c + k->offset;
+}
+
 /* See oidc_audit.h. */
 void
 audit_conf_init(struct audit_conf *c)
 {
+	size_t i;
+
 	memset(c, 0, sizeof(*c));
-	c->output = AUDIT_OUTPUT_JOURNAL;
-	c->backfill = true;
-	c->status_interval = 5;
-	c->window_ms = 2000;
-	c->message_max = 2048;
+	for (i = 0; i < N_KEYS; i++) {
+		const struct audit_key *k = &audit_keys[i];
+
+		if (k->type == AK_BOOL)
+			*(bool *)member(c, k) = k->def != 0;
+		else if (k->type == AK_UINT)
+			*(unsigned *)member(c, k) = (unsigned)k->def;
+		else if (k->type == AK_OUTPUT)
+			*(enum audit_output *)member(c, k) = (enum audit_output)k->def;
+	}
 }
 
 /* See oidc_audit.h. */
 void
 audit_conf_free(struct audit_conf *c)
 {
+	size_t i;
+	char **sp;
+
 	if (c == NULL)
 		return;
-	free(c->registry_dir);
-	free(c->audit_log);
-	c->registry_dir = c->audit_log = NULL;
+	for (i = 0; i < N_KEYS; i++) {
+		if (audit_keys[i].type != AK_PATH)
+			continue;
+		sp = member(c, &audit_keys[i]);
+		free(*sp);
+		*sp = NULL;
+	}
 }
 
+/* Set one key from its text; 0, -EINVAL or -ERANGE for a bad value, -ENOMEM. */
 static int
-parse_bool(const char *v, bool *ret)
+audit_key_set(struct audit_conf *c, const struct audit_key *k, const char *v)
 {
-	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "on"))
-		*ret = true;
-	else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0") || !strcmp(v, "off"))
-		*ret = false;
-	else
-		return -EINVAL;
-	return 0;
-}
-
-static int
-set_str(char **dst, const char *v)
-{
-	char *d;
-
-	if (v[0] != '/')
-		return -EINVAL;
-	d = strdup(v);
-	if (d == NULL)
-		return -ENOMEM;
-	free(*dst);
-	*dst = d;
-	return 0;
-}
-
-static int
-set_uint(unsigned *dst, const char *v, int64_t min, int64_t max)
-{
+	char **sp, *d;
 	int64_t n;
-	int r = num_parse_i64(v, min, max, &n);
+	size_t i;
+	int r;
 
-	if (r == 0)
-		*dst = (unsigned)n;
-	return r;
+	switch (k->type) {
+	case AK_PATH:
+		if (v[0] != '/')
+			return -EINVAL;
+		if ((d = strdup(v)) == NULL)
+			return -ENOMEM;
+		sp = member(c, k);
+		free(*sp);
+		*sp = d;
+		return 0;
+	case AK_BOOL:
+		return kv_parse_bool(v, member(c, k));
+	case AK_UINT:
+		r = num_parse_i64(v, k->min, k->max, &n);
+		if (r == 0)
+			*(unsigned *)member(c, k) = (unsigned)n;
+		return r;
+	case AK_OUTPUT:
+		for (i = 0; i < sizeof(audit_outputs) / sizeof(audit_outputs[0]); i++) {
+			if (strcmp(v, audit_outputs[i]) == 0) {
+				*(enum audit_output *)member(c, k) = (enum audit_output)i;
+				return 0;
+			}
+		}
+		return -EINVAL;
+	}
+	return -EINVAL;
 }
 
 /* See oidc_audit.h. */
 int
 audit_conf_set(struct audit_conf *c, const char *key, const char *v, struct oidc_err *err)
 {
+	size_t i;
 	int r;
 
-	if (!strcmp(key, "registry_dir"))
-		r = set_str(&c->registry_dir, v);
-	else if (!strcmp(key, "audit_log"))
-		r = set_str(&c->audit_log, v);
-	else if (!strcmp(key, "all_sessions"))
-		r = parse_bool(v, &c->all_sessions);
-	else if (!strcmp(key, "backfill"))
-		r = parse_bool(v, &c->backfill);
-	else if (!strcmp(key, "output")) {
-		r = 0;
-		if (!strcmp(v, "journal"))
-			c->output = AUDIT_OUTPUT_JOURNAL;
-		else if (!strcmp(v, "json"))
-			c->output = AUDIT_OUTPUT_JSON;
-		else
-			r = -EINVAL;
-	} else if (!strcmp(key, "kernel_status_interval"))
-		r = set_uint(&c->status_interval, v, 0, 3600);
-	else if (!strcmp(key, "window_ms"))
-		r = set_uint(&c->window_ms, v, 10, 60000);
-	else if (!strcmp(key, "message_max"))
-		r = set_uint(&c->message_max, v, 64, 65536);
-	else
+	for (i = 0; i < N_KEYS && strcmp(audit_keys[i].name, key) != 0; i++)
+		;
+	if (i == N_KEYS)
 		return oidc_err_set(err, OIDC_R_CONFIG, EINVAL, "unknown key '%.64s'", key);
+	r = audit_key_set(c, &audit_keys[i], v);
 	if (r == -ENOMEM)
 		return oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
 	if (r < 0)
@@ -117,17 +157,38 @@ audit_conf_set(struct audit_conf *c, const char *key, const char *v, struct oidc
 	return 0;
 }
 
-static char *
-trim(char *s)
+static int
+audit_conf_kv(void *ctx, const char *key, const char *value, unsigned line, struct oidc_err *err)
 {
-	char *e;
+	(void)line;
+	return audit_conf_set(ctx, key, value, err);
+}
 
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-		*--e = '\0';
-	return s;
+/* A copy of c whose strings are its own. */
+static int
+audit_conf_copy(const struct audit_conf *c, struct audit_conf *ret)
+{
+	struct audit_conf tmp = *c;
+	const char *s;
+	size_t i;
+	char **sp;
+
+	/* first none of c's strings, so that a failure frees only copies */
+	for (i = 0; i < N_KEYS; i++)
+		if (audit_keys[i].type == AK_PATH)
+			*(char **)member(&tmp, &audit_keys[i]) = NULL;
+	for (i = 0; i < N_KEYS; i++) {
+		if (audit_keys[i].type != AK_PATH)
+			continue;
+		sp = member(&tmp, &audit_keys[i]);
+		s = *(char *const *)((const char *)c + audit_keys[i].offset);
+		if (s != NULL && (*sp = strdup(s)) == NULL) {
+			audit_conf_free(&tmp);
+			return -ENOMEM;
+		}
+	}
+	*ret = tmp;
+	return 0;
 }
 
 /* See oidc_audit.h. */
@@ -135,68 +196,18 @@ int
 audit_conf_load(struct audit_conf *c, const char *path, struct oidc_err *err)
 {
 	struct audit_conf tmp;
-	struct stat st;
-	char *text = NULL, *line, *next;
-	ssize_t n;
-	size_t len = 0;
-	int fd, r, lineno = 0;
+	struct oidc_err e;
+	int r;
 
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return -ENOENT;
-		return oidc_err_set(err, OIDC_R_CONFIG, errno, "cannot open %s", path);
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (st.st_mode & S_IWOTH) ||
-	    st.st_size > CONF_MAX_SIZE) {
-		close(fd);
-		return oidc_err_set(err, OIDC_R_CONFIG, EPERM,
-				    "%s: not a regular file, writable by others, or over 64 KiB", path);
-	}
-	text = malloc(CONF_MAX_SIZE + 1);
-	if (text == NULL) {
-		close(fd);
-		return oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
-	}
-	while (len < CONF_MAX_SIZE && (n = read(fd, text + len, CONF_MAX_SIZE - len)) > 0)
-		len += (size_t)n;
-	close(fd);
-	text[len] = '\0';
 	/* Apply to a copy, so a bad file changes nothing. */
-	tmp = *c;
-	tmp.registry_dir = c->registry_dir ? strdup(c->registry_dir) : NULL;
-	tmp.audit_log = c->audit_log ? strdup(c->audit_log) : NULL;
-	r = 0;
-	for (line = text; line != NULL && r == 0; line = next) {
-		char *eq, *key, *val;
-
-		next = strchr(line, '\n');
-		if (next != NULL)
-			*next++ = '\0';
-		lineno++;
-		if (strlen(line) != strcspn(line, "#"))
-			line[strcspn(line, "#")] = '\0';
-		line = trim(line);
-		if (*line == '\0')
-			continue;
-		eq = strchr(line, '=');
-		if (eq == NULL) {
-			r = oidc_err_set(err, OIDC_R_CONFIG, EINVAL, "%s:%d: expected key = value", path, lineno);
-			break;
-		}
-		*eq = '\0';
-		key = trim(line);
-		val = trim(eq + 1);
-		r = audit_conf_set(&tmp, key, val, err);
-		if (r < 0) {
-			struct oidc_err e2 = *err;
-
-			oidc_err_clear(err);
-			oidc_err_set(err, e2.reason, -r, "%s:%d: %s", path, lineno, e2.msg);
-		}
-	}
-	free(text);
+	if (audit_conf_copy(c, &tmp) < 0)
+		return oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
+	oidc_err_clear(&e);
+	r = kv_read_file(path, CONF_MAX_SIZE, KV_INLINE_COMMENT, audit_conf_kv, &tmp, &e);
 	if (r < 0) {
+		/* a missing file is the caller's to judge, and says nothing */
+		if (r != -ENOENT)
+			oidc_err_set(err, e.reason, -r, "%s", e.msg);
 		audit_conf_free(&tmp);
 		return r;
 	}

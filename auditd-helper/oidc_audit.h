@@ -53,10 +53,12 @@ void audit_conf_init(struct audit_conf *c);
 void audit_conf_free(struct audit_conf *c);
 
 /*
- * Read a key = value file into c (keys above; '#' comments; unknown keys,
- * bad values are errors naming the line).  A missing file is -ENOENT with
- * c untouched.  The file must be a regular file, not writable by others,
- * at most 64 KiB.
+ * Read a key = value file into c with common/kv.h (keys above; '#' starts
+ * a comment anywhere on a line; unknown keys, bad values are errors naming
+ * the line; a bad file changes nothing).  A missing file is -ENOENT with c
+ * and err untouched.  The file must be a regular file, not a symbolic
+ * link, owned by root (or the euid), not writable by group or others, at
+ * most 64 KiB, without NUL bytes.
  */
 int audit_conf_load(struct audit_conf *c, const char *path, struct oidc_err *err);
 

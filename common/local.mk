@@ -4,6 +4,8 @@ common_libcommon_la_SOURCES = \
 	common/oidc_err.c common/oidc_err.h \
 	common/numparse.c common/numparse.h \
 	common/buf.c common/buf.h \
+	common/safefile.c common/safefile.h \
+	common/kv.c common/kv.h \
 	common/jose_alg.c common/jose_alg.h \
 	common/clock.c common/clock.h \
 	common/text.c common/text.h \

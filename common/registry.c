@@ -5,18 +5,16 @@
  * run as root, but the files are still treated as untrusted in size and
  * shape: a read is capped at REGISTRY_MAX_FILE, the directory and the file
  * must be owned by us and not writable by group or others, and symlinks are
- * never followed.
+ * never followed (common/safefile.h does the file work).
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,78 +23,57 @@
 #include "buf.h"
 #include "oidc_err.h"
 #include "registry.h"
+#include "safefile.h"
 #include "text.h"
 
 #define REGISTRY_JSON_DEPTH 4
 #define REGISTRY_MAX_STRING 1024
 
-/* A path component check: the directory must be ours, not a symlink, 0700-ish. */
-static int
-registry_check_dir(int dfd, const char *dir, struct oidc_err *err)
-{
-	struct stat st;
-
-	if (fstat(dfd, &st) < 0)
-		return oidc_err_set(err, OIDC_R_INTERNAL, errno, "registry: cannot stat %s", dir);
-	if (!S_ISDIR(st.st_mode))
-		return oidc_err_set(err, OIDC_R_CONFIG, ENOTDIR, "registry: %s is not a directory", dir);
-	if (st.st_uid != geteuid())
-		return oidc_err_set(err, OIDC_R_CONFIG, EPERM,
-				    "registry: %s is not owned by uid %u", dir, (unsigned)geteuid());
-	if (st.st_mode & (S_IWGRP | S_IWOTH))
-		return oidc_err_set(err, OIDC_R_CONFIG, EPERM,
-				    "registry: %s is writable by group or others", dir);
-	return 0;
-}
-
-/* mkdir -p with mode 0700 for every missing component. */
-static int
-registry_mkdirs(const char *dir)
-{
-	char path[PATH_MAX];
-	size_t len = strlen(dir), i;
-
-	if (len == 0 || len >= sizeof(path))
-		return -ENAMETOOLONG;
-	memcpy(path, dir, len + 1);
-	for (i = 1; i <= len; i++) {
-		if (path[i] != '/' && path[i] != '\0')
-			continue;
-		path[i] = '\0';
-		if (mkdir(path, 0700) < 0 && errno != EEXIST)
-			return -errno;
-		path[i] = dir[i];
-	}
-	return 0;
-}
+/* Directory and files: ours (the euid), not writable by group or others. */
+static const struct sf_policy registry_policy = {
+	.owner = SF_OWNER_EUID,
+	.forbidden = S_IWGRP | S_IWOTH,
+	.max_size = REGISTRY_MAX_FILE,
+	.flags = SF_NO_NUL,
+};
 
 static int
 registry_open_dir(const char *dir, bool create, int *ret_fd, struct oidc_err *err)
 {
-	int dfd, r;
+	struct sf_policy pol = registry_policy;
+	enum sf_fail fail = SF_FAIL_NONE;
+	int dfd;
 
 	if (dir == NULL || dir[0] == '\0')
 		return oidc_err_set(err, OIDC_R_USAGE, EINVAL, "registry: no directory");
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dfd < 0 && errno == ENOENT && create) {
-		r = registry_mkdirs(dir);
-		if (r < 0)
-			return oidc_err_set(err, OIDC_R_INTERNAL, -r, "registry: cannot create %s", dir);
-		dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (create)
+		pol.flags |= SF_MKDIR_PARENTS;
+	dfd = sf_dir_open(dir, &pol, &fail);
+	if (dfd >= 0) {
+		*ret_fd = dfd;
+		return 0;
 	}
-	if (dfd < 0) {
-		r = errno;
-		if (r == ENOENT)
+	switch (fail) {
+	case SF_FAIL_MKDIR:
+		return oidc_err_set(err, OIDC_R_INTERNAL, -dfd, "registry: cannot create %s", dir);
+	case SF_FAIL_OPEN:
+		if (dfd == -ENOENT)
 			return -ENOENT;
-		return oidc_err_set(err, OIDC_R_CONFIG, r, "registry: cannot open directory %s", dir);
+		return oidc_err_set(err, OIDC_R_CONFIG, -dfd, "registry: cannot open directory %s",
+				    dir);
+	case SF_FAIL_TYPE:
+		return oidc_err_set(err, OIDC_R_CONFIG, ENOTDIR, "registry: %s is not a directory",
+				    dir);
+	case SF_FAIL_OWNER:
+		return oidc_err_set(err, OIDC_R_CONFIG, EPERM,
+				    "registry: %s is not owned by uid %u", dir,
+				    (unsigned)geteuid());
+	case SF_FAIL_MODE:
+		return oidc_err_set(err, OIDC_R_CONFIG, EPERM,
+				    "registry: %s is writable by group or others", dir);
+	default:
+		return oidc_err_set(err, OIDC_R_INTERNAL, -dfd, "registry: cannot stat %s", dir);
 	}
-	r = registry_check_dir(dfd, dir, err);
-	if (r < 0) {
-		close(dfd);
-		return r;
-	}
-	*ret_fd = dfd;
-	return 0;
 }
 
 static int
@@ -164,8 +141,13 @@ registry_serialize(const struct registry_entry *e, char **ret, struct oidc_err *
 		r = oidc_err_set(err, OIDC_R_TOO_LARGE, EFBIG, "registry: entry too large");
 		goto out;
 	}
-	*ret = strdup(s);
-	r = *ret ? 0 : -ENOMEM;
+	/* one line: the file ends with a newline */
+	if (asprintf(ret, "%s\n", s) < 0) {
+		*ret = NULL;
+		r = -ENOMEM;
+	} else {
+		r = 0;
+	}
 out:
 	if (r == -ENOMEM)
 		oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "registry: out of memory");
@@ -173,31 +155,14 @@ out:
 	return r;
 }
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* See registry.h. */
 int
 registry_write(const char *dir, const struct registry_entry *e, struct oidc_err *err)
 {
-	char name[32], tmp[64], *text = NULL;
-	unsigned char rnd[8];
-	char rnd_hex[2 * sizeof(rnd) + 1];
-	int dfd = -1, fd = -1, r;
+	enum sf_fail fail = SF_FAIL_NONE;
+	char name[32], *text = NULL;
+	const char *what;
+	int dfd = -1, r;
 
 	if (e == NULL || !registry_str_ok(e->boot_id, true) || !registry_str_ok(e->user, true) ||
 	    !registry_str_ok(e->issuer, true) || !registry_str_ok(e->subject, true) ||
@@ -214,41 +179,18 @@ registry_write(const char *dir, const struct registry_entry *e, struct oidc_err 
 			r = oidc_err_set(err, OIDC_R_CONFIG, ENOENT, "registry: cannot open %s", dir);
 		goto out;
 	}
-	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd)) {
-		r = oidc_err_set(err, OIDC_R_INTERNAL, EIO, "registry: no randomness");
-		goto out;
-	}
 	snprintf(name, sizeof(name), "%" PRIu32, e->session);
-	(void)text_hex_encode(rnd, sizeof(rnd), rnd_hex, sizeof(rnd_hex));
-	snprintf(tmp, sizeof(tmp), ".%s.%s.tmp", name, rnd_hex);
-	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		r = oidc_err_set(err, OIDC_R_INTERNAL, errno, "registry: cannot create entry in %s", dir);
-		goto out;
-	}
-	r = write_all(fd, text, strlen(text));
-	if (r == 0)
-		r = write_all(fd, "\n", 1);
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	fd = -1;
+	r = sf_write_atomic(dfd, name, text, strlen(text), &fail);
 	if (r < 0) {
-		unlinkat(dfd, tmp, 0);
-		r = oidc_err_set(err, OIDC_R_INTERNAL, -r, "registry: cannot write entry in %s", dir);
+		what = fail == SF_FAIL_CREATE ? "create" : "write";
+		if (fail == SF_FAIL_RENAME)
+			what = "rename";
+		r = oidc_err_set(err, OIDC_R_INTERNAL, -r, "registry: cannot %s entry in %s", what,
+				 dir);
 		goto out;
 	}
-	if (renameat(dfd, tmp, dfd, name) < 0) {
-		r = oidc_err_set(err, OIDC_R_INTERNAL, errno, "registry: cannot rename entry in %s", dir);
-		unlinkat(dfd, tmp, 0);
-		goto out;
-	}
-	(void)fsync(dfd);
 	r = 0;
 out:
-	if (fd >= 0)
-		close(fd);
 	if (dfd >= 0)
 		close(dfd);
 	secure_free_str(text);
@@ -374,65 +316,50 @@ int
 registry_read(const char *dir, uint32_t session, struct registry_entry *ret, struct oidc_err *err)
 {
 	struct registry_entry e = { 0 };
-	char name[32], *text = NULL;
-	struct stat st;
-	size_t len = 0;
-	int dfd = -1, fd = -1, r;
+	enum sf_fail fail = SF_FAIL_NONE;
+	struct buf text;
+	char name[32];
+	int dfd = -1, r;
 
 	if (session == UINT32_MAX)
 		return -ENOENT;
+	buf_init(&text, REGISTRY_MAX_FILE);
 	r = registry_open_dir(dir, false, &dfd, err);
 	if (r < 0)
 		goto out;
 	snprintf(name, sizeof(name), "%" PRIu32, session);
-	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0) {
-		r = errno == ENOENT ? -ENOENT
-			: oidc_err_set(err, OIDC_R_CONFIG, errno, "registry: cannot open entry %s", name);
+	r = sf_read_file(dfd, name, &registry_policy, &text, NULL, &fail);
+	switch (r < 0 ? fail : SF_FAIL_NONE) {
+	case SF_FAIL_NONE:
+		break;
+	case SF_FAIL_OPEN:
+		if (r != -ENOENT)
+			r = oidc_err_set(err, OIDC_R_CONFIG, -r, "registry: cannot open entry %s",
+					 name);
 		goto out;
-	}
-	if (fstat(fd, &st) < 0) {
-		r = oidc_err_set(err, OIDC_R_INTERNAL, errno, "registry: cannot stat entry %s", name);
+	case SF_FAIL_STAT:
+		r = oidc_err_set(err, OIDC_R_INTERNAL, -r, "registry: cannot stat entry %s", name);
 		goto out;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
-	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
-		r = oidc_err_set(err, OIDC_R_CONFIG, EPERM, "registry: entry %s has unsafe type, owner or mode", name);
-		goto out;
-	}
-	if (st.st_size > REGISTRY_MAX_FILE) {
+	case SF_FAIL_SIZE:
 		r = oidc_err_set(err, OIDC_R_TOO_LARGE, EFBIG, "registry: entry %s too large", name);
 		goto out;
-	}
-	text = malloc(REGISTRY_MAX_FILE + 1);
-	if (text == NULL) {
-		r = oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "registry: out of memory");
+	case SF_FAIL_NUL:
+		r = oidc_err_set(err, OIDC_R_MALFORMED, EBADMSG, "registry: entry %s contains NUL",
+				 name);
+		goto out;
+	case SF_FAIL_READ:
+		if (r == -ENOMEM)
+			r = oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "registry: out of memory");
+		else
+			r = oidc_err_set(err, OIDC_R_INTERNAL, -r, "registry: cannot read entry %s",
+					 name);
+		goto out;
+	default:
+		r = oidc_err_set(err, OIDC_R_CONFIG, EPERM,
+				 "registry: entry %s has unsafe type, owner or mode", name);
 		goto out;
 	}
-	/* Read at most one byte over the cap, whatever fstat said. */
-	while (len <= REGISTRY_MAX_FILE) {
-		ssize_t n = read(fd, text + len, REGISTRY_MAX_FILE + 1 - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = oidc_err_set(err, OIDC_R_INTERNAL, errno, "registry: cannot read entry %s", name);
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	if (len > REGISTRY_MAX_FILE) {
-		r = oidc_err_set(err, OIDC_R_TOO_LARGE, EFBIG, "registry: entry %s too large", name);
-		goto out;
-	}
-	text[len] = '\0';
-	if (memchr(text, '\0', len) != NULL) {
-		r = oidc_err_set(err, OIDC_R_MALFORMED, EBADMSG, "registry: entry %s contains NUL", name);
-		goto out;
-	}
-	r = registry_parse(text, len, &e, err);
+	r = registry_parse(text.data, text.len, &e, err);
 	if (r < 0)
 		goto out;
 	if (e.session != session) {
@@ -445,10 +372,7 @@ registry_read(const char *dir, uint32_t session, struct registry_entry *ret, str
 	r = 0;
 out:
 	registry_entry_free(&e);
-	if (text != NULL)
-		secure_free(text, REGISTRY_MAX_FILE + 1);
-	if (fd >= 0)
-		close(fd);
+	buf_free(&text);
 	if (dfd >= 0)
 		close(dfd);
 	return r;

@@ -34,9 +34,9 @@ struct registry_entry {
 
 /*
  * Write (create or replace) the entry for e->session in dir: the directory
- * is created 0700 if missing (and must be a root-owned directory that is
- * not a symlink), the file written 0600 with O_NOFOLLOW|O_CLOEXEC to a
- * temporary name, fsync'd and renamed into place.
+ * (and any missing parent) is created 0700 if missing, and must be a
+ * directory of ours that is not a symlink; the entry is replaced with
+ * sf_write_atomic (0600 temporary, fsync, rename).
  */
 int registry_write(const char *dir, const struct registry_entry *e, struct oidc_err *err);
 

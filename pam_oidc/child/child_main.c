@@ -112,30 +112,21 @@ read_request(struct chan *c, struct request *rq, struct oidc_err *err)
 	return 0;
 }
 
+/*
+ * The module's configuration, loaded as the module loads it (conf_load):
+ * the file it named (or the default one, which may be missing), owned by
+ * root, then the arguments it passed.
+ */
 static int
 load_conf(const struct request *rq, struct oidc_conf *conf, struct oidc_err *err)
 {
-	const char *path = rq->config != NULL ? rq->config : OIDC_CONF_DEFAULT_PATH;
 	const char *argv[MAX_ARGS];
 	int r, i;
 
-	r = conf_init(conf);
-	if (r < 0)
-		return oidc_err_set(err, OIDC_R_INTERNAL, -r, "out of memory");
-	r = conf_load_file(conf, path, false, err);
-	/* without an explicit file, module arguments alone may configure everything */
-	if (r == -ENOENT && rq->config == NULL) {
-		oidc_err_clear(err);
-		r = 0;
-	}
-	if (r < 0)
-		return oidc_err_set(err, OIDC_R_CONFIG, -r, "cannot load %s", path);
 	for (i = 0; i < rq->nargs; i++)
 		argv[i] = rq->args[i];
-	r = conf_apply_args(conf, rq->nargs, argv, err);
-	if (r < 0)
-		return oidc_err_set(err, OIDC_R_CONFIG, -r, "bad module argument");
-	r = conf_validate(conf, err);
+	r = conf_load(conf, rq->config, rq->nargs, argv,
+		      CONF_LOAD_ROOT_OWNED | CONF_LOAD_DEFAULT_OPTIONAL, err);
 	if (r < 0)
 		return oidc_err_set(err, OIDC_R_CONFIG, -r, "invalid configuration");
 	return 0;

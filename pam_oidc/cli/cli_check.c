@@ -95,21 +95,11 @@ cli_check(int argc, char **argv)
 		fprintf(stderr, "usage: pam-oidc check [--config FILE]\n");
 		return 2;
 	}
-	if (conf_init(&conf) < 0) {
-		fprintf(stderr, "pam-oidc check: out of memory\n");
-		goto out;
-	}
-	r = conf_load_file(&conf, path, true, &err);
+	/* the module's loader; the file may belong to the invoking user */
+	r = conf_load(&conf, path, 0, NULL, 0, &err);
 	if (r < 0) {
-		if (err.msg[0] == '\0')
-			fprintf(stderr, "pam-oidc check: %s: %s\n", path, strerror(-r));
-		else
-			fprintf(stderr, "pam-oidc check: %s\n", err.msg);
-		goto out;
-	}
-	r = conf_validate(&conf, &err);
-	if (r < 0) {
-		fprintf(stderr, "pam-oidc check: %s: %s\n", path, err.msg);
+		fprintf(stderr, "pam-oidc check: %s\n",
+			err.msg[0] != '\0' ? err.msg : strerror(-r));
 		goto out;
 	}
 	printf("configuration %s: ok\n", path);

@@ -198,14 +198,12 @@ cli_login(int argc, char **argv)
 		fprintf(stderr, "pam-oidc login: not a valid user name\n");
 		goto out;
 	}
-	if (conf_init(&conf) < 0) {
-		fprintf(stderr, "pam-oidc login: out of memory\n");
-		goto out;
-	}
+	/* the module's loader; the file may belong to the invoking user */
+	r = conf_load(&conf, path, 0, NULL, 0, &err);
 	conf_ready = true;
-	if (conf_load_file(&conf, path, geteuid() != 0, &err) < 0 ||
-	    conf_validate(&conf, &err) < 0) {
-		fprintf(stderr, "pam-oidc login: %s: %s\n", path, err.msg);
+	if (r < 0) {
+		fprintf(stderr, "pam-oidc login: %s\n",
+			err.msg[0] != '\0' ? err.msg : strerror(-r));
 		goto out;
 	}
 	ui.qr = want_qr(&conf);

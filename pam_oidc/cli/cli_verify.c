@@ -32,6 +32,7 @@
 #include "numparse.h"
 #include "oidc_err.h"
 #include "policy.h"
+#include "safefile.h"
 #include "verify.h"
 
 #define EXIT_INVALID 1
@@ -42,47 +43,6 @@ verify_usage(void)
 {
 	fprintf(stderr, "usage: pam-oidc verify [--config FILE] [--jwks FILE] [--now EPOCH] "
 			"[--signature-only] [TOKEN | -]\n");
-}
-
-/* Read at most max bytes from fd into a wiped-on-free buffer. */
-static int
-read_fd_capped(int fd, size_t max, struct buf *ret)
-{
-	char chunk[4096];
-	ssize_t n;
-	int r;
-
-	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			r = -errno;
-			goto out;
-		}
-		if (n == 0)
-			break;
-		r = buf_append(ret, chunk, (size_t)n);
-		if (r < 0)
-			goto out;
-	}
-	r = 0;
-out:
-	explicit_bzero(chunk, sizeof(chunk));
-	return r;
-}
-
-static int
-read_file_capped(const char *path, size_t max, struct buf *ret)
-{
-	int fd, r;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	r = read_fd_capped(fd, max, ret);
-	close(fd);
-	return r;
 }
 
 /* Trim ASCII white space at both ends, in place; returns the start. */
@@ -121,6 +81,8 @@ cli_verify(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const struct sf_policy jwks_file = { .max_size = JWKS_MAX_SIZE,
+						    .flags = SF_FOLLOW | SF_ANY_TYPE };
 	const char *config_path = NULL, *jwks_path = NULL, *token_arg = "-";
 	bool signature_only = false, curl_ready = false;
 	int64_t now = (int64_t)time(NULL);
@@ -181,34 +143,27 @@ cli_verify(int argc, char **argv)
 	if (argc - optind == 1)
 		token_arg = argv[optind];
 
-	if (conf_init(&conf) < 0) {
+	/*
+	 * The module's loader (the file may belong to the invoking user);
+	 * without --signature-only the claims need issuer and client_id.
+	 */
+	if (config_path != NULL || !signature_only || jwks_path == NULL) {
+		r = conf_load(&conf, config_path, 0, NULL,
+			      !signature_only || jwks_path == NULL ? 0 : CONF_LOAD_NO_VALIDATE,
+			      &err);
+		if (r < 0) {
+			fprintf(stderr, "pam-oidc verify: %s\n",
+				err.msg[0] != '\0' ? err.msg : strerror(-r));
+			goto out;
+		}
+		mask = conf.algorithms;
+	} else if (conf_init(&conf) < 0) {
 		fprintf(stderr, "pam-oidc verify: out of memory\n");
 		goto out;
 	}
-	/* Without --signature-only the claims need issuer and client_id. */
-	if (config_path != NULL || !signature_only || jwks_path == NULL) {
-		const char *path = config_path != NULL ? config_path : OIDC_CONF_DEFAULT_PATH;
-
-		r = conf_load_file(&conf, path, true, &err);
-		if (r < 0) {
-			if (r == -ENOENT && err.msg[0] == '\0')
-				fprintf(stderr, "pam-oidc verify: %s: no such file\n", path);
-			else
-				fprintf(stderr, "pam-oidc verify: %s\n", err.msg);
-			goto out;
-		}
-		if (!signature_only || jwks_path == NULL) {
-			r = conf_validate(&conf, &err);
-			if (r < 0) {
-				fprintf(stderr, "pam-oidc verify: %s: %s\n", path, err.msg);
-				goto out;
-			}
-		}
-		mask = conf.algorithms;
-	}
 
 	if (strcmp(token_arg, "-") == 0)
-		r = read_fd_capped(STDIN_FILENO, JWS_MAX_TOKEN + 2, &tokbuf);
+		r = sf_read_fd(STDIN_FILENO, &tokbuf, NULL);
 	else
 		r = buf_append_str(&tokbuf, token_arg);
 	if (r < 0) {
@@ -224,7 +179,8 @@ cli_verify(int argc, char **argv)
 	}
 
 	if (jwks_path != NULL) {
-		r = read_file_capped(jwks_path, JWKS_MAX_SIZE, &jwksbuf);
+		/* the administrator's own file: any owner, a symlink or a pipe will do */
+		r = sf_read_file(AT_FDCWD, jwks_path, &jwks_file, &jwksbuf, NULL, NULL);
 		if (r < 0) {
 			fprintf(stderr, "pam-oidc verify: %s: %s\n", jwks_path,
 				r == -EFBIG ? "JWKS larger than the limit" : strerror(-r));

@@ -14,6 +14,7 @@
 #include "conf.h"
 #include "json_strict.h"
 #include "oidc_err.h"
+#include "safefile.h"
 #include "usermap.h"
 
 /* Is name a portable local user name of at most 32 bytes? */
@@ -65,60 +66,46 @@ usermap_list_contains(const char *list, const char *item)
 	return false;
 }
 
+/* Read the map file: the policy of DESIGN.md step 7, the messages of usermap.h. */
 static int
-read_map_file(const char *path, char **ret, size_t *ret_len, struct oidc_err *err)
+read_map_file(const char *path, struct buf *ret, struct oidc_err *err)
 {
-	struct stat st;
-	struct buf b;
-	char chunk[4096];
-	ssize_t n;
-	uid_t euid = geteuid();
-	int fd, r;
+	static const struct sf_policy map = {
+		.owner = SF_OWNER_ROOT_OR_EUID,
+		.forbidden = S_IWGRP | S_IWOTH,
+		.max_size = USERMAP_FILE_MAX,
+		.flags = SF_NO_NUL,
+	};
+	enum sf_fail fail = SF_FAIL_NONE;
+	int r;
 
-	buf_init(&b, USERMAP_FILE_MAX);
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		r = oidc_err_set(err, OIDC_R_CONFIG, errno, "cannot open user_map_file %s: %s", path,
-				 strerror(errno));
-		goto out;
+	r = sf_read_file(AT_FDCWD, path, &map, ret, NULL, &fail);
+	if (r == 0)
+		return 0;
+	switch (fail) {
+	case SF_FAIL_OPEN:
+		return oidc_err_set(err, OIDC_R_CONFIG, -r, "cannot open user_map_file %s: %s",
+				    path, strerror(-r));
+	case SF_FAIL_STAT:
+		return oidc_err_set(err, OIDC_R_CONFIG, -r, "cannot stat user_map_file %s", path);
+	case SF_FAIL_TYPE:
+	case SF_FAIL_OWNER:
+	case SF_FAIL_MODE:
+		return oidc_err_set(
+			err, OIDC_R_CONFIG, EPERM,
+			"user_map_file %s must be a regular file owned by root and writable only by its owner",
+			path);
+	case SF_FAIL_SIZE:
+		return oidc_err_set(err, OIDC_R_CONFIG, EFBIG, "user_map_file %s is too large",
+				    path);
+	case SF_FAIL_NUL:
+		return oidc_err_set(err, OIDC_R_CONFIG, EINVAL,
+				    "user_map_file %s contains a NUL byte", path);
+	default:
+		if (r == -ENOMEM)
+			return oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
+		return oidc_err_set(err, OIDC_R_CONFIG, -r, "cannot read user_map_file %s", path);
 	}
-	if (fstat(fd, &st) < 0) {
-		r = oidc_err_set(err, OIDC_R_CONFIG, errno, "cannot stat user_map_file %s", path);
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode) || (st.st_uid != 0 && !(euid != 0 && st.st_uid == euid)) ||
-	    (st.st_mode & 022) != 0) {
-		r = oidc_err_set(err, OIDC_R_CONFIG, EPERM,
-				 "user_map_file %s must be a regular file owned by root and writable only by its owner",
-				 path);
-		goto out;
-	}
-	if (st.st_size > USERMAP_FILE_MAX) {
-		r = oidc_err_set(err, OIDC_R_CONFIG, EFBIG, "user_map_file %s is too large", path);
-		goto out;
-	}
-	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = oidc_err_set(err, OIDC_R_CONFIG, errno, "cannot read user_map_file %s", path);
-			goto out;
-		}
-		if (n == 0)
-			break;
-		if (buf_append(&b, chunk, (size_t)n) < 0) {
-			r = oidc_err_set(err, OIDC_R_CONFIG, EFBIG, "user_map_file %s is too large", path);
-			goto out;
-		}
-	}
-	*ret = buf_steal(&b, ret_len);
-	r = *ret != NULL ? 0 : oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
-out:
-	if (fd >= 0)
-		close(fd);
-	buf_free(&b);
-	return r;
 }
 
 /* Split line in place into at most 4 whitespace-separated fields; returns the count. */
@@ -149,15 +136,17 @@ int
 usermap_lookup_file(const char *path, const char *issuer, const char *subject,
 		    char **ret_user, struct oidc_err *err)
 {
-	char *text = NULL, *line, *next, *hit = NULL, *f[3];
-	size_t len = 0, i;
+	char *line, *next, *hit = NULL, *f[3];
+	struct buf text;
+	size_t i;
 	unsigned lineno = 0;
 	int r, nf;
 
-	r = read_map_file(path, &text, &len, err);
+	buf_init(&text, USERMAP_FILE_MAX);
+	r = read_map_file(path, &text, err);
 	if (r < 0)
 		goto out;
-	for (line = text; line != NULL && *line != '\0'; line = next) {
+	for (line = text.data; line != NULL && *line != '\0'; line = next) {
 		lineno++;
 		next = strchr(line, '\n');
 		if (next != NULL)
@@ -206,8 +195,7 @@ usermap_lookup_file(const char *path, const char *issuer, const char *subject,
 	*ret_user = strdup(hit);
 	r = *ret_user != NULL ? 0 : oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
 out:
-	if (text != NULL)
-		secure_free(text, len);
+	buf_free(&text);
 	return r;
 }
 

@@ -34,9 +34,10 @@ bool usermap_list_contains(const char *list, const char *item);
  * ('#' comments, blank lines).  The file is opened safely: regular, no
  * symlink, owned by root (or by the caller's effective uid when it is not
  * root, for the administrator's dry run), not writable by group or others,
- * at most USERMAP_FILE_MAX bytes.  Two lines for one (issuer, subject) with
- * different users are an error.  Returns 0 and *ret_user, -ENOENT
- * (OIDC_R_USER) when there is no line, or another negative errno.
+ * at most USERMAP_FILE_MAX bytes, without a NUL byte.  Two lines for one
+ * (issuer, subject) with different users are an error.  Returns 0 and
+ * *ret_user, -ENOENT (OIDC_R_USER) when there is no line, or another
+ * negative errno.
  */
 int usermap_lookup_file(const char *path, const char *issuer, const char *subject,
 			char **ret_user, struct oidc_err *err);

@@ -19,23 +19,34 @@
 #include "child_spawn.h"
 #include "clock.h"
 #include "oidc_err.h"
+#include "safefile.h"
 
 static int
 check_executable(const char *path, struct oidc_err *err)
 {
+	/* looked at, not read: O_PATH; a symlink is followed, as execve() does */
+	static const struct sf_policy exe = { .required = S_IXUSR,
+					      .flags = SF_PATH_ONLY | SF_FOLLOW };
+	/* a root host must not run a program someone else can replace */
+	static const struct sf_policy root_exe = { .owner = SF_OWNER_ROOT,
+						   .forbidden = S_IWGRP | S_IWOTH };
+	enum sf_fail fail = SF_FAIL_NONE;
 	struct stat st;
+	int fd, r;
 
 	if (path == NULL || path[0] != '/')
 		return oidc_err_set(err, OIDC_R_CONFIG, EINVAL,
 				    "child_path must be an absolute path");
-	if (stat(path, &st) < 0)
-		return oidc_err_set(err, OIDC_R_CONFIG, errno, "cannot find oidc-child at %s: %m",
-				    path);
-	if (!S_ISREG(st.st_mode) || (st.st_mode & S_IXUSR) == 0)
+	fd = sf_open(AT_FDCWD, path, &exe, &st, &fail);
+	if (fd < 0 && (fail == SF_FAIL_OPEN || fail == SF_FAIL_STAT))
+		return oidc_err_set(err, OIDC_R_CONFIG, -fd, "cannot find oidc-child at %s: %s",
+				    path, strerror(-fd));
+	if (fd < 0)
 		return oidc_err_set(err, OIDC_R_CONFIG, EACCES,
 				    "oidc-child at %s is not an executable file", path);
-	/* a root host must not run a program someone else can replace */
-	if (geteuid() == 0 && (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0))
+	close(fd);
+	r = geteuid() == 0 ? sf_check_stat(&st, S_IFREG, &root_exe, NULL) : 0;
+	if (r < 0)
 		return oidc_err_set(err, OIDC_R_CONFIG, EPERM,
 				    "oidc-child at %s must be owned by root and not group- or world-writable",
 				    path);

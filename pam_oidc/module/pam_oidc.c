@@ -39,70 +39,23 @@
 #include "session.h"
 
 #define MODULE_DATA_SESSION "pam_oidc_audit_session"
-#define DEFAULT_FAIL_DELAY_MS 2000
 #define CHILD_GRACE_S 5		/* beyond the device-flow timeout before the child is killed */
 #define SHOW_MAX 1024		/* a link or code as shown */
 #define HOST_MAX 256
 
 /*
- * Module-only arguments: they concern the host side (files the module
- * writes, its failure delay) and are neither checked by conf.c nor passed
- * to oidc-child.
+ * The configuration of each phase.  The module-only arguments (config,
+ * fail_delay, pending_dir, registry_dir) are read first and alone, for
+ * every phase; authentication then loads the whole configuration: the
+ * file, which must belong to root as oidc-child requires, then every
+ * argument over it.
  */
-struct mod_opts {
-	const char *config_path;	/* NULL = OIDC_CONF_DEFAULT_PATH */
-	const char *pending_dir;
-	const char *registry_dir;
-	unsigned fail_delay_ms;
-	int argc;			/* the remaining arguments, for conf.c and the child */
-	const char **argv;
-};
+#define LOAD_MODULE_ARGS (CONF_LOAD_MODULE | CONF_LOAD_MODULE_ONLY)
+#define LOAD_FULL	 (CONF_LOAD_MODULE | CONF_LOAD_ROOT_OWNED | CONF_LOAD_DEFAULT_OPTIONAL)
 
 /* Internal errnos with a fixed meaning for pam_code(). */
 #define E_VERDICT EACCES	/* a denial: by the person, the provider, the token or policy */
 #define E_NO_USER ESRCH		/* PAM_USER is not a local account */
-
-static void
-mod_opts_free(struct mod_opts *o)
-{
-	free(o->argv);
-	o->argv = NULL;
-}
-
-static int
-mod_opts_parse(int argc, const char **argv, struct mod_opts *o, struct oidc_err *err)
-{
-	int64_t v;
-	int i;
-
-	memset(o, 0, sizeof(*o));
-	o->pending_dir = PENDING_DEFAULT_DIR;
-	o->registry_dir = REGISTRY_DEFAULT_DIR;
-	o->fail_delay_ms = DEFAULT_FAIL_DELAY_MS;
-	o->argv = calloc((size_t)argc + 1, sizeof(*o->argv));
-	if (o->argv == NULL)
-		return oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
-	for (i = 0; i < argc; i++) {
-		if (strncmp(argv[i], "config=", 7) == 0)
-			o->config_path = argv[i] + 7;
-		else if (strncmp(argv[i], "pending_dir=", 12) == 0)
-			o->pending_dir = argv[i] + 12;
-		else if (strncmp(argv[i], "registry_dir=", 13) == 0)
-			o->registry_dir = argv[i] + 13;
-		else if (strncmp(argv[i], "fail_delay=", 11) == 0) {
-			if (num_parse_i64(argv[i] + 11, 0, 60000, &v) < 0)
-				return oidc_err_set(err, OIDC_R_CONFIG, EINVAL,
-						    "fail_delay must be milliseconds between 0 and 60000");
-			o->fail_delay_ms = (unsigned)v;
-		} else
-			o->argv[o->argc++] = argv[i];
-	}
-	if ((o->config_path != NULL && o->config_path[0] != '/') || o->pending_dir[0] != '/' ||
-	    o->registry_dir[0] != '/')
-		return oidc_err_set(err, OIDC_R_CONFIG, EINVAL,
-				    "config, pending_dir and registry_dir must be absolute paths");
-	return 0;
-}
 
 /* The one translation from errno and reason to a PAM return code. */
 static int
@@ -150,27 +103,6 @@ item_str(pam_handle_t *pamh, int item)
 	if (pam_get_item(pamh, item, &v) != PAM_SUCCESS)
 		return NULL;
 	return v;
-}
-
-static int
-load_conf(const struct mod_opts *o, struct oidc_conf *conf, struct oidc_err *err)
-{
-	const char *path = o->config_path != NULL ? o->config_path : OIDC_CONF_DEFAULT_PATH;
-	int r;
-
-	if ((r = conf_init(conf)) < 0)
-		return oidc_err_set(err, OIDC_R_INTERNAL, -r, "out of memory");
-	/* a non-root host (tests, a user's own tool) may read its own files */
-	r = conf_load_file(conf, path, geteuid() != 0, err);
-	if (r == -ENOENT && o->config_path == NULL) {
-		oidc_err_clear(err);
-		r = 0;
-	}
-	if (r < 0)
-		return r;
-	if ((r = conf_apply_args(conf, o->argc, o->argv, err)) < 0)
-		return r;
-	return conf_validate(conf, err);
 }
 
 /* require_publickey: sshd lists the methods that already succeeded in SSH_AUTH_INFO_0. */
@@ -435,7 +367,7 @@ out:
 
 /* The device flow through oidc-child; on success id holds the identity for user. */
 static int
-run_child(pam_handle_t *pamh, const struct mod_opts *o, const struct oidc_conf *conf,
+run_child(pam_handle_t *pamh, int argc, const char **argv, const struct oidc_conf *conf,
 	  const char *user, const char *service, struct oidc_identity *id, struct oidc_err *err)
 {
 	struct child_proc c;
@@ -448,10 +380,12 @@ run_child(pam_handle_t *pamh, const struct mod_opts *o, const struct oidc_conf *
 	deadline = clock_mono_ms() + (int64_t)(conf->timeout + CHILD_GRACE_S) * 1000;
 	if ((r = child_spawn(conf->child_path, deadline, &c, err)) < 0)
 		return r;
-	for (i = 0; i < o->argc && r >= 0; i++)
-		r = child_send(&c, "arg", o->argv[i], err);
-	if (r >= 0 && o->config_path != NULL)
-		r = child_send(&c, "config", o->config_path, err);
+	/* the child gets the configuration's arguments, not the module's own */
+	for (i = 0; i < argc && r >= 0; i++)
+		if (argv[i] != NULL && !conf_arg_module_only(argv[i]))
+			r = child_send(&c, "arg", argv[i], err);
+	if (r >= 0 && conf->config != NULL)
+		r = child_send(&c, "config", conf->config, err);
 	if (r >= 0)
 		r = child_send(&c, "user", user, err);
 	if (r >= 0)
@@ -525,23 +459,23 @@ PAM_EXTERN int
 pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct oidc_err err;
-	struct mod_opts o;
 	struct oidc_conf conf;
 	struct oidc_identity id = { 0 };
 	struct session_ctx ctx = { 0 };
 	struct passwd pw, *pwp = NULL;
 	char pwbuf[4096], handle[PENDING_HANDLE_LEN + 1], env[sizeof(PENDING_ENV) + PENDING_HANDLE_LEN + 1];
 	const char *user = NULL;
-	bool conf_ready = false;
+	int64_t delay_ms = CONF_FAIL_DELAY_DEFAULT_MS;
 	int r, pr;
 
 	oidc_err_clear(&err);
-	memset(&conf, 0, sizeof(conf));
-	r = mod_opts_parse(argc, argv, &o, &err);
-	(void)pam_fail_delay(pamh, o.fail_delay_ms * 1000u);
+	r = conf_load(&conf, NULL, argc, argv, LOAD_MODULE_ARGS, &err);
+	if (r == 0)
+		delay_ms = conf.fail_delay;
+	(void)pam_fail_delay(pamh, (unsigned)delay_ms * 1000u);
 	ctx.service = item_str(pamh, PAM_SERVICE);
 	ctx.rhost = item_str(pamh, PAM_RHOST);
-	ctx.registry_dir = o.registry_dir;
+	ctx.registry_dir = conf.registry_dir;
 	if (r < 0)
 		goto out;
 
@@ -556,8 +490,10 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 		r = oidc_err_set(&err, OIDC_R_USER, E_NO_USER, "no such local user");
 		goto out;
 	}
-	r = load_conf(&o, &conf, &err);
-	conf_ready = true;
+	/* the user is known: now the whole configuration */
+	conf_free(&conf);
+	r = conf_load(&conf, NULL, argc, argv, LOAD_FULL, &err);
+	ctx.registry_dir = conf.registry_dir;
 	if (r < 0) {
 		err.reason = OIDC_R_CONFIG;
 		goto out;
@@ -573,9 +509,9 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 				 "no usable conversation (non-interactive caller?); the provider was not contacted");
 		goto out;
 	}
-	if ((r = run_child(pamh, &o, &conf, user, ctx.service, &id, &err)) < 0)
+	if ((r = run_child(pamh, argc, argv, &conf, user, ctx.service, &id, &err)) < 0)
 		goto out;
-	if ((r = pending_write(o.pending_dir, &id, handle, &err)) < 0)
+	if ((r = pending_write(conf.pending_dir, &id, handle, &err)) < 0)
 		goto out;
 	snprintf(env, sizeof(env), "%s=%s", PENDING_ENV, handle);
 	pr = pam_putenv(pamh, env);
@@ -591,9 +527,7 @@ out:
 	if (r < 0)
 		log_failure(pamh, &ctx, r, &err);
 	oidc_identity_clear(&id);
-	if (conf_ready)
-		conf_free(&conf);
-	mod_opts_free(&o);
+	conf_free(&conf);
 	explicit_bzero(pwbuf, sizeof(pwbuf));
 	return pam_code(r, &err);
 }
@@ -681,7 +615,7 @@ PAM_EXTERN int
 pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct oidc_err err;
-	struct mod_opts o;
+	struct oidc_conf conf;
 	struct oidc_identity id = { 0 };
 	struct session_ctx ctx = { 0 };
 	char handle[PENDING_HANDLE_LEN + 2] = "";
@@ -692,11 +626,11 @@ pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	int r, jr = 0, ret = PAM_SESSION_ERR;
 
 	oidc_err_clear(&err);
-	r = mod_opts_parse(argc, argv, &o, &err);
+	r = conf_load(&conf, NULL, argc, argv, LOAD_MODULE_ARGS, &err);
 	ctx.service = item_str(pamh, PAM_SERVICE);
 	ctx.rhost = item_str(pamh, PAM_RHOST);
 	ctx.user = session_owner(pamh);
-	ctx.registry_dir = o.registry_dir;
+	ctx.registry_dir = conf.registry_dir;
 	if (r < 0)
 		goto out;
 	h = pam_getenv(pamh, PENDING_ENV);
@@ -707,7 +641,7 @@ pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	snprintf(handle, sizeof(handle), "%s", h);
 	/* the handle is spent whatever happens; the shell must not see it */
 	(void)pam_putenv(pamh, PENDING_ENV);
-	if ((r = pending_consume(o.pending_dir, handle, ctx.user, &id, &err)) < 0)
+	if ((r = pending_consume(conf.pending_dir, handle, ctx.user, &id, &err)) < 0)
 		goto out;
 	if ((r = session_open(&ctx, &id, &session, &created, &jr, &err)) < 0)
 		goto out;
@@ -737,7 +671,7 @@ out:
 	}
 	explicit_bzero(handle, sizeof(handle));
 	oidc_identity_clear(&id);
-	mod_opts_free(&o);
+	conf_free(&conf);
 	return ret;
 }
 
@@ -746,18 +680,18 @@ PAM_EXTERN int
 pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct oidc_err err;
-	struct mod_opts o;
+	struct oidc_conf conf;
 	struct session_ctx ctx = { 0 };
 	const void *data = NULL;
 	uint32_t session, loginuid;
 	int r, jr = 0, ret = PAM_SESSION_ERR;
 
 	oidc_err_clear(&err);
-	r = mod_opts_parse(argc, argv, &o, &err);
+	r = conf_load(&conf, NULL, argc, argv, LOAD_MODULE_ARGS, &err);
 	ctx.service = item_str(pamh, PAM_SERVICE);
 	ctx.rhost = item_str(pamh, PAM_RHOST);
 	ctx.user = session_owner(pamh);
-	ctx.registry_dir = o.registry_dir;
+	ctx.registry_dir = conf.registry_dir;
 	if (r < 0)
 		goto out;
 	if (pam_get_data(pamh, MODULE_DATA_SESSION, &data) == PAM_SUCCESS && data != NULL) {
@@ -787,6 +721,6 @@ out:
 		pam_syslog(pamh, LOG_ERR, "cannot close the OIDC session of %s: %s",
 			   ctx.user != NULL ? ctx.user : "(unknown)",
 			   err.msg[0] != '\0' ? err.msg : strerror(-r));
-	mod_opts_free(&o);
+	conf_free(&conf);
 	return ret;
 }

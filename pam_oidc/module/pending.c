@@ -22,7 +22,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +34,7 @@
 #include "numparse.h"
 #include "oidc_err.h"
 #include "pending.h"
+#include "safefile.h"
 #include "text.h"
 
 #define PENDING_HEADER	  "pam_oidc-pending 2"
@@ -47,39 +47,50 @@ handle_valid(const char *h)
 	       text_hex_is_lower(h, PENDING_HANDLE_LEN);
 }
 
-/* Open dir (creating it, and for the default its parent), check it is ours and closed. */
+/* Directory and records: ours (the euid), closed to group and others. */
+static const struct sf_policy pending_dir_policy = {
+	.owner = SF_OWNER_EUID,
+	.forbidden = 077,
+};
+
+/* ... and a record has one link and fits the cap. */
+static const struct sf_policy pending_policy = {
+	.owner = SF_OWNER_EUID,
+	.forbidden = 077,
+	.max_size = PENDING_MAX_FILE,
+	.flags = SF_ONE_LINK,
+};
+
+/* Open dir (creating it and its missing parents 0700), check it is ours and closed. */
 static int
 dir_open(const char *dir, bool create, struct oidc_err *err)
 {
-	struct stat st;
-	char parent[4096];
-	int dfd, r;
+	struct sf_policy pol = pending_dir_policy;
+	enum sf_fail fail = SF_FAIL_NONE;
+	int dfd;
 
-	if (dir == NULL || dir[0] != '/' || strlen(dir) >= sizeof(parent))
+	if (dir == NULL || dir[0] != '/')
 		return oidc_err_set(err, OIDC_R_CONFIG, EINVAL, "pending directory must be an absolute path");
-	if (create && mkdir(dir, 0700) < 0 && errno == ENOENT) {
-		memcpy(parent, dir, strlen(dir) + 1);
-		if (mkdir(dirname(parent), 0755) < 0 && errno != EEXIST)
-			return oidc_err_set(err, OIDC_R_INTERNAL, errno,
-					    "cannot create the parent of %s: %m", dir);
-		(void)mkdir(dir, 0700);
-	}
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dfd < 0)
-		return oidc_err_set(err, errno == ENOENT ? OIDC_R_NONE : OIDC_R_INTERNAL, errno,
-				    "cannot open %s: %m", dir);
-	if (fstat(dfd, &st) < 0) {
-		r = oidc_err_set(err, OIDC_R_INTERNAL, errno, "cannot stat %s: %m", dir);
-		close(dfd);
-		return r;
-	}
-	if (st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
-		close(dfd);
+	if (create)
+		pol.flags |= SF_MKDIR_PARENTS;
+	dfd = sf_dir_open(dir, &pol, &fail);
+	if (dfd >= 0)
+		return dfd;
+	switch (fail) {
+	case SF_FAIL_MKDIR:
+		return oidc_err_set(err, OIDC_R_INTERNAL, -dfd, "cannot create %s: %s", dir,
+				    strerror(-dfd));
+	case SF_FAIL_OPEN:
+		return oidc_err_set(err, dfd == -ENOENT ? OIDC_R_NONE : OIDC_R_INTERNAL, -dfd,
+				    "cannot open %s: %s", dir, strerror(-dfd));
+	case SF_FAIL_STAT:
+		return oidc_err_set(err, OIDC_R_INTERNAL, -dfd, "cannot stat %s: %s", dir,
+				    strerror(-dfd));
+	default:
 		return oidc_err_set(err, OIDC_R_CONFIG, EPERM,
 				    "%s must be a directory owned by uid %u with mode 0700",
 				    dir, (unsigned)geteuid());
 	}
-	return dfd;
 }
 
 /* Remove records left over by logins whose session never opened. */
@@ -161,10 +172,9 @@ pending_write(const char *dir, const struct oidc_identity *id,
 	unsigned char rnd[PENDING_HANDLE_LEN / 2];
 	char handle[PENDING_HANDLE_LEN + 1];
 	char num[32];
+	enum sf_fail fail = SF_FAIL_NONE;
 	struct buf b;
-	size_t off;
-	ssize_t n;
-	int dfd = -1, fd = -1, r;
+	int dfd = -1, r;
 
 	buf_init(&b, PENDING_MAX_FILE);
 	if ((dfd = dir_open(dir, true, err)) < 0) {
@@ -186,37 +196,20 @@ pending_write(const char *dir, const struct oidc_identity *id,
 				 "cannot put this identity into a pending record");
 		goto out;
 	}
-	fd = openat(dfd, handle, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		r = oidc_err_set(err, OIDC_R_INTERNAL, errno, "cannot create a pending record in %s: %m",
-				 dir);
+	r = sf_write_new(dfd, handle, b.data, b.len, &fail);
+	if (r < 0) {
+		if (fail == SF_FAIL_CREATE)
+			r = oidc_err_set(err, OIDC_R_INTERNAL, -r,
+					 "cannot create a pending record in %s: %s", dir,
+					 strerror(-r));
+		else
+			r = oidc_err_set(err, OIDC_R_INTERNAL, -r,
+					 "cannot write the pending record: %s", strerror(-r));
 		goto out;
 	}
-	for (off = 0; off < b.len; off += (size_t)n) {
-		n = write(fd, b.data + off, b.len - off);
-		if (n < 0 && errno == EINTR) {
-			n = 0;
-			continue;
-		}
-		if (n <= 0) {
-			r = oidc_err_set(err, OIDC_R_INTERNAL, n < 0 ? errno : EIO,
-					 "cannot write the pending record: %m");
-			(void)unlinkat(dfd, handle, 0);
-			goto out;
-		}
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		r = oidc_err_set(err, OIDC_R_INTERNAL, errno, "cannot write the pending record: %m");
-		(void)unlinkat(dfd, handle, 0);
-		goto out;
-	}
-	fd = -1;
 	memcpy(ret_handle, handle, sizeof(handle));
 	r = 0;
 out:
-	if (fd >= 0)
-		close(fd);
 	if (dfd >= 0)
 		close(dfd);
 	buf_free(&b);
@@ -286,14 +279,17 @@ int
 pending_consume(const char *dir, const char *handle, const char *user,
 		struct oidc_identity *ret, struct oidc_err *err)
 {
+	static const struct sf_policy any = { .flags = SF_ANY_TYPE };
 	struct oidc_identity id = { 0 };
-	char data[PENDING_MAX_FILE + 1];
+	enum sf_fail fail = SF_FAIL_NONE;
+	struct buf rec;
 	struct stat st;
-	size_t len = 0;
-	ssize_t n;
+	char *data;
+	size_t len;
 	int64_t created = 0, age;
 	int dfd = -1, fd = -1, r;
 
+	buf_init(&rec, PENDING_MAX_FILE);
 	if (!handle_valid(handle)) {
 		r = oidc_err_set(err, OIDC_R_USAGE, EINVAL, "malformed session handle");
 		goto out;
@@ -302,13 +298,15 @@ pending_consume(const char *dir, const char *handle, const char *user,
 		r = dfd == -ENOENT ? -ENOENT : dfd;
 		goto out;
 	}
-	fd = openat(dfd, handle, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	/* the checks come after the unlink, on what fstat said before it */
+	fd = sf_open(dfd, handle, &any, &st, &fail);
 	if (fd < 0) {
-		r = oidc_err_set(err, OIDC_R_USAGE, errno, "no pending login for this handle");
-		goto out;
-	}
-	if (fstat(fd, &st) < 0) {
-		r = oidc_err_set(err, OIDC_R_INTERNAL, errno, "cannot stat a pending record: %m");
+		if (fail == SF_FAIL_OPEN)
+			r = oidc_err_set(err, OIDC_R_USAGE, -fd,
+					 "no pending login for this handle");
+		else
+			r = oidc_err_set(err, OIDC_R_INTERNAL, -fd,
+					 "cannot stat a pending record: %s", strerror(-fd));
 		goto out;
 	}
 	/* consume first: whatever happens next, the handle is spent */
@@ -317,24 +315,17 @@ pending_consume(const char *dir, const char *handle, const char *user,
 				 "pending login already used");
 		goto out;
 	}
-	if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 077) != 0 ||
-	    st.st_nlink != 1 || st.st_size > PENDING_MAX_FILE) {
+	if (sf_check_stat(&st, S_IFREG, &pending_policy, NULL) < 0) {
 		r = oidc_err_set(err, OIDC_R_USAGE, EPERM, "pending record with wrong owner or mode");
 		goto out;
 	}
-	while (len < PENDING_MAX_FILE) {
-		n = read(fd, data + len, PENDING_MAX_FILE - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = oidc_err_set(err, OIDC_R_INTERNAL, errno, "cannot read a pending record: %m");
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
+	if ((r = sf_read_fd(fd, &rec, NULL)) < 0) {
+		r = oidc_err_set(err, OIDC_R_INTERNAL, -r, "cannot read a pending record: %s",
+				 strerror(-r));
+		goto out;
 	}
-	data[len] = '\0';
+	data = rec.data;
+	len = rec.len;
 	r = -EPROTO;
 	if (memchr(data, '\0', len) != NULL || (r = parse_record(data, &id, &created)) < 0) {
 		r = oidc_err_set(err, OIDC_R_MALFORMED, r == -ENOMEM ? ENOMEM : EPROTO,
@@ -357,7 +348,7 @@ pending_consume(const char *dir, const char *handle, const char *user,
 	r = 0;
 out:
 	oidc_identity_clear(&id);
-	explicit_bzero(data, sizeof(data));
+	buf_free(&rec);
 	if (fd >= 0)
 		close(fd);
 	if (dfd >= 0)

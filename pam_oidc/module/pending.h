@@ -17,7 +17,6 @@
 
 struct oidc_err;
 
-#define PENDING_DEFAULT_DIR "/run/pam_oidc/pending"
 #define PENDING_ENV "PAM_OIDC_HANDLE"
 #define PENDING_HANDLE_LEN 32		/* hex digits of 128 random bits */
 #define PENDING_MAX_AGE_S 120

@@ -4,7 +4,8 @@
  * discovery.c and jwks_cache.c).  The directory must be a real directory
  * (no symlink) owned by root or the effective uid and not writable by
  * group or others; files are read only when they pass the same checks,
- * and written 0600 to a temporary name, then renamed into place.
+ * and written 0600 to a temporary name, then renamed into place (all
+ * through common/safefile.h).
  */
 #ifndef OIDC_CACHE_H
 #define OIDC_CACHE_H

@@ -8,7 +8,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -19,6 +18,7 @@
 #include "http.h"
 #include "json_strict.h"
 #include "oidc_err.h"
+#include "safefile.h"
 
 #define GRANT_DEVICE_CODE "urn:ietf:params:oauth:grant-type:device_code"
 #define FORM_MAX (16 * 1024)
@@ -41,75 +41,73 @@ device_auth_free(struct device_auth *da)
 int
 device_read_client_secret(const char *path, char **ret, struct oidc_err *err)
 {
-	struct stat st;
-	char *s = NULL;
-	size_t len = 0, i;
-	ssize_t n;
-	int fd = -1, r;
+	static const struct sf_policy secret = {
+		.owner = SF_OWNER_ROOT,
+		.forbidden = 0177,
+		.max_size = DEVICE_CLIENT_SECRET_MAX,
+	};
+	enum sf_fail fail = SF_FAIL_NONE;
+	struct buf b;
+	size_t len, i;
+	int r;
 
+	buf_init(&b, DEVICE_CLIENT_SECRET_MAX);
 	if (path == NULL || ret == NULL)
 		return oidc_err_set(err, OIDC_R_INTERNAL, EINVAL, "no client secret file");
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		r = oidc_err_set(err, OIDC_R_CONFIG, errno, "cannot open client_secret_file %s: %s",
-				 path, strerror(errno));
+	r = sf_read_file(AT_FDCWD, path, &secret, &b, NULL, &fail);
+	switch (r < 0 ? fail : SF_FAIL_NONE) {
+	case SF_FAIL_NONE:
+		break;
+	case SF_FAIL_OPEN:
+		r = oidc_err_set(err, OIDC_R_CONFIG, -r, "cannot open client_secret_file %s: %s",
+				 path, strerror(-r));
 		goto out;
-	}
-	if (fstat(fd, &st) < 0) {
-		r = oidc_err_set(err, OIDC_R_CONFIG, errno, "cannot stat client_secret_file %s", path);
+	case SF_FAIL_STAT:
+		r = oidc_err_set(err, OIDC_R_CONFIG, -r, "cannot stat client_secret_file %s", path);
 		goto out;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 0177) != 0) {
+	case SF_FAIL_TYPE:
+	case SF_FAIL_OWNER:
+	case SF_FAIL_MODE:
 		r = oidc_err_set(err, OIDC_R_CONFIG, EPERM,
 				 "client_secret_file %s must be a regular file owned by root with mode 0600 or 0400",
 				 path);
 		goto out;
-	}
-	if (st.st_size <= 0 || st.st_size > DEVICE_CLIENT_SECRET_MAX) {
+	case SF_FAIL_SIZE:
 		r = oidc_err_set(err, OIDC_R_CONFIG, EFBIG, "client_secret_file %s is empty or too large",
 				 path);
 		goto out;
-	}
-	s = malloc(DEVICE_CLIENT_SECRET_MAX + 1);
-	if (s == NULL) {
-		r = oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
+	default:
+		if (r == -ENOMEM)
+			r = oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
+		else
+			r = oidc_err_set(err, OIDC_R_CONFIG, -r,
+					 "cannot read client_secret_file %s", path);
 		goto out;
 	}
-	while (len < DEVICE_CLIENT_SECRET_MAX) {
-		n = read(fd, s + len, DEVICE_CLIENT_SECRET_MAX - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = oidc_err_set(err, OIDC_R_CONFIG, errno, "cannot read client_secret_file %s", path);
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
+	if (b.len == 0) {
+		r = oidc_err_set(err, OIDC_R_CONFIG, EFBIG,
+				 "client_secret_file %s is empty or too large", path);
+		goto out;
 	}
-	s[len] = '\0';
-	while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == '\r'))
-		s[--len] = '\0';
+	len = b.len;
+	while (len > 0 && (b.data[len - 1] == '\n' || b.data[len - 1] == '\r'))
+		b.data[--len] = '\0';
 	if (len == 0) {
 		r = oidc_err_set(err, OIDC_R_CONFIG, EINVAL, "client_secret_file %s is empty", path);
 		goto out;
 	}
 	for (i = 0; i < len; i++) {
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
+		if ((unsigned char)b.data[i] < 0x20 || b.data[i] == 0x7f) {
 			r = oidc_err_set(err, OIDC_R_CONFIG, EINVAL,
 					 "client_secret_file %s must hold one line without control characters",
 					 path);
 			goto out;
 		}
 	}
-	*ret = s;
-	s = NULL;
-	r = 0;
+	*ret = buf_steal(&b, NULL);
+	r = *ret != NULL ? 0 : oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
 out:
-	if (s != NULL)
-		secure_free(s, DEVICE_CLIENT_SECRET_MAX + 1);
-	if (fd >= 0)
-		close(fd);
+	buf_free(&b);
 	return r;
 }
 

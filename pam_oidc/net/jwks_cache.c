@@ -1,18 +1,17 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The provider's JWKS with an on-disk cache and a refetch throttle, and
- * the small safe-file layer (cache.h) that discovery shares.
+ * the cache's file policy on common/safefile.h (cache.h), which discovery
+ * shares.
  */
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <openssl/evp.h>
@@ -25,6 +24,7 @@
 #include "jwks.h"
 #include "numparse.h"
 #include "oidc_err.h"
+#include "safefile.h"
 
 /* ---------------------------------------------------------------- cache files */
 
@@ -57,38 +57,18 @@ cache_key(const char *a, const char *b, char ret[CACHE_KEY_LEN])
 	return 0;
 }
 
-static bool
-cache_owner_ok(const struct stat *st)
-{
-	return st->st_uid == 0 || st->st_uid == geteuid();
-}
+/* The cache's policy (cache.h): root or the euid, not group/other-writable. */
+static const struct sf_policy cache_policy = {
+	.owner = SF_OWNER_ROOT_OR_EUID,
+	.forbidden = S_IWGRP | S_IWOTH,
+	.flags = SF_MKDIR,
+};
 
 /* Open (and create) the cache directory; see cache.h. */
 int
 cache_dir_open(const char *path)
 {
-	struct stat st;
-	int fd, r;
-
-	if (path == NULL || path[0] != '/')
-		return -EINVAL;
-	if (mkdir(path, 0700) < 0 && errno != EEXIST)
-		return -errno;
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
-		goto fail;
-	}
-	if (!S_ISDIR(st.st_mode) || !cache_owner_ok(&st) || (st.st_mode & (S_IWGRP | S_IWOTH))) {
-		r = -EPERM;
-		goto fail;
-	}
-	return fd;
-fail:
-	close(fd);
-	return r;
+	return sf_dir_open(path, &cache_policy, NULL);
 }
 
 /* Read a cache file that passes the ownership checks; see cache.h. */
@@ -96,109 +76,28 @@ int
 cache_read(int dfd, const char *name, size_t max, char **ret, size_t *ret_len,
 	   int64_t *ret_mtime)
 {
+	struct sf_policy pol = cache_policy;
 	struct stat st;
-	char *data = NULL;
-	size_t len = 0;
-	ssize_t n;
-	int fd, r;
+	struct buf b;
+	int r;
 
-	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode) || !cache_owner_ok(&st) || (st.st_mode & (S_IWGRP | S_IWOTH))) {
-		r = -EPERM;
-		goto out;
-	}
-	if (st.st_size < 0 || (uint64_t)st.st_size > max) {
-		r = -EFBIG;
-		goto out;
-	}
-	data = malloc(max + 2);
-	if (data == NULL) {
-		r = -ENOMEM;
-		goto out;
-	}
-	for (;;) {
-		n = read(fd, data + len, max + 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = -errno;
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len > max) {
-			r = -EFBIG;
-			goto out;
-		}
-	}
-	data[len] = '\0';
-	*ret = data;
-	*ret_len = len;
+	pol.max_size = max;
+	r = sf_read_file(dfd, name, &pol, &b, &st, NULL);
+	if (r < 0)
+		return r;
+	*ret = buf_steal(&b, ret_len);
+	buf_free(&b);
+	if (*ret == NULL)
+		return -ENOMEM;
 	*ret_mtime = (int64_t)st.st_mtime;
-	data = NULL;
-	r = 0;
-out:
-	if (data != NULL)
-		secure_free(data, max + 2);
-	close(fd);
-	return r;
+	return 0;
 }
 
 /* Atomically replace a cache file; see cache.h. */
 int
 cache_write(int dfd, const char *name, const void *data, size_t len)
 {
-	char tmp[256];
-	uint64_t rnd;
-	const char *p = data;
-	ssize_t n;
-	int fd, r;
-
-	if (getrandom(&rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
-		return -EIO;
-	if ((size_t)snprintf(tmp, sizeof(tmp), ".%s.%016" PRIx64 ".tmp", name, rnd) >= sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			r = n < 0 ? -errno : -EIO;
-			goto fail;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	if (fsync(fd) < 0) {
-		r = -errno;
-		goto fail;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		r = -errno;
-		goto fail;
-	}
-	fd = -1;
-	if (renameat(dfd, tmp, dfd, name) < 0) {
-		r = -errno;
-		goto fail;
-	}
-	return 0;
-fail:
-	if (fd >= 0)
-		close(fd);
-	(void)unlinkat(dfd, tmp, 0);
-	return r;
+	return sf_write_atomic(dfd, name, data, len, NULL);
 }
 
 /* ---------------------------------------------------------------- JWKS */

@@ -7,20 +7,19 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "buf.h"
 #include "conf.h"
 #include "url.h"
 #include "jose_alg.h"
+#include "kv.h"
 #include "numparse.h"
 #include "oidc_err.h"
+#include "registry.h"
 
 enum conf_type {
 	CONF_T_STR,		/* free text */
@@ -33,6 +32,8 @@ enum conf_type {
 
 /* An empty value is allowed and resets the option to "unset" (NULL). */
 #define CONF_F_EMPTY_OK 0x1u
+/* A module argument only: unknown to the file and to oidc-child. */
+#define CONF_F_MODULE 0x2u
 
 struct conf_option {
 	const char *name;
@@ -46,7 +47,8 @@ struct conf_option {
 
 /*
  * The one list of options: name, type, range, default and flags.  Both the
- * table below and conf_option_names() are generated from it.
+ * table below and conf_option_names() are generated from it (and from the
+ * module-only list after it).
  */
 #define CONF_OPTION_LIST(X) \
 	X(issuer, CONF_T_STR, 0, 0, 0, NULL, 0) \
@@ -79,11 +81,19 @@ struct conf_option {
 	X(child_path, CONF_T_PATH, 0, 0, 0, LIBEXECDIR "/oidc-child", 0) \
 	X(debug, CONF_T_BOOL, 0, 1, 0, NULL, 0)
 
+/* What only the module reads: the file it loads, its own files, its failure delay. */
+#define CONF_MODULE_OPTION_LIST(X) \
+	X(config, CONF_T_PATH, 0, 0, 0, NULL, CONF_F_MODULE) \
+	X(fail_delay, CONF_T_INT, 0, 60000, CONF_FAIL_DELAY_DEFAULT_MS, NULL, CONF_F_MODULE) \
+	X(pending_dir, CONF_T_PATH, 0, 0, 0, PENDING_DEFAULT_DIR, CONF_F_MODULE) \
+	X(registry_dir, CONF_T_PATH, 0, 0, 0, REGISTRY_DEFAULT_DIR, CONF_F_MODULE)
+
 #define CONF_ENTRY(n, t, lo, hi, di, ds, f) \
 	{ #n, t, offsetof(struct oidc_conf, n), lo, hi, di, ds, f },
 #define CONF_NAME(n, t, lo, hi, di, ds, f) #n,
 
-static const struct conf_option conf_options[] = { CONF_OPTION_LIST(CONF_ENTRY) };
+static const struct conf_option conf_options[] = { CONF_OPTION_LIST(CONF_ENTRY)
+							   CONF_MODULE_OPTION_LIST(CONF_ENTRY) };
 
 #define N_OPTIONS (sizeof(conf_options) / sizeof(conf_options[0]))
 
@@ -96,14 +106,25 @@ conf_str_member(struct oidc_conf *conf, const struct conf_option *o)
 	return (char **)((char *)conf + o->offset);
 }
 
+/* Where an option may be given: the file (and oidc-child's arguments), the module line. */
+#define CONF_IN_FILE   0x1u
+#define CONF_IN_MODULE 0x2u
+
+static unsigned
+conf_scope(const struct conf_option *o)
+{
+	return (o->flags & CONF_F_MODULE) ? CONF_IN_MODULE : CONF_IN_FILE;
+}
+
+/* The option named key, if it may be given in scope. */
 static const struct conf_option *
-conf_find(const char *key)
+conf_find(const char *key, unsigned scope)
 {
 	size_t i;
 
 	for (i = 0; i < N_OPTIONS; i++)
 		if (strcmp(conf_options[i].name, key) == 0)
-			return &conf_options[i];
+			return (conf_scope(&conf_options[i]) & scope) ? &conf_options[i] : NULL;
 	return NULL;
 }
 
@@ -173,23 +194,10 @@ conf_free(struct oidc_conf *conf)
 	explicit_bzero(conf, sizeof(*conf));
 }
 
+/* Apply one option of scope: key must be known there, value valid for its type and range. */
 static int
-conf_parse_bool(const char *v, bool *ret)
-{
-	if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0 || strcmp(v, "1") == 0 ||
-	    strcmp(v, "on") == 0)
-		*ret = true;
-	else if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0 || strcmp(v, "0") == 0 ||
-		 strcmp(v, "off") == 0)
-		*ret = false;
-	else
-		return -EINVAL;
-	return 0;
-}
-
-/* Apply one option: key must be known, value valid for its type and range. */
-int
-conf_set(struct oidc_conf *conf, const char *key, const char *value, struct oidc_err *err)
+conf_set_in(struct oidc_conf *conf, const char *key, const char *value, unsigned scope,
+	    struct oidc_err *err)
 {
 	const struct conf_option *o;
 	struct oidc_err aerr;
@@ -204,7 +212,7 @@ conf_set(struct oidc_conf *conf, const char *key, const char *value, struct oidc
 
 	if (key == NULL || value == NULL)
 		return oidc_err_set(err, OIDC_R_USAGE, EINVAL, "missing option name or value");
-	o = conf_find(key);
+	o = conf_find(key, scope);
 	if (o == NULL) {
 		/* The name is echoed for the admin, but bounded. */
 		return oidc_err_set(err, OIDC_R_CONFIG, EINVAL, "unknown option '%.64s'", key);
@@ -241,7 +249,7 @@ conf_set(struct oidc_conf *conf, const char *key, const char *value, struct oidc
 		*(int64_t *)((char *)conf + o->offset) = n;
 		break;
 	case CONF_T_BOOL:
-		if (conf_parse_bool(value, &b) < 0)
+		if (kv_parse_bool(value, &b) < 0)
 			return oidc_err_set(err, OIDC_R_CONFIG, EINVAL,
 					    "option '%s': expected yes or no", o->name);
 		*(bool *)((char *)conf + o->offset) = b;
@@ -249,7 +257,7 @@ conf_set(struct oidc_conf *conf, const char *key, const char *value, struct oidc
 	case CONF_T_QR:
 		if (strcmp(value, "auto") == 0)
 			*(enum conf_qr *)((char *)conf + o->offset) = CONF_QR_AUTO;
-		else if (conf_parse_bool(value, &b) == 0)
+		else if (kv_parse_bool(value, &b) == 0)
 			*(enum conf_qr *)((char *)conf + o->offset) = b ? CONF_QR_ON : CONF_QR_OFF;
 		else
 			return oidc_err_set(err, OIDC_R_CONFIG, EINVAL,
@@ -271,67 +279,18 @@ conf_set(struct oidc_conf *conf, const char *key, const char *value, struct oidc
 	return 0;
 }
 
-static bool
-conf_is_space(char c)
+/* Apply one option of the file; see conf.h. */
+int
+conf_set(struct oidc_conf *conf, const char *key, const char *value, struct oidc_err *err)
 {
-	return c == ' ' || c == '\t' || c == '\r';
+	return conf_set_in(conf, key, value, CONF_IN_FILE, err);
 }
 
-/* Trim spaces and tabs at both ends of [*s, *e). */
-static void
-conf_trim(char **s, char **e)
-{
-	while (*s < *e && conf_is_space(**s))
-		(*s)++;
-	while (*e > *s && conf_is_space((*e)[-1]))
-		(*e)--;
-}
-
-/*
- * Parse a whole file's text (NUL-free, NUL-terminated) line by line.
- * Errors are prefixed with "name:line: ".
- */
 static int
-conf_parse_text(struct oidc_conf *conf, const char *name, char *text, size_t len,
-		struct oidc_err *err)
+conf_kv_set(void *ctx, const char *key, const char *value, unsigned line, struct oidc_err *err)
 {
-	struct oidc_err e;
-	char *line = text, *end = text + len, *nl, *eq, *ks, *ke, *vs, *ve;
-	unsigned lineno = 0;
-	int r;
-
-	while (line < end) {
-		lineno++;
-		nl = memchr(line, '\n', (size_t)(end - line));
-		if (nl == NULL)
-			nl = end;
-		ks = line;
-		ke = nl;
-		conf_trim(&ks, &ke);
-		if (ks == ke || *ks == '#')
-			goto next;
-		eq = memchr(ks, '=', (size_t)(ke - ks));
-		if (eq == NULL)
-			return oidc_err_set(err, OIDC_R_CONFIG, EINVAL,
-					    "%s:%u: expected 'key = value'", name, lineno);
-		vs = eq + 1;
-		ve = ke;
-		ke = eq;
-		conf_trim(&ks, &ke);
-		conf_trim(&vs, &ve);
-		if (ks == ke)
-			return oidc_err_set(err, OIDC_R_CONFIG, EINVAL,
-					    "%s:%u: missing option name", name, lineno);
-		*ke = '\0';
-		*ve = '\0';
-		oidc_err_clear(&e);
-		r = conf_set(conf, ks, vs, &e);
-		if (r < 0)
-			return oidc_err_set(err, e.reason, -r, "%s:%u: %s", name, lineno, e.msg);
-next:
-		line = nl + 1;
-	}
-	return 0;
+	(void)line;
+	return conf_set(ctx, key, value, err);
 }
 
 /* Read a configuration file that is safe to trust; see conf.h. */
@@ -339,129 +298,86 @@ int
 conf_load_file(struct oidc_conf *conf, const char *path, bool allow_non_root_owner,
 	       struct oidc_err *err)
 {
-	struct stat st;
-	char *text = NULL;
-	size_t len = 0, cap = 0;
-	ssize_t n;
-	int fd = -1, r;
-
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0) {
-		r = -errno;
-		if (r == -ENOENT)
-			oidc_err_set(err, OIDC_R_CONFIG, ENOENT, "%s: no such file", path);
-		else if (r == -ELOOP)
-			oidc_err_set(err, OIDC_R_CONFIG, ELOOP, "%s: is a symbolic link", path);
-		else
-			oidc_err_set(err, OIDC_R_CONFIG, -r, "%s: cannot open: %s", path,
-				     strerror(-r));
-		goto out;
-	}
-	if (fstat(fd, &st) < 0) {
-		r = oidc_err_set(err, OIDC_R_CONFIG, errno, "%s: cannot stat", path);
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		r = oidc_err_set(err, OIDC_R_CONFIG, EINVAL, "%s: not a regular file", path);
-		goto out;
-	}
-	if (st.st_uid != 0 && !(allow_non_root_owner && st.st_uid == geteuid())) {
-		r = oidc_err_set(err, OIDC_R_CONFIG, EPERM, "%s: not owned by root", path);
-		goto out;
-	}
-	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-		r = oidc_err_set(err, OIDC_R_CONFIG, EPERM, "%s: writable by group or others",
-				 path);
-		goto out;
-	}
-	if (st.st_size > OIDC_CONF_MAX_SIZE) {
-		r = oidc_err_set(err, OIDC_R_CONFIG, EFBIG, "%s: larger than %d bytes", path,
-				 OIDC_CONF_MAX_SIZE);
-		goto out;
-	}
-	/* Read to EOF but never past the cap, even if the file grows meanwhile. */
-	cap = OIDC_CONF_MAX_SIZE + 1;
-	text = malloc(cap + 1);
-	if (text == NULL) {
-		r = oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
-		goto out;
-	}
-	for (;;) {
-		n = read(fd, text + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = oidc_err_set(err, OIDC_R_CONFIG, errno, "%s: read error", path);
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len > OIDC_CONF_MAX_SIZE) {
-			r = oidc_err_set(err, OIDC_R_CONFIG, EFBIG, "%s: larger than %d bytes",
-					 path, OIDC_CONF_MAX_SIZE);
-			goto out;
-		}
-	}
-	text[len] = '\0';
-	if (memchr(text, '\0', len) != NULL) {
-		r = oidc_err_set(err, OIDC_R_CONFIG, EINVAL, "%s: contains a NUL byte", path);
-		goto out;
-	}
-	r = conf_parse_text(conf, path, text, len, err);
-out:
-	if (text != NULL)
-		secure_free(text, cap + 1);
-	if (fd >= 0)
-		close(fd);
-	return r;
+	return kv_read_file(path, OIDC_CONF_MAX_SIZE, allow_non_root_owner ? 0 : KV_ROOT_OWNED,
+			    conf_kv_set, conf, err);
 }
 
-/* Apply module arguments: "key=value", or a bare "key" for a boolean (true). */
-int
-conf_apply_args(struct oidc_conf *conf, int argc, const char **argv, struct oidc_err *err)
+/*
+ * Split one argument into its key (in key, at most keysz - 1 bytes) and
+ * its value ("yes" for a bare key).  Returns the value, or NULL when the
+ * argument has no usable name.
+ */
+static const char *
+conf_arg_split(const char *arg, char *key, size_t keysz)
+{
+	const char *eq = strchr(arg, '=');
+	size_t klen = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
+
+	if (klen == 0 || klen >= keysz)
+		return NULL;
+	memcpy(key, arg, klen);
+	key[klen] = '\0';
+	return eq != NULL ? eq + 1 : "yes";
+}
+
+/* Does this module argument name a module-only option?  See conf.h. */
+bool
+conf_arg_module_only(const char *arg)
+{
+	char key[64];
+
+	return arg != NULL && conf_arg_split(arg, key, sizeof(key)) != NULL &&
+	       conf_find(key, CONF_IN_MODULE) != NULL;
+}
+
+/*
+ * Apply the arguments of scope, "key=value" or a bare "key" for a boolean
+ * (true).  With skip, the options of the other scope are passed over, and
+ * in the module pass every argument that is not a module option (the file
+ * pass judges those); without, they are errors ("unknown option").
+ * *ret_n (may be NULL) counts the arguments applied.
+ */
+static int
+conf_apply_scope(struct oidc_conf *conf, int argc, const char **argv, unsigned scope, bool skip,
+		 int *ret_n, struct oidc_err *err)
 {
 	const struct conf_option *o;
 	struct oidc_err e;
 	char key[64];
-	const char *eq;
-	size_t klen;
-	int i, r;
+	const char *value;
+	int i, n = 0, r;
 
 	for (i = 0; i < argc; i++) {
 		if (argv[i] == NULL)
 			continue;
+		value = conf_arg_split(argv[i], key, sizeof(key));
+		o = value != NULL ? conf_find(key, scope) : NULL;
+		/* the other pass takes the other scope's options (and the errors) */
+		if (skip && o == NULL && (scope == CONF_IN_MODULE || conf_arg_module_only(argv[i])))
+			continue;
 		oidc_err_clear(&e);
-		eq = strchr(argv[i], '=');
-		if (eq == NULL) {
-			o = conf_find(argv[i]);
-			if (o == NULL || o->type != CONF_T_BOOL) {
-				if (o == NULL)
-					oidc_err_set(&e, OIDC_R_CONFIG, EINVAL,
-						     "unknown option '%.64s'", argv[i]);
-				else
-					oidc_err_set(&e, OIDC_R_CONFIG, EINVAL,
-						     "option '%s' needs a value", o->name);
-				r = -EINVAL;
-			} else {
-				r = conf_set(conf, argv[i], "yes", &e);
-			}
-		} else {
-			klen = (size_t)(eq - argv[i]);
-			if (klen == 0 || klen >= sizeof(key)) {
-				oidc_err_set(&e, OIDC_R_CONFIG, EINVAL, "bad option name");
-				r = -EINVAL;
-			} else {
-				memcpy(key, argv[i], klen);
-				key[klen] = '\0';
-				r = conf_set(conf, key, eq + 1, &e);
-			}
-		}
+		if (value == NULL)
+			r = oidc_err_set(&e, OIDC_R_CONFIG, EINVAL, "bad option name");
+		else if (o != NULL && o->type != CONF_T_BOOL && strchr(argv[i], '=') == NULL)
+			r = oidc_err_set(&e, OIDC_R_CONFIG, EINVAL, "option '%s' needs a value",
+					 o->name);
+		else
+			r = conf_set_in(conf, key, value, scope, &e);
 		if (r < 0)
 			return oidc_err_set(err, e.reason, -r, "module argument %d: %s", i + 1,
 					    e.msg);
+		n++;
 	}
+	if (ret_n != NULL)
+		*ret_n = n;
 	return 0;
+}
+
+/* Apply oidc-child's arguments; see conf.h. */
+int
+conf_apply_args(struct oidc_conf *conf, int argc, const char **argv, struct oidc_err *err)
+{
+	return conf_apply_scope(conf, argc, argv, CONF_IN_FILE, false, NULL, err);
 }
 
 /* An issuer: an allowed URL with a host and no query, fragment or user info. */
@@ -492,21 +408,15 @@ conf_list_has(const char *list, const char *word)
 	return false;
 }
 
-/* Check the combination of options; see conf.h. */
-int
-conf_validate(const struct oidc_conf *conf, struct oidc_err *err)
+/* Every path option of scope that is set must be absolute. */
+static int
+conf_check_paths(const struct oidc_conf *conf, unsigned scope, struct oidc_err *err)
 {
-	size_t i;
 	const char *v;
+	size_t i;
 
-	if (conf->issuer == NULL)
-		return oidc_err_set(err, OIDC_R_CONFIG, EINVAL, "option 'issuer' is required");
-	if (conf->client_id == NULL)
-		return oidc_err_set(err, OIDC_R_CONFIG, EINVAL, "option 'client_id' is required");
-	if (conf_check_issuer(conf->issuer, err) < 0)
-		return -EINVAL;
 	for (i = 0; i < N_OPTIONS; i++) {
-		if (conf_options[i].type != CONF_T_PATH)
+		if (conf_options[i].type != CONF_T_PATH || !(conf_scope(&conf_options[i]) & scope))
 			continue;
 		v = *(char *const *)((const char *)conf + conf_options[i].offset);
 		if (v != NULL && v[0] != '/')
@@ -514,6 +424,21 @@ conf_validate(const struct oidc_conf *conf, struct oidc_err *err)
 					    "option '%s' must be an absolute path",
 					    conf_options[i].name);
 	}
+	return 0;
+}
+
+/* Check the combination of options; see conf.h. */
+int
+conf_validate(const struct oidc_conf *conf, struct oidc_err *err)
+{
+	if (conf->issuer == NULL)
+		return oidc_err_set(err, OIDC_R_CONFIG, EINVAL, "option 'issuer' is required");
+	if (conf->client_id == NULL)
+		return oidc_err_set(err, OIDC_R_CONFIG, EINVAL, "option 'client_id' is required");
+	if (conf_check_issuer(conf->issuer, err) < 0)
+		return -EINVAL;
+	if (conf_check_paths(conf, CONF_IN_FILE | CONF_IN_MODULE, err) < 0)
+		return -EINVAL;
 	if (conf->algorithms == 0 || (conf->algorithms & ~(unsigned)JOSE_ALG_ALL_MASK))
 		return oidc_err_set(err, OIDC_R_CONFIG, EINVAL, "option 'algorithms' is empty");
 	if (!conf_list_has(conf->scopes, "openid"))
@@ -525,11 +450,70 @@ conf_validate(const struct oidc_conf *conf, struct oidc_err *err)
 	return 0;
 }
 
-/* NULL-terminated list of every option name, in table order. */
+/* The one load sequence of module, child and pam-oidc; see conf.h. */
+int
+conf_load(struct oidc_conf *conf, const char *path, int argc, const char **argv, unsigned flags,
+	  struct oidc_err *err)
+{
+	struct oidc_err verr;
+	const char *file;
+	bool named, from_file = false;
+	int r, nargs = 0;
+
+	r = conf_init(conf);
+	if (r < 0) {
+		r = oidc_err_set(err, OIDC_R_INTERNAL, -r, "out of memory");
+		goto out;
+	}
+	if (flags & CONF_LOAD_MODULE) {
+		r = conf_apply_scope(conf, argc, argv, CONF_IN_MODULE, true, NULL, err);
+		if (r == 0)
+			r = conf_check_paths(conf, CONF_IN_MODULE, err);
+		if (r < 0 || (flags & CONF_LOAD_MODULE_ONLY))
+			goto out;
+	}
+	named = path != NULL || conf->config != NULL;
+	file = path != NULL ? path : named ? conf->config : OIDC_CONF_DEFAULT_PATH;
+	r = conf_load_file(conf, file, !(flags & CONF_LOAD_ROOT_OWNED), err);
+	if (r == -ENOENT && !named && (flags & CONF_LOAD_DEFAULT_OPTIONAL)) {
+		/* without a file named, module arguments alone may configure everything */
+		oidc_err_clear(err);
+		r = 0;
+	} else if (r < 0) {
+		goto out;
+	} else {
+		from_file = true;
+	}
+	r = conf_apply_scope(conf, argc, argv, CONF_IN_FILE, (flags & CONF_LOAD_MODULE) != 0,
+			     &nargs, err);
+	if (r < 0 || (flags & CONF_LOAD_NO_VALIDATE))
+		goto out;
+	oidc_err_clear(&verr);
+	r = conf_validate(conf, &verr);
+	if (r < 0 && from_file && nargs == 0)
+		oidc_err_set(err, verr.reason, -r, "%s: %s", file, verr.msg);
+	else if (r < 0)
+		oidc_err_set(err, verr.reason, -r, "%s", verr.msg);
+out:
+	if (r < 0)
+		conf_free(conf);
+	return r;
+}
+
+/* NULL-terminated list of the file's option names, in table order. */
 const char *const *
 conf_option_names(void)
 {
 	static const char *const names[] = { CONF_OPTION_LIST(CONF_NAME) NULL };
+
+	return names;
+}
+
+/* NULL-terminated list of the module-only option names, in table order. */
+const char *const *
+conf_module_option_names(void)
+{
+	static const char *const names[] = { CONF_MODULE_OPTION_LIST(CONF_NAME) NULL };
 
 	return names;
 }

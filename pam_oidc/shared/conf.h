@@ -2,7 +2,11 @@
 /*
  * Configuration: /etc/security/pam_oidc.conf ("key = value", '#' comments)
  * and PAM module arguments ("key=value" or a bare boolean "key"), both
- * through one table of options.  Module arguments override the file.
+ * through one table of options.  Module arguments override the file.  A
+ * few options are module arguments only (config, fail_delay, pending_dir,
+ * registry_dir): the file refuses them and the module does not pass them
+ * to oidc-child.  conf_load() is the one load sequence of the module, the
+ * child and pam-oidc.
  */
 #ifndef OIDC_CONF_H
 #define OIDC_CONF_H
@@ -15,6 +19,8 @@ struct oidc_err;
 
 #define OIDC_CONF_DEFAULT_PATH SYSCONFDIR "/security/pam_oidc.conf"
 #define OIDC_CONF_MAX_SIZE (64 * 1024)
+#define PENDING_DEFAULT_DIR	   "/run/pam_oidc/pending"
+#define CONF_FAIL_DELAY_DEFAULT_MS 2000
 
 enum conf_qr { CONF_QR_AUTO = 0, CONF_QR_ON, CONF_QR_OFF };
 
@@ -54,6 +60,11 @@ struct oidc_conf {
 	/* misc */
 	char *child_path;		/* default LIBEXECDIR "/oidc-child" */
 	bool debug;
+	/* module arguments only */
+	char *config;	    /* NULL = OIDC_CONF_DEFAULT_PATH */
+	int64_t fail_delay; /* milliseconds for pam_fail_delay, default 2000, 0..60000 */
+	char *pending_dir;  /* default PENDING_DEFAULT_DIR */
+	char *registry_dir; /* default REGISTRY_DEFAULT_DIR */
 };
 
 /* Fill with defaults.  Returns 0 or -ENOMEM. */
@@ -73,16 +84,46 @@ void conf_free(struct oidc_conf *conf);
 int conf_load_file(struct oidc_conf *conf, const char *path, bool allow_non_root_owner,
 		   struct oidc_err *err);
 
-/* Apply PAM module arguments (argv of pam_sm_*); same table, same checks. */
+/*
+ * Apply arguments "key=value" (or a bare "key" for a boolean) as oidc-child
+ * gets them: same table, same checks; a module-only option is unknown.
+ */
 int conf_apply_args(struct oidc_conf *conf, int argc, const char **argv, struct oidc_err *err);
 
-/* Apply one "key", "value" pair (used by both of the above and by tests). */
+/* Apply one "key", "value" pair of the file (used by both of the above and by tests). */
 int conf_set(struct oidc_conf *conf, const char *key, const char *value, struct oidc_err *err);
 
 /* Check the combination: issuer and client_id set, https URLs, etc. */
 int conf_validate(const struct oidc_conf *conf, struct oidc_err *err);
 
-/* The NULL-terminated list of option names the parser knows (for the man-page drift test). */
+/* conf_load() flags. */
+#define CONF_LOAD_MODULE	   0x01u /* argv is a PAM module line: module-only options allowed */
+#define CONF_LOAD_MODULE_ONLY	   0x02u /* with MODULE: only those, no file, no validation */
+#define CONF_LOAD_ROOT_OWNED	   0x04u /* the file must be owned by root (else root or the euid) */
+#define CONF_LOAD_DEFAULT_OPTIONAL 0x08u /* no file at the default path is no error */
+#define CONF_LOAD_NO_VALIDATE	   0x10u /* skip conf_validate() */
+
+/*
+ * The one load sequence: defaults, then (CONF_LOAD_MODULE) the module-only
+ * arguments, then the file (path, else the config= argument, else
+ * OIDC_CONF_DEFAULT_PATH; a missing file is an error unless it is the
+ * default and CONF_LOAD_DEFAULT_OPTIONAL is set), then the other arguments
+ * (which override the file), then conf_validate().  Argument errors name
+ * the argument's position on the line; file errors name the file and line;
+ * when the file alone made the configuration, validation errors name the
+ * file too.  Returns 0 with conf filled (conf_free it), or a negative errno
+ * with err filled and conf left empty.
+ */
+int conf_load(struct oidc_conf *conf, const char *path, int argc, const char **argv, unsigned flags,
+	      struct oidc_err *err);
+
+/* Does this module argument name a module-only option (not for oidc-child)? */
+bool conf_arg_module_only(const char *arg);
+
+/* The NULL-terminated list of the file's option names (for the man-page drift test). */
 const char *const *conf_option_names(void);
+
+/* The NULL-terminated list of the module-only option names (pam_oidc(8) drift test). */
+const char *const *conf_module_option_names(void);
 
 #endif

@@ -39,8 +39,8 @@ if grep -q -- '-S execve,execveat -F auid>=1000 -F auid!=unset' "$rules" &&
    grep -qx -- '--loginuid-immutable' "$rules"; then pass "rules: exec for login sessions, loginuid immutable"; else fail "rules"; fi
 if grep -qx 'RateLimitIntervalSec=0' "$src/contrib/journald/oidc-audit.conf"; then
 	pass "journald drop-in lifts the rate limit"; else fail "journald drop-in"; fi
-# Drift: the configuration keys of auditd-helper/conf.c and the man page agree.
-code=$(grep -o '!strcmp(key, "[a-z_]*")' "$src/auditd-helper/conf.c" | sed 's/.*"\(.*\)".*/\1/' | sort -u)
+# Drift: the configuration keys of auditd-helper/conf.c (its table) and the man page agree.
+code=$(grep -o '^	{ "[a-z_]*", AK_' "$src/auditd-helper/conf.c" | sed 's/.*"\(.*\)".*/\1/' | sort -u)
 doc=$(sed -n 's/^\.It Cm \([a-z_]*\) No = .*/\1/p' "$src/man/oidc-audit.8" | sort -u)
 if [ -n "$code" ] && [ "$code" = "$doc" ]; then pass "oidc-audit.conf keys: code and man page agree ($(echo $code | wc -w))"
 else fail "oidc-audit.conf keys: code [$(echo $code)] vs man page [$(echo $doc)]"; fi

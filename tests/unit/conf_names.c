@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Helper for conf_manpage.sh, which checks man/pam_oidc.conf.5 against the
- * parser:
- *   conf_names               print every option name, one per line
+ * Helper for conf_manpage.sh and module_manpage.sh, which check
+ * man/pam_oidc.conf.5 and man/pam_oidc.8 against the parser:
+ *   conf_names               print every option name of the file, one per line
+ *   conf_names module        print every module-only option name
  *   conf_names set KEY VALUE exit 0 when conf_set accepts the pair, 1 if not
  *   conf_names get KEY       print the default of a numeric option (exit 2
  *                            when KEY is not numeric)
@@ -37,8 +38,9 @@ main(int argc, char **argv)
 	size_t i;
 	int r;
 
-	if (argc == 1) {
-		for (n = conf_option_names(); *n != NULL; n++)
+	if (argc == 1 || (argc == 2 && strcmp(argv[1], "module") == 0)) {
+		for (n = argc == 1 ? conf_option_names() : conf_module_option_names(); *n != NULL;
+		     n++)
 			printf("%s\n", *n);
 		return fflush(stdout) == 0 ? 0 : 1;
 	}
@@ -63,6 +65,6 @@ main(int argc, char **argv)
 		return 2;
 	}
 	conf_free(&conf);
-	fprintf(stderr, "usage: conf_names [set KEY VALUE | get KEY]\n");
+	fprintf(stderr, "usage: conf_names [module | set KEY VALUE | get KEY]\n");
 	return 3;
 }

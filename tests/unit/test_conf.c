@@ -554,19 +554,123 @@ test_option_names(void **state)
 	conf_free(&c);
 }
 
+/* conf_load: the one sequence of the module, the child and pam-oidc. */
+static void
+test_conf_load(void **state)
+{
+	const char *mod[] = { "config=/x",	"leeway=5",	   "fail_delay=0",
+			      "pending_dir=/p", "registry_dir=/r", "debug" };
+	const char *child[] = { "leeway=5", "debug" };
+	const char *bad_delay[] = { "leeway=5", "fail_delay=60001" };
+	const char *rel[] = { "pending_dir=run" };
+	const char *typo[] = { "fail_delay=1", "lewey=5" };
+	const char *const *m;
+	struct oidc_conf c;
+	struct oidc_err err;
+	char path[256];
+
+	(void)state;
+	/* module-only names: listed apart, refused by the file and by oidc-child */
+	m = conf_module_option_names();
+	assert_string_equal(m[0], "config");
+	assert_true(conf_arg_module_only("pending_dir=/p"));
+	assert_true(conf_arg_module_only("config"));
+	assert_false(conf_arg_module_only("leeway=5"));
+	assert_false(conf_arg_module_only("=x"));
+	assert_false(conf_arg_module_only("configx=1"));
+	oidc_err_clear(&err);
+	assert_int_equal(conf_load(&c,
+				   write_conf("mod.conf", "issuer = https://a.example\n"
+							  "client_id = x\nfail_delay = 5\n"),
+				   0, NULL, 0, &err),
+			 -EINVAL);
+	assert_non_null(strstr(err.msg, "mod.conf:3: unknown option 'fail_delay'"));
+	assert_null(c.issuer); /* nothing is left behind on failure */
+	conf_free(&c);
+
+	/* the module's first pass: only its own arguments, no file, no validation */
+	oidc_err_clear(&err);
+	assert_int_equal(conf_load(&c, NULL, 6, mod, CONF_LOAD_MODULE | CONF_LOAD_MODULE_ONLY,
+				   &err),
+			 0);
+	assert_string_equal(c.config, "/x");
+	assert_int_equal(c.fail_delay, 0);
+	assert_string_equal(c.pending_dir, "/p");
+	assert_string_equal(c.registry_dir, "/r");
+	assert_int_equal(c.leeway, 60); /* not this pass's */
+	conf_free(&c);
+	assert_int_equal(conf_load(&c, NULL, 0, NULL, CONF_LOAD_MODULE | CONF_LOAD_MODULE_ONLY,
+				   &err),
+			 0);
+	assert_int_equal(c.fail_delay, CONF_FAIL_DELAY_DEFAULT_MS);
+	assert_string_equal(c.pending_dir, PENDING_DEFAULT_DIR);
+	conf_free(&c);
+	oidc_err_clear(&err);
+	assert_int_equal(conf_load(&c, NULL, 2, bad_delay, CONF_LOAD_MODULE | CONF_LOAD_MODULE_ONLY,
+				   &err),
+			 -ERANGE);
+	assert_non_null(strstr(err.msg, "module argument 2: option 'fail_delay'"));
+	oidc_err_clear(&err);
+	assert_int_equal(conf_load(&c, NULL, 1, rel, CONF_LOAD_MODULE | CONF_LOAD_MODULE_ONLY,
+				   &err),
+			 -EINVAL);
+	assert_non_null(strstr(err.msg, "'pending_dir' must be an absolute path"));
+
+	/* the whole load: config= names the file, which must then exist */
+	oidc_err_clear(&err);
+	assert_int_equal(conf_load(&c, NULL, 6, mod, CONF_LOAD_MODULE, &err), -ENOENT);
+	assert_non_null(strstr(err.msg, "/x: no such file"));
+	snprintf(path, sizeof(path), "%s",
+		 write_conf("base.conf", "issuer = https://a.example\n"
+					 "client_id = x\nleeway = 100\n"));
+	{
+		char cfg[300];
+		const char *args[] = { cfg, "leeway=5", "fail_delay=0", "debug" };
+
+		snprintf(cfg, sizeof(cfg), "config=%s", path);
+		oidc_err_clear(&err);
+		assert_int_equal(conf_load(&c, NULL, 4, args, CONF_LOAD_MODULE, &err), 0);
+		assert_int_equal(c.leeway, 5); /* the argument beats the file */
+		assert_true(c.debug);
+		assert_int_equal(c.fail_delay, 0);
+		assert_string_equal(c.client_id, "x");
+		conf_free(&c);
+		/* an unknown argument is named by its place on the whole line */
+		oidc_err_clear(&err);
+		assert_true(conf_load(&c, path, 2, typo, CONF_LOAD_MODULE, &err) < 0);
+		assert_non_null(strstr(err.msg, "module argument 2: unknown option 'lewey'"));
+	}
+	/* oidc-child: the same arguments without the module's own */
+	oidc_err_clear(&err);
+	assert_int_equal(conf_load(&c, path, 2, child, CONF_LOAD_ROOT_OWNED, &err), 0);
+	assert_int_equal(c.leeway, 5);
+	conf_free(&c);
+	oidc_err_clear(&err);
+	assert_true(conf_load(&c, path, 6, mod, 0, &err) < 0);
+	assert_non_null(strstr(err.msg, "module argument 1: unknown option 'config'"));
+
+	/* validation: names the file when the file alone made the configuration */
+	snprintf(path, sizeof(path), "%s", write_conf("noid.conf", "issuer = https://a.example\n"));
+	oidc_err_clear(&err);
+	assert_int_equal(conf_load(&c, path, 0, NULL, 0, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "noid.conf: option 'client_id' is required"));
+	oidc_err_clear(&err);
+	assert_int_equal(conf_load(&c, path, 1, child, 0, &err), -EINVAL);
+	assert_string_equal(err.msg, "option 'client_id' is required");
+	oidc_err_clear(&err);
+	assert_int_equal(conf_load(&c, path, 0, NULL, CONF_LOAD_NO_VALIDATE, &err), 0);
+	conf_free(&c);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_every_option_file),
-		cmocka_unit_test(test_every_option_args),
-		cmocka_unit_test(test_values_and_ranges),
-		cmocka_unit_test(test_file_syntax_errors),
-		cmocka_unit_test(test_file_unsafe),
-		cmocka_unit_test(test_args_override),
-		cmocka_unit_test(test_validate),
-		cmocka_unit_test(test_option_names),
+		cmocka_unit_test(test_defaults),	   cmocka_unit_test(test_every_option_file),
+		cmocka_unit_test(test_every_option_args),  cmocka_unit_test(test_values_and_ranges),
+		cmocka_unit_test(test_file_syntax_errors), cmocka_unit_test(test_file_unsafe),
+		cmocka_unit_test(test_args_override),	   cmocka_unit_test(test_validate),
+		cmocka_unit_test(test_option_names),	   cmocka_unit_test(test_conf_load),
 	};
 
 	return cmocka_run_group_tests_name("conf", tests, setup, teardown);
