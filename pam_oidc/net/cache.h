@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The on-disk cache shared by discovery and the JWKS (private to
- * discovery.c and jwks_cache.c).  The directory must be a real directory
+ * discovery.c and jwks_fetch.c; cache.c).  The directory must be a real directory
  * (no symlink) owned by root or the effective uid and not writable by
  * group or others; files are read only when they pass the same checks,
  * and written 0600 to a temporary name, then renamed into place (all

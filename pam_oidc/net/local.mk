@@ -4,7 +4,8 @@
 noinst_LTLIBRARIES += pam_oidc/net/libnet.la
 pam_oidc_net_libnet_la_SOURCES = \
 	pam_oidc/net/http.c pam_oidc/net/http.h \
-	pam_oidc/net/discovery.c pam_oidc/net/jwks_cache.c pam_oidc/net/discovery.h \
+	pam_oidc/net/discovery.c pam_oidc/net/discovery.h \
+	pam_oidc/net/jwks_fetch.c pam_oidc/net/cache.c \
 	pam_oidc/net/cache.h pam_oidc/net/provider.h pam_oidc/net/jwks_fetch.h \
 	pam_oidc/net/device_flow.c pam_oidc/net/device_flow.h
 pam_oidc_net_libnet_la_CPPFLAGS = $(PO_NET_CPPFLAGS) $(PO_DEFS)

@@ -1,9 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/*
- * The provider's JWKS with an on-disk cache and a refetch throttle, and
- * the cache's file policy on common/safefile.h (cache.h), which discovery
- * shares.
- */
+/* The provider's JWKS with the on-disk cache (cache.h) and a refetch throttle. */
 #include "config.h"
 
 #include <errno.h>
@@ -14,7 +10,6 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <openssl/evp.h>
 
 #include "buf.h"
 #include "cache.h"
@@ -25,82 +20,6 @@
 #include "numparse.h"
 #include "oidc_err.h"
 #include "safefile.h"
-
-/* ---------------------------------------------------------------- cache files */
-
-/* Hex SHA-256 of a "\n" b; see cache.h. */
-int
-cache_key(const char *a, const char *b, char ret[CACHE_KEY_LEN])
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned char md[32];
-	unsigned int mdlen = 0;
-	EVP_MD_CTX *ctx;
-	int ok, i;
-
-	ctx = EVP_MD_CTX_new();
-	if (ctx == NULL)
-		return -ENOMEM;
-	ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
-	     EVP_DigestUpdate(ctx, a, strlen(a)) == 1 &&
-	     (b == NULL || (EVP_DigestUpdate(ctx, "\n", 1) == 1 &&
-			    EVP_DigestUpdate(ctx, b, strlen(b)) == 1)) &&
-	     EVP_DigestFinal_ex(ctx, md, &mdlen) == 1 && mdlen == sizeof(md);
-	EVP_MD_CTX_free(ctx);
-	if (!ok)
-		return -EIO;
-	for (i = 0; i < 32; i++) {
-		ret[2 * i] = hex[md[i] >> 4];
-		ret[2 * i + 1] = hex[md[i] & 0xf];
-	}
-	ret[64] = '\0';
-	return 0;
-}
-
-/* The cache's policy (cache.h): root or the euid, not group/other-writable. */
-static const struct sf_policy cache_policy = {
-	.owner = SF_OWNER_ROOT_OR_EUID,
-	.forbidden = S_IWGRP | S_IWOTH,
-	.flags = SF_MKDIR,
-};
-
-/* Open (and create) the cache directory; see cache.h. */
-int
-cache_dir_open(const char *path)
-{
-	return sf_dir_open(path, &cache_policy, NULL);
-}
-
-/* Read a cache file that passes the ownership checks; see cache.h. */
-int
-cache_read(int dfd, const char *name, size_t max, char **ret, size_t *ret_len,
-	   int64_t *ret_mtime)
-{
-	struct sf_policy pol = cache_policy;
-	struct stat st;
-	struct buf b;
-	int r;
-
-	pol.max_size = max;
-	r = sf_read_file(dfd, name, &pol, &b, &st, NULL);
-	if (r < 0)
-		return r;
-	*ret = buf_steal(&b, ret_len);
-	buf_free(&b);
-	if (*ret == NULL)
-		return -ENOMEM;
-	*ret_mtime = (int64_t)st.st_mtime;
-	return 0;
-}
-
-/* Atomically replace a cache file; see cache.h. */
-int
-cache_write(int dfd, const char *name, const void *data, size_t len)
-{
-	return sf_write_atomic(dfd, name, data, len, NULL);
-}
-
-/* ---------------------------------------------------------------- JWKS */
 
 static bool
 jwks_is_json(const char *ct)
