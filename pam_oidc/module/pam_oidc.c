@@ -675,7 +675,13 @@ out:
 	return ret;
 }
 
-/* Mark the registry entry closed and write the journald `logout` entry. */
+/*
+ * Mark the registry entry this PAM handle opened closed and write the
+ * journald `logout` entry.  Only what this handle opened: a sudo that
+ * authenticated without pam_oidc (cached timestamp, NOPASSWD) or whose
+ * session was refused runs in the ssh login's audit session, and must not
+ * close that login's entry, so there is no fall-back to /proc/self/sessionid.
+ */
 PAM_EXTERN int
 pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
@@ -683,7 +689,7 @@ pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	struct oidc_conf conf;
 	struct session_ctx ctx = { 0 };
 	const void *data = NULL;
-	uint32_t session, loginuid;
+	uint32_t session;
 	int r, jr = 0, ret = PAM_SESSION_ERR;
 
 	oidc_err_clear(&err);
@@ -694,17 +700,13 @@ pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	ctx.registry_dir = conf.registry_dir;
 	if (r < 0)
 		goto out;
-	if (pam_get_data(pamh, MODULE_DATA_SESSION, &data) == PAM_SUCCESS && data != NULL) {
-		/* an entry this handle did not create is not this handle's to close */
-		if (!((const struct session_data *)data)->created) {
-			ret = PAM_IGNORE;
-			goto out;
-		}
-		session = ((const struct session_data *)data)->session;
-	} else if (session_audit_ids(&session, &loginuid, NULL) < 0) {
+	/* an entry this handle did not create is not this handle's to close */
+	if (pam_get_data(pamh, MODULE_DATA_SESSION, &data) != PAM_SUCCESS || data == NULL ||
+	    !((const struct session_data *)data)->created) {
 		ret = PAM_IGNORE;
 		goto out;
 	}
+	session = ((const struct session_data *)data)->session;
 	r = session_close(&ctx, session, &jr, &err);
 	if (r == -ENOENT) {
 		ret = PAM_IGNORE;

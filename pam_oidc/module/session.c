@@ -150,10 +150,13 @@ out:
 }
 
 /*
- * An open entry for this audit session already: a second authentication in
- * the same session (sudo inside an ssh login).  The same identity keeps the
- * entry as it is (1); another identity may not re-key the session (-EEXIST).
- * 0 when there is no open entry.
+ * An entry for this audit session already: a second authentication in the
+ * same session (sudo inside an ssh login).  The same identity keeps the
+ * entry as it is (1); another identity may not re-key the session (-EEXIST),
+ * whether the entry is open or closed: audit session ids are not reused
+ * within a boot, so a closed entry stays bound to its identity until the
+ * reboot empties /run, and whatever still runs in that session remains
+ * attributed to the person who opened it.  0 when there is no entry.
  */
 static int
 existing_entry(const struct session_ctx *ctx, uint32_t session, const struct oidc_identity *id,
@@ -163,7 +166,7 @@ existing_entry(const struct session_ctx *ctx, uint32_t session, const struct oid
 	int r;
 
 	r = registry_read(ctx->registry_dir, session, &old, NULL);
-	if (r == -ENOENT || (r == 0 && old.closed != 0)) {
+	if (r == -ENOENT) {
 		r = 0;
 		goto out;
 	}

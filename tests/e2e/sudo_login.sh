@@ -32,16 +32,23 @@ session  required pam_unix.so
 EOT
 printf 'auth required pam_deny.so\naccount required pam_deny.so\npassword required pam_deny.so\nsession required pam_deny.so\n' \
 	>"$E2E_DIR/pam.d/other"
-printf 'alice ALL=(root) ALL\nDefaults:alice !lecture, timestamp_timeout=0, env_keep+="SSLKEYLOGFILE https_proxy"\n' \
+printf 'alice ALL=(root) ALL\nalice ALL=(root) NOPASSWD: /usr/bin/true\nDefaults:alice !lecture, timestamp_timeout=0, env_keep+="SSLKEYLOGFILE https_proxy"\n' \
 	>"$E2E_DIR/sudoers.d/pam_oidc-test"
 chmod 440 "$E2E_DIR/sudoers.d/pam_oidc-test"
 chmod 711 "$E2E_DIR"
 
-# as_alice MODE COMMAND...: expect as alice, in a new audit session, in the namespace
+# as_alice MODE COMMAND...: expect as alice, in a new audit session, in the namespace.
+# With PLANT set (a registry entry with @SES@ for the session number), that
+# entry is written for the new audit session first, as an ssh login would have.
 as_alice() {
 	unshare -m --propagation private sh -c '
 		mount --bind "$1/pam.d" /etc/pam.d && mount --bind "$1/sudoers.d" /etc/sudoers.d &&
-		echo "$2" >/proc/self/loginuid && shift 2 &&
+		echo "$2" >/proc/self/loginuid &&
+		if [ -n "$PLANT" ]; then
+			ses=$(cat /proc/self/sessionid) && mkdir -p -m 700 "$E2E_REGISTRY" &&
+			echo "$PLANT" | sed "s/@SES@/$ses/g" >"$E2E_REGISTRY/$ses" &&
+			chmod 600 "$E2E_REGISTRY/$ses" && echo "$ses" >"$1/planted"
+		fi && shift 2 &&
 		exec setpriv --reuid=alice --regid="$(id -g alice)" --init-groups --reset-env \
 			env top_srcdir="$top_srcdir" IDP_ISSUER="$IDP_ISSUER" IDP_CA="$IDP_CA" \
 			SSLKEYLOGFILE="$KEYLOG" https_proxy=http://127.0.0.1:9 \
@@ -52,12 +59,13 @@ as_alice() {
 get() { sed -n "s/^$1 //p" "$E2E_DIR/out" | head -n 1; }
 
 KEYLOG=$E2E_DIR/keylog
-export top_srcdir IDP_ISSUER IDP_CA KEYLOG
+PLANT=
+export top_srcdir IDP_ISSUER IDP_CA KEYLOG PLANT E2E_REGISTRY
 # the expect script and approve.js must be readable by alice
 chmod -R o+rX "$IDP_DIR/certs/ca.pem" 2>/dev/null
 chmod o+x "$IDP_DIR" "$IDP_DIR/certs" 2>/dev/null
 
-plan 6
+plan 8
 as_alice alice approve 'id -un; env'
 [ "$(get result)" = ran ] && [ "$(get output)" = root ]
 ok $? "sudo: the code is read from sudo's prompt, approved as alice, the command runs as root"
@@ -75,4 +83,24 @@ ok $? "sudo -n fails at once without a prompt (${ms:-?} ms)"
 as_alice bob approve 'id -un'
 [ "$(get result)" = denied ] && [ -z "$(get output)" ]
 ok $? "bob approving alice's sudo prompt does not run the command"
+
+# --- sudo inside an OIDC login never closes or re-keys that login's entry ------
+# planted: the entry alice's ssh login wrote for this audit session
+plant() {
+	PLANT="{\"boot_id\":\"$(tr -d - </proc/sys/kernel/random/boot_id)\",\"session\":@SES@,\"loginuid\":$(id -u alice),\"user\":\"alice\",\"issuer\":\"$IDP_ISSUER\",\"subject\":\"$1\",\"username\":\"alice\",\"login_id\":\"0123456789abcdef0123456789abcdef\",\"service\":\"sshd\",\"rhost\":\"127.0.0.1\",\"opened\":1000000$2}"
+}
+plant ssh-login-subject-0001 ''
+as_alice alice noninteractive /usr/bin/true
+ses=$(cat "$E2E_DIR/planted" 2>/dev/null)
+[ -n "$ses" ] && grep -q '"subject":"ssh-login-subject-0001"' "$E2E_REGISTRY/$ses" &&
+	! grep -q '"closed":' "$E2E_REGISTRY/$ses" &&
+	! e2e_journal OIDC_EVENT=logout OIDC_AUDIT_SESSION="$ses" OIDC_LOGIN_ID=0123456789abcdef0123456789abcdef | grep -q .
+ok $? "sudo_without_prompt_keeps_ssh_entry_open: a NOPASSWD sudo leaves the ssh login's entry open, no logout"
+plant ssh-login-subject-0001 ',"closed":2000000'
+as_alice alice approve 'id -un'
+ses=$(cat "$E2E_DIR/planted" 2>/dev/null)
+[ -n "$ses" ] && grep -q '"subject":"ssh-login-subject-0001"' "$E2E_REGISTRY/$ses" &&
+	grep -q '"closed":2000000' "$E2E_REGISTRY/$ses"
+ok $? "closed_entry_stays_bound: a sudo with another identity does not rewrite a closed entry"
+PLANT=
 finish

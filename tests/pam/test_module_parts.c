@@ -479,18 +479,25 @@ test_session_same_audit_session(void **state)
 	assert_string_equal(e.subject, a.subject);
 	registry_entry_free(&e);
 
-	/* closed: the next login in this session writes its own entry */
+	/* closed: the entry stays bound to its identity for the whole boot */
 	ctx.service = "sshd";
 	assert_int_equal(session_close(&ctx, ses, &jr, &err), 0);
 	assert_int_equal(registry_read(d->path, ses, &e, NULL), 0);
 	assert_true(e.closed != 0);
 	registry_entry_free(&e);
 	assert_int_equal(session_close(&ctx, ses, &jr, &err), -ENOENT);
-	assert_int_equal(session_open(&ctx, &b, &ses2, &created, &jr, &err), 0);
-	assert_true(created);
+	oidc_err_clear(&err);
+	assert_int_equal(session_open(&ctx, &b, &ses2, &created, &jr, &err), -EEXIST);
 	assert_int_equal(registry_read(d->path, ses, &e, NULL), 0);
-	assert_string_equal(e.subject, "another-subject");
-	assert_int_equal(e.closed, 0);
+	assert_string_equal(e.subject, a.subject);
+	assert_string_equal(e.login_id, login_id);
+	assert_true(e.closed != 0);
+	registry_entry_free(&e);
+	/* the same identity leaves the closed entry as it is, and creates nothing */
+	assert_int_equal(session_open(&ctx, &a, &ses2, &created, &jr, &err), 0);
+	assert_false(created);
+	assert_int_equal(registry_read(d->path, ses, &e, NULL), 0);
+	assert_true(e.closed != 0);
 	registry_entry_free(&e);
 	free(login_id);
 	oidc_identity_clear(&a);
