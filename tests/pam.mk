@@ -33,6 +33,8 @@ dist_check_SCRIPTS += tests/e2e/sshd_login.sh
 EXTRA_DIST += tests/e2e/sshd_lib.sh tests/e2e/sshd_login.exp
 TESTS += tests/e2e/sshd_concurrent.sh
 dist_check_SCRIPTS += tests/e2e/sshd_concurrent.sh
+TESTS += tests/e2e/sshd_pam_env.sh
+dist_check_SCRIPTS += tests/e2e/sshd_pam_env.sh
 # The login benchmark (root, not part of make check): tests/bench/login_bench.sh
 EXTRA_DIST += tests/bench/login_bench.sh
 TESTS += tests/e2e/sudo_login.sh

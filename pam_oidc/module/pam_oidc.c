@@ -39,6 +39,7 @@
 #include "session.h"
 
 #define MODULE_DATA_SESSION "pam_oidc_audit_session"
+#define MODULE_DATA_HANDLE  "pam_oidc_pending_handle" /* the handle, out of the user's reach */
 #define CHILD_GRACE_S 5		/* beyond the device-flow timeout before the child is killed */
 #define SHOW_MAX 1024		/* a link or code as shown */
 #define HOST_MAX 256
@@ -450,6 +451,12 @@ log_success(pam_handle_t *pamh, const struct session_ctx *ctx, const struct oidc
 		   ctx->rhost != NULL ? ctx->rhost : "(local)", sub, iss);
 }
 
+static void
+free_handle_data(pam_handle_t *pamh, void *data, int error_status)
+{
+	secure_free_str(data);
+}
+
 /*
  * Authenticate PAM_USER with the device flow.  PAM_SUCCESS only after
  * oidc-child answered with a verified identity that maps to exactly
@@ -465,6 +472,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	struct passwd pw, *pwp = NULL;
 	char pwbuf[4096], handle[PENDING_HANDLE_LEN + 1], env[sizeof(PENDING_ENV) + PENDING_HANDLE_LEN + 1];
 	const char *user = NULL;
+	char *kept;
 	int64_t delay_ms = CONF_FAIL_DELAY_DEFAULT_MS;
 	int r, pr;
 
@@ -513,6 +521,19 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 		goto out;
 	if ((r = pending_write(conf.pending_dir, &id, handle, &err)) < 0)
 		goto out;
+	/*
+	 * When the session phase runs in this PAM handle (sudo), it takes the
+	 * handle from the module data, which a ~/.pam_environment cannot
+	 * reach; sshd brings back only the environment.
+	 */
+	kept = strdup(handle);
+	if (kept == NULL ||
+	    pam_set_data(pamh, MODULE_DATA_HANDLE, kept, free_handle_data) != PAM_SUCCESS) {
+		secure_free_str(kept);
+		explicit_bzero(handle, sizeof(handle));
+		r = oidc_err_set(&err, OIDC_R_INTERNAL, ENOMEM, "cannot keep the session handle");
+		goto out;
+	}
 	snprintf(env, sizeof(env), "%s=%s", PENDING_ENV, handle);
 	pr = pam_putenv(pamh, env);
 	explicit_bzero(env, sizeof(env));
@@ -619,6 +640,7 @@ pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	struct oidc_identity id = { 0 };
 	struct session_ctx ctx = { 0 };
 	char handle[PENDING_HANDLE_LEN + 2] = "";
+	const void *kept = NULL;
 	const char *h;
 	struct session_data *data;
 	uint32_t session;
@@ -633,14 +655,34 @@ pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	ctx.registry_dir = conf.registry_dir;
 	if (r < 0)
 		goto out;
-	h = pam_getenv(pamh, PENDING_ENV);
+	/*
+	 * The handle: from the module data when this PAM handle authenticated
+	 * (sudo), else from the environment (sshd).  The environment is open
+	 * to the user's ~/.pam_environment when pam_env runs first, so a
+	 * missing handle is trusted only when no login of this user awaits
+	 * its session: a fresh unconsumed record of the user means pam_oidc
+	 * authenticated this login and the handle was stripped on the way.
+	 */
+	if (pam_get_data(pamh, MODULE_DATA_HANDLE, &kept) == PAM_SUCCESS && kept != NULL)
+		h = kept;
+	else
+		h = pam_getenv(pamh, PENDING_ENV);
 	if (h == NULL) {
-		ret = PAM_IGNORE;
+		r = pending_fresh_for_user(conf.pending_dir, ctx.user, &err);
+		if (r == 0) {
+			ret = PAM_IGNORE;
+			goto out;
+		}
+		if (r > 0)
+			r = oidc_err_set(
+				&err, OIDC_R_USAGE, EPERM,
+				"this login was authenticated by pam_oidc but its session handle is missing from the PAM environment (is pam_env.so with user_readenv before pam_oidc.so in the session stack?)");
 		goto out;
 	}
 	snprintf(handle, sizeof(handle), "%s", h);
 	/* the handle is spent whatever happens; the shell must not see it */
 	(void)pam_putenv(pamh, PENDING_ENV);
+	(void)pam_set_data(pamh, MODULE_DATA_HANDLE, NULL, NULL);
 	if ((r = pending_consume(conf.pending_dir, handle, ctx.user, &id, &err)) < 0)
 		goto out;
 	if ((r = session_open(&ctx, &id, &session, &created, &jr, &err)) < 0)

@@ -355,3 +355,64 @@ out:
 		close(dfd);
 	return r;
 }
+
+/* Whether one record, by name in dfd, is ours, fresh and names user. */
+static bool
+record_fresh_for(int dfd, const char *name, const char *user)
+{
+	struct oidc_identity id = { 0 };
+	struct buf rec;
+	int64_t created = 0, age;
+	bool fresh = false;
+
+	buf_init(&rec, PENDING_MAX_FILE);
+	if (sf_read_file(dfd, name, &pending_policy, &rec, NULL, NULL) < 0 || rec.len == 0 ||
+	    memchr(rec.data, '\0', rec.len) != NULL || parse_record(rec.data, &id, &created) < 0)
+		goto out;
+	age = clock_mono_ms() - created / 1000;
+	fresh = strcmp(id.user, user) == 0 && age >= 0 && age < (int64_t)PENDING_MAX_AGE_S * 1000;
+out:
+	oidc_identity_clear(&id);
+	buf_free(&rec);
+	return fresh;
+}
+
+/* See pending.h. */
+int
+pending_fresh_for_user(const char *dir, const char *user, struct oidc_err *err)
+{
+	struct dirent *de;
+	unsigned n = 0;
+	DIR *d = NULL;
+	int dfd, fd = -1, r = 0;
+
+	if (user == NULL)
+		return 0;
+	if ((dfd = dir_open(dir, false, err)) < 0)
+		return dfd == -ENOENT ? 0 : dfd;
+	fd = fcntl(dfd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
+		r = oidc_err_set(err, OIDC_R_INTERNAL, errno, "cannot list %s: %s", dir,
+				 strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	while ((de = readdir(d)) != NULL) {
+		/* more records than a sweep keeps: fail closed rather than guess */
+		if (n++ >= PENDING_SWEEP_MAX) {
+			r = 1;
+			goto out;
+		}
+		if (handle_valid(de->d_name) && record_fresh_for(dfd, de->d_name, user)) {
+			r = 1;
+			goto out;
+		}
+	}
+out:
+	if (d != NULL)
+		closedir(d);
+	if (fd >= 0)
+		close(fd);
+	close(dfd);
+	return r;
+}

@@ -43,4 +43,12 @@ int pending_write(const char *dir, const struct oidc_identity *id,
 int pending_consume(const char *dir, const char *handle, const char *user,
 		    struct oidc_identity *ret, struct oidc_err *err);
 
+/*
+ * Whether dir holds a fresh (younger than PENDING_MAX_AGE_S), unconsumed
+ * record of ours naming user: a login of user that pam_oidc authenticated
+ * and whose session has not yet taken its record.  Returns 1 or 0, or a
+ * negative errno when dir cannot be searched (a missing dir is 0).
+ */
+int pending_fresh_for_user(const char *dir, const char *user, struct oidc_err *err);
+
 #endif

@@ -110,7 +110,8 @@ e2e_free_port() {
 }
 
 # Start sshd (after idp_start) with pam_oidc in its PAM stack; extra
-# arguments are appended to sshd_config and MODULE_ARGS to the auth line.
+# arguments are appended to sshd_config and MODULE_ARGS to the auth line;
+# E2E_PRE_SESSION (a whole line) goes between pam_loginuid and pam_oidc.
 e2e_sshd_start() {
 	local B=$top_builddir line
 	E2E_PORT=$(e2e_free_port)
@@ -121,6 +122,7 @@ e2e_sshd_start() {
 	account  required pam_unix.so
 	password required pam_deny.so
 	session  required pam_loginuid.so
+	${E2E_PRE_SESSION:-}
 	session  required $B/pam_oidc/.libs/pam_oidc.so pending_dir=$E2E_DIR/pending registry_dir=$E2E_REGISTRY
 	session  required pam_unix.so
 	EOT

@@ -93,7 +93,7 @@ CA=$IDP_CA
 ES="issuer=$IDP_ISSUER client_id=test-es256"
 echo "auth required $SECDIR/pam_deny.so" >"$T/svc/other"
 
-plan 33
+plan 34
 
 # --- approve: success, the session environment, the registry entry --------
 service login "$ES" qr=on
@@ -255,6 +255,16 @@ before=$(ls "$T/sessions" | wc -l)
 run plant alice noauth
 has "open PAM_SESSION_ERR" && [ "$(ls "$T/sessions" | wc -l)" = "$before" ]
 ok $? "a planted handle without a pending record -> PAM_SESSION_ERR, no registry entry"
+# pam_env before pam_oidc (Debian's sshd stack with user_readenv=1): a
+# ~/.pam_environment line like this one strips the handle
+echo "PAM_OIDC_HANDLE DEFAULT= OVERRIDE=" >"$T/strip.env"
+PRE_SESSION="session required $SECDIR/pam_env.so conffile=$T/strip.env readenv=0" \
+	service strip "$ES" qr=off
+before=$(ls "$T/sessions" | wc -l)
+run strip alice approve:alice session
+has "auth PAM_SUCCESS" && has "open PAM_SUCCESS" && has "env OIDC_SUBJECT=7f6c1a52-alice-0001" &&
+	[ "$(ls "$T/sessions" | wc -l)" -gt "$before" ]
+ok $? "stripped_handle_same_pam_handle: pam_env cannot strip the handle when auth and session share a PAM handle (sudo)"
 
 # --- logs -------------------------------------------------------------------
 leak=0

@@ -235,6 +235,27 @@ test_pending_roundtrip_once(void **state)
 	oidc_identity_clear(&in);
 }
 
+/* A login that pam_oidc authenticated and whose session has not taken it yet. */
+static void
+test_pending_fresh_for_user(void **state)
+{
+	struct pdir *d = *state;
+	struct oidc_identity in = { 0 }, out = { 0 };
+	struct oidc_err err;
+	char handle[PENDING_HANDLE_LEN + 1];
+
+	oidc_err_clear(&err);
+	assert_int_equal(pending_fresh_for_user(d->path, "alice", &err), 0);
+	fill_identity(&in, "alice");
+	assert_int_equal(pending_write(d->path, &in, handle, &err), 0);
+	assert_int_equal(pending_fresh_for_user(d->path, "alice", &err), 1);
+	assert_int_equal(pending_fresh_for_user(d->path, "bob", &err), 0);
+	assert_int_equal(pending_consume(d->path, handle, "alice", &out, &err), 0);
+	assert_int_equal(pending_fresh_for_user(d->path, "alice", &err), 0);
+	oidc_identity_clear(&out);
+	oidc_identity_clear(&in);
+}
+
 static void
 test_pending_wrong_user(void **state)
 {
@@ -747,6 +768,8 @@ main(void)
 						pdir_teardown),
 		cmocka_unit_test_setup_teardown(test_pending_format, pdir_setup, pdir_teardown),
 		cmocka_unit_test_setup_teardown(test_pending_dir_must_be_private, pdir_setup,
+						pdir_teardown),
+		cmocka_unit_test_setup_teardown(test_pending_fresh_for_user, pdir_setup,
 						pdir_teardown),
 		cmocka_unit_test_setup_teardown(test_session_same_audit_session, pdir_setup,
 						pdir_teardown),
