@@ -12,8 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <unistd.h>
 #include <sys/random.h>
+#include <sys/wait.h>
 
 #include "buf.h"
 #include "clock.h"
@@ -110,6 +112,51 @@ random_hex(char out[33])
 	return text_hex_encode(rnd, sizeof(rnd), out, 33);
 }
 
+/*
+ * Send an entry so that journald records it as root's.  journald takes _UID
+ * from the sender's real uid, and inside sudo that is the invoking user's:
+ * such an entry could not be told from one the user wrote himself, and
+ * `oidc-audit search` trusts only _UID=0.  When the real uid is not 0 but
+ * the effective one is (sudo), a short-lived child takes real uid 0 and
+ * sends; the host process's own uids are never changed.  The child ends
+ * with _exit, so none of the host's atexit handlers or stdio buffers run
+ * in it.  SIGCHLD is default while we wait, as around oidc-child.
+ */
+static int
+journal_send(struct jfields *j)
+{
+	struct sigaction dfl, old;
+	pid_t pid, w;
+	int status, r;
+
+	if (getuid() == 0 || geteuid() != 0)
+		return jf_send(j);
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	if (sigaction(SIGCHLD, &dfl, &old) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		r = -errno;
+		goto out;
+	}
+	if (pid == 0) {
+		if (setresuid(0, 0, 0) < 0)
+			_exit(2);
+		_exit(jf_send(j) < 0 ? 1 : 0);
+	}
+	while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+		;
+	if (w < 0)
+		r = -errno;
+	else
+		r = WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
+out:
+	(void)sigaction(SIGCHLD, &old, NULL);
+	return r;
+}
+
 static int
 log_identity_event(const struct session_ctx *ctx, const struct registry_entry *e,
 		   const char *event, const char *message_id, const char *verb)
@@ -142,7 +189,7 @@ log_identity_event(const struct session_ctx *ctx, const struct registry_entry *e
 	    (r = jf_add_u64(&j, OIDC_F_AUDIT_SESSION, e->session)) < 0 ||
 	    (r = jf_add_u64(&j, OIDC_F_AUDIT_LOGINUID, e->loginuid)) < 0)
 		goto out;
-	r = jf_send(&j);
+	r = journal_send(&j);
 out:
 	free(message);
 	jf_free(&j);
@@ -291,7 +338,7 @@ session_log_failure(const struct session_ctx *ctx, const char *reason, const cha
 	    (r = add_context(&j, ctx, OIDC_EV_LOGIN_FAILED, OIDC_MESSAGE_ID_LOGIN_FAILED)) < 0 ||
 	    (r = jf_add_str(&j, OIDC_F_REASON, reason)) < 0)
 		goto out;
-	r = jf_send(&j);
+	r = journal_send(&j);
 out:
 	free(text);
 	jf_free(&j);

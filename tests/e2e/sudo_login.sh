@@ -65,7 +65,7 @@ export top_srcdir IDP_ISSUER IDP_CA KEYLOG PLANT E2E_REGISTRY
 chmod -R o+rX "$IDP_DIR/certs/ca.pem" 2>/dev/null
 chmod o+x "$IDP_DIR" "$IDP_DIR/certs" 2>/dev/null
 
-plan 8
+plan 10
 as_alice alice approve 'id -un; env'
 [ "$(get result)" = ran ] && [ "$(get output)" = root ]
 ok $? "sudo: the code is read from sudo's prompt, approved as alice, the command runs as root"
@@ -76,6 +76,7 @@ ok $? "the invoking user's SSLKEYLOGFILE and https_proxy change nothing"
 entry=$(grep -l '"service":"sudo"' "$E2E_REGISTRY"/* 2>/dev/null | head -n 1)
 [ -n "$entry" ] && grep -q '"subject":"7f6c1a52-alice-0001"' "$entry" && grep -q '"user":"alice"' "$entry"
 ok $? "the audit session's registry entry holds alice's subject"
+sudo_ses=${entry##*/}
 as_alice alice noninteractive id -un
 ms=$(get ms)
 [ "$(get result)" = denied ] && [ -n "$ms" ] && [ "$ms" -lt 3000 ]
@@ -103,4 +104,18 @@ ses=$(cat "$E2E_DIR/planted" 2>/dev/null)
 	grep -q '"closed":2000000' "$E2E_REGISTRY/$ses"
 ok $? "closed_entry_stays_bound: a sudo with another identity does not rewrite a closed entry"
 PLANT=
+# --- sudo's journal entries are root's (_UID=0), so oidc-audit search shows them --
+found=1
+for ((i = 0; i < 50; i++)); do
+	out=$("$B/auditd-helper/oidc-audit" search --session "$sudo_ses" 2>/dev/null)
+	if grep -q "logged in as alice via sudo" <<<"$out" && grep -q "logged out as alice via sudo" <<<"$out"; then
+		found=0
+		break
+	fi
+	sleep 0.1
+done
+[ -n "$sudo_ses" ] && [ "$found" = 0 ]
+ok $? "sudo_entries_in_oidc_audit_search: sudo's login and logout (session ${sudo_ses:-?}) are root's entries in oidc-audit search"
+"$B/auditd-helper/oidc-audit" search --user alice 2>/dev/null | grep -q "login-failed.*via sudo"
+ok $? "sudo's login-failed entry is root's too and shown by oidc-audit search"
 finish
