@@ -126,9 +126,16 @@ jwks_load(const struct oidc_conf *conf, const struct http_opts *http, const stru
 
 	if (p == NULL || p->jwks_uri == NULL || p->issuer == NULL)
 		return oidc_err_set(err, OIDC_R_USAGE, EINVAL, "no jwks_uri");
+	/*
+	 * The set is keyed by every setting that decides trust; the refetch
+	 * stamp by the provider's key set alone, so that several
+	 * configurations cannot multiply the refetches the throttle allows.
+	 */
+	if (cache_doc_key("jwks", p->issuer, p->jwks_uri, conf->client_id, http, key) < 0)
+		return oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "cannot hash the cache key");
+	snprintf(name, sizeof(name), "jwks-%s.json", key);
 	if (cache_key(p->issuer, p->jwks_uri, key) < 0)
 		return oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "cannot hash the JWKS URI");
-	snprintf(name, sizeof(name), "jwks-%s.json", key);
 	snprintf(stamp, sizeof(stamp), "jwks-%s.stamp", key);
 
 	if (conf->cache_dir != NULL)
