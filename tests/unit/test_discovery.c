@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -621,6 +622,55 @@ test_jwks_throttle_shared_across_configurations(void **state)
 	conf_free(&c);
 }
 
+/*
+ * A holder of the cache directory's lock that never lets go (a process the
+ * caller stopped) does not hold a forced refetch past its request's
+ * deadline: the throttle waits for the lock at most that long and then
+ * refuses (fails closed).  Run in a child with an alarm, so that a wait
+ * without bound fails the test instead of hanging it.
+ */
+static void
+test_jwks_throttle_lock_wait_bounded(void **state)
+{
+	struct oidc_conf c;
+	struct oidc_provider *p;
+	int64_t n0, t0;
+	int status, lfd;
+	pid_t pid;
+
+	provider_for(&c, &p, "/good");
+	n0 = nt_count(&srv, "/good/jwks");
+	lfd = open(c.cache_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(lfd >= 0);
+	assert_int_equal(flock(lfd, LOCK_EX), 0);
+	c.http_timeout = 1;
+	t0 = nt_now_ms();
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct http_opts http;
+		struct jwks *set = NULL;
+		struct oidc_err err;
+		int r;
+
+		alarm(10);
+		oidc_err_clear(&err);
+		http_opts_from_conf(&c, 0, 0, &http);
+		r = jwks_load(&c, &http, p, time(NULL), true, &set, &err);
+		_exit(r == -EAGAIN && err.reason == OIDC_R_THROTTLED && set == NULL ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	close(lfd);
+	print_message("# a held lock refused the refetch after %lld ms\n",
+		      (long long)(nt_now_ms() - t0));
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_true(nt_now_ms() - t0 < 5000);
+	assert_int_equal(nt_count(&srv, "/good/jwks"), n0);
+	oidc_provider_free(p);
+	conf_free(&c);
+}
+
 int
 main(void)
 {
@@ -639,6 +689,7 @@ main(void)
 		cmocka_unit_test(test_discovery_cache_keyed_by_trust_settings),
 		cmocka_unit_test(test_jwks_cache_keyed_by_trust_settings),
 		cmocka_unit_test(test_jwks_throttle_shared_across_configurations),
+		cmocka_unit_test(test_jwks_throttle_lock_wait_bounded),
 	};
 
 	return cmocka_run_group_tests_name("discovery", tests, setup, teardown);
