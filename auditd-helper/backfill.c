@@ -11,17 +11,20 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <systemd/sd-journal.h>
 
 #include "journal_names.h"
 #include "numparse.h"
 #include "oidc_audit.h"
+#include "safefile.h"
 
 static int
 field_u64(sd_journal *j, const char *name, uint64_t *ret)
@@ -123,6 +126,38 @@ nomem:
 		free(v[--n]);
 	free(v);
 	return -ENOMEM;
+}
+
+/* See oidc_audit.h. */
+int
+audit_log_open(const char *path, const char **ret_why)
+{
+	static const struct sf_policy root_log = {
+		.owner = SF_OWNER_ROOT,
+		.forbidden = S_IWGRP | S_IWOTH,
+	};
+	static const struct sf_policy user_log = { .flags = SF_FOLLOW | SF_ANY_TYPE };
+	enum sf_fail fail = SF_FAIL_NONE;
+	int fd;
+
+	fd = sf_open(AT_FDCWD, path, geteuid() == 0 ? &root_log : &user_log, NULL, &fail);
+	if (fd >= 0)
+		return fd;
+	switch (fail) {
+	case SF_FAIL_OWNER:
+		*ret_why = "not owned by root";
+		break;
+	case SF_FAIL_MODE:
+		*ret_why = "writable by group or others";
+		break;
+	case SF_FAIL_TYPE:
+		*ret_why = "not a regular file";
+		break;
+	default:
+		*ret_why = fd == -ELOOP ? "a symbolic link" : strerror(-fd);
+		break;
+	}
+	return fd;
 }
 
 /* Split "X.N" into base length and N (0 when there is no numeric suffix). */

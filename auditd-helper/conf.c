@@ -203,7 +203,13 @@ audit_conf_load(struct audit_conf *c, const char *path, struct oidc_err *err)
 	if (audit_conf_copy(c, &tmp) < 0)
 		return oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
 	oidc_err_clear(&e);
-	r = kv_read_file(path, CONF_MAX_SIZE, KV_INLINE_COMMENT, audit_conf_kv, &tmp, &e);
+	/*
+	 * The same policy as pam_oidc.conf: owned by root whoever reads it.
+	 * Its audit_log decides what a root back-fill writes as _UID=0, so a
+	 * file the reader merely owns must not be trusted either.
+	 */
+	r = kv_read_file(path, CONF_MAX_SIZE, KV_INLINE_COMMENT | KV_ROOT_OWNED, audit_conf_kv,
+			 &tmp, &e);
 	if (r < 0) {
 		/* a missing file is the caller's to judge, and says nothing */
 		if (r != -ENOENT)

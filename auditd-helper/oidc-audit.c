@@ -296,12 +296,12 @@ replay_files(struct daemon *d, char **files, size_t n)
 	if (r < 0)
 		return r;
 	for (i = 0; i < n; i++) {
-		int fd = strcmp(files[i], "-") == 0 ? STDIN_FILENO
-			: open(files[i], O_RDONLY | O_CLOEXEC);
+		const char *why = NULL;
+		int fd = strcmp(files[i], "-") == 0 ? STDIN_FILENO : audit_log_open(files[i], &why);
 
 		if (fd < 0) {
-			fprintf(stderr, "oidc-audit: cannot open %s: %s\n", files[i], strerror(errno));
-			rc = -errno;
+			fprintf(stderr, "oidc-audit: not replaying %s: %s\n", files[i], why);
+			rc = fd;
 			continue;
 		}
 		r = feed_fd(as, fd, files[i]);

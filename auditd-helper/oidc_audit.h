@@ -144,6 +144,18 @@ int backfill_last_mark(struct audit_mark *ret);
  */
 int backfill_list_logs(const char *newest, char ***ret, size_t *ret_n);
 
+/*
+ * Open an audit log for replay or back-fill.  As root (whose journal
+ * entries carry _UID=0) the file must be a regular file, not a symbolic
+ * link, owned by root and not writable by group or others, as auditd
+ * leaves it: otherwise whoever could write it would have root write his
+ * lines as evidence.  Other users' replays are their own (_UID) and any
+ * readable file will do.  Returns the descriptor or a negative errno
+ * (-EPERM owner or mode, -ELOOP a symbolic link) with *ret_why, a
+ * sentence for the message, set.
+ */
+int audit_log_open(const char *path, const char **ret_why);
+
 /* Order replay arguments oldest first (rotation suffix .N descending, others kept in order). */
 void replay_sort_files(char **files, size_t n);
 

@@ -27,9 +27,9 @@ include tests/pam.mk
 # The shell tests' shared library (TAP, processes, locks, accounts).
 EXTRA_DIST += tests/lib/tap.sh tests/lib/procs.sh tests/lib/locks.sh tests/lib/accounts.sh
 
-TESTS += tests/manlint.sh tests/arch/include_graph.sh
+TESTS += tests/manlint.sh tests/doc_journalctl_uid.sh tests/arch/include_graph.sh
 EXTRA_DIST += tests/arch/include_graph.sh
-EXTRA_DIST += tests/manlint.sh
+EXTRA_DIST += tests/manlint.sh tests/doc_journalctl_uid.sh
 TESTS += tests/shellcheck.sh
 EXTRA_DIST += tests/shellcheck.sh .shellcheckrc
 TESTS += tests/cli_verify.sh

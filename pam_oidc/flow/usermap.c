@@ -260,7 +260,11 @@ name_from_claim(const struct oidc_conf *conf, json_object *claims, char **ret_us
 					    "the email address is not verified (email_verified is not true)");
 	}
 	at = strrchr(v, '@');
-	if (conf->username_domain != NULL && conf->username_domain[0] != '\0' && at != NULL) {
+	if (conf->username_domain != NULL && conf->username_domain[0] != '\0') {
+		/* the domain is what admits a name: one without any is not in it */
+		if (at == NULL)
+			return oidc_err_set(err, OIDC_R_USER, EACCES, "claim %s has no @%s suffix",
+					    claim, conf->username_domain);
 		if (strcmp(at + 1, conf->username_domain) != 0)
 			return oidc_err_set(err, OIDC_R_USER, EACCES,
 					    "claim %s is not in domain %s", claim,

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <string.h>
 #include <time.h>
+#include <grp.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -82,6 +83,16 @@ exec_child(const char *path, int sock, int devnull)
 	if (close_range(CHILD_FD + 1, ~0U, 0) < 0)
 		for (fd = CHILD_FD + 1; fd < 65536; fd++)
 			(void)close(fd);
+	/*
+	 * Under sudo the host runs with the caller's real uid and groups: a
+	 * child keeping them could be signalled (stopped) by the caller while
+	 * it holds the JWKS throttle's lock.  A root host's child is all root,
+	 * real, saved and effective, with no supplementary groups; any failure
+	 * to get there stops it before exec.
+	 */
+	if (geteuid() == 0 &&
+	    (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+		_exit(126);
 	sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 	execve(path, argv, envp);

@@ -13,9 +13,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Hex SHA-256 of a, "\n", b (b may be NULL): 64 characters and a NUL. */
+/*
+ * Hex SHA-256 of a, "\n", b (b may be NULL): 64 characters and a NUL.  The
+ * JWKS refetch stamp is named by cache_key(issuer, jwks_uri): one per
+ * provider key set, whatever configuration asks.
+ */
 #define CACHE_KEY_LEN 65
 int cache_key(const char *a, const char *b, char ret[CACHE_KEY_LEN]);
+
+struct http_opts;
+
+/*
+ * The key of a cached document: hex SHA-256 over its kind ("discovery",
+ * "jwks"), the issuer, the URL it was fetched from, the client_id and the
+ * transport settings that decided whether the answer was trusted (the CA
+ * file and the proxy of http), each length-prefixed so that no two sets of
+ * values share a key.  A document fetched under one configuration's trust
+ * is so never served to a configuration whose CA or proxy differ.  Returns
+ * 0 or a negative errno.
+ */
+int cache_doc_key(const char *kind, const char *issuer, const char *url, const char *client_id,
+		  const struct http_opts *http, char ret[CACHE_KEY_LEN]);
 
 /*
  * Open the cache directory, creating it 0700 when missing (its parent

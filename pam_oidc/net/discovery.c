@@ -160,8 +160,14 @@ discovery_load(const struct oidc_conf *conf, const struct http_opts *http, int64
 
 	if (conf->issuer == NULL)
 		return oidc_err_set(err, OIDC_R_CONFIG, EINVAL, "no issuer configured");
-	if (cache_key(conf->issuer, NULL, key) < 0)
-		return oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "cannot hash the issuer");
+	url = discovery_url(conf->issuer);
+	if (url == NULL)
+		return oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
+	/* keyed by every setting that decides trust, not by the issuer alone */
+	if (cache_doc_key("discovery", conf->issuer, url, conf->client_id, http, key) < 0) {
+		r = oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "cannot hash the cache key");
+		goto out;
+	}
 	snprintf(name, sizeof(name), "disc-%s.json", key);
 
 	if (conf->cache_dir != NULL && conf->discovery_ttl > 0)
@@ -179,11 +185,6 @@ discovery_load(const struct oidc_conf *conf, const struct http_opts *http, int64
 		/* An unusable cached copy is replaced by a fresh fetch. */
 	}
 
-	url = discovery_url(conf->issuer);
-	if (url == NULL) {
-		r = oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
-		goto out;
-	}
 	opts.max_body = DISCOVERY_MAX_SIZE;
 	r = http_get(&opts, url, &resp, err);
 	if (r < 0)

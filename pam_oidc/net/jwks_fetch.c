@@ -7,12 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "cache.h"
+#include "clock.h"
 #include "conf.h"
 #include "jwks_fetch.h"
 #include "http.h"
@@ -50,13 +52,36 @@ jwks_fetch(const struct http_opts *http, const struct oidc_provider *p, struct j
 }
 
 /*
+ * Lock the cache directory, waiting no longer than wait_ms: a holder that
+ * was stopped (a sudo caller may signal his own login's child) must not
+ * hold a login past its deadline.  Returns 0 or -errno (-ETIMEDOUT).
+ */
+static int
+jwks_lock(int dfd, int64_t wait_ms)
+{
+	const struct timespec pause = { 0, 20 * 1000 * 1000 };
+	int64_t deadline = clock_mono_ms() + wait_ms;
+
+	for (;;) {
+		if (flock(dfd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -errno;
+		if (clock_mono_ms() >= deadline)
+			return -ETIMEDOUT;
+		(void)nanosleep(&pause, NULL);
+	}
+}
+
+/*
  * Claim the right to refetch now: at most once per jwks_refresh_interval,
  * recorded in a stamp file before the fetch.  Any doubt refuses (the
- * throttle fails closed).  Returns 0 or -EAGAIN with err filled.
+ * throttle fails closed), and so does a lock not had within wait_ms.
+ * Returns 0 or -EAGAIN with err filled.
  */
 static int
 jwks_throttle(const struct oidc_conf *conf, int dfd, const char *stamp, int64_t now,
-	      struct oidc_err *err)
+	      int64_t wait_ms, struct oidc_err *err)
 {
 	char *text = NULL, buf[32];
 	size_t len = 0;
@@ -66,9 +91,9 @@ jwks_throttle(const struct oidc_conf *conf, int dfd, const char *stamp, int64_t 
 	if (dfd < 0)
 		return oidc_err_set(err, OIDC_R_THROTTLED, EAGAIN,
 				    "JWKS refresh refused: no usable cache directory to record it");
-	if (flock(dfd, LOCK_EX) < 0)
+	if (jwks_lock(dfd, wait_ms) < 0)
 		return oidc_err_set(err, OIDC_R_THROTTLED, EAGAIN,
-				    "JWKS refresh refused: cannot lock the cache directory");
+				    "JWKS refresh refused: the cache directory stayed locked");
 	r = cache_read(dfd, stamp, 32, &text, &len, &mtime);
 	if (r == 0 && num_parse_i64(text, 0, INT64_MAX, &last) < 0)
 		last = INT64_MAX;	/* unreadable content: treat as "just now", below */
@@ -126,16 +151,24 @@ jwks_load(const struct oidc_conf *conf, const struct http_opts *http, const stru
 
 	if (p == NULL || p->jwks_uri == NULL || p->issuer == NULL)
 		return oidc_err_set(err, OIDC_R_USAGE, EINVAL, "no jwks_uri");
+	/*
+	 * The set is keyed by every setting that decides trust; the refetch
+	 * stamp by the provider's key set alone, so that several
+	 * configurations cannot multiply the refetches the throttle allows.
+	 */
+	if (cache_doc_key("jwks", p->issuer, p->jwks_uri, conf->client_id, http, key) < 0)
+		return oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "cannot hash the cache key");
+	snprintf(name, sizeof(name), "jwks-%s.json", key);
 	if (cache_key(p->issuer, p->jwks_uri, key) < 0)
 		return oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "cannot hash the JWKS URI");
-	snprintf(name, sizeof(name), "jwks-%s.json", key);
 	snprintf(stamp, sizeof(stamp), "jwks-%s.stamp", key);
 
 	if (conf->cache_dir != NULL)
 		dfd = cache_dir_open(conf->cache_dir);
 
 	if (force_refresh) {
-		r = jwks_throttle(conf, dfd, stamp, now, err);
+		/* the lock waits no longer than the request may take */
+		r = jwks_throttle(conf, dfd, stamp, now, http->timeout_ms, err);
 		if (r < 0)
 			goto out;
 	} else if (dfd >= 0 && conf->jwks_ttl > 0 &&

@@ -594,6 +594,37 @@ test_map_email(void **state)
 			"root@evil", &id, &err) < 0);
 }
 
+/*
+ * With username_domain set, a name without any @domain is not admitted:
+ * the domain is the condition, not an optional suffix to strip.
+ */
+static void
+test_map_needs_domain(void **state)
+{
+	struct oidc_conf conf;
+	struct oidc_identity *id = NULL;
+	struct oidc_err err;
+	char claim[] = "email", dom[] = "corp.example";
+
+	(void)state;
+	memset(&conf, 0, sizeof(conf));
+	conf.username_domain = dom;
+	assert_true(map(&conf, "{" ISS ",\"preferred_username\":\"root\"}", "root", &id, &err) < 0);
+	assert_int_equal(err.reason, OIDC_R_USER);
+	assert_null(id);
+	conf.username_claim = claim;
+	assert_true(map(&conf, "{" ISS ",\"email\":\"root\",\"email_verified\":true}", "root", &id,
+			&err) < 0);
+	assert_int_equal(err.reason, OIDC_R_USER);
+	assert_null(id);
+	/* with the suffix it still maps */
+	assert_int_equal(map(&conf,
+			     "{" ISS ",\"email\":\"root@corp.example\",\"email_verified\":true}",
+			     "root", &id, &err),
+			 0);
+	oidc_identity_free(id);
+}
+
 static void
 test_map_lists(void **state)
 {
@@ -701,6 +732,7 @@ main(void)
 		cmocka_unit_test(test_name_valid),	 cmocka_unit_test(test_list_contains),
 		cmocka_unit_test(test_map_claim),	 cmocka_unit_test(test_map_email),
 		cmocka_unit_test(test_map_lists),	 cmocka_unit_test(test_map_file),
+		cmocka_unit_test(test_map_needs_domain),
 	};
 
 	return cmocka_run_group_tests_name("child", tests, setup_dir, teardown_dir);

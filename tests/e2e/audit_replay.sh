@@ -3,14 +3,16 @@
 # oidc-audit replay, through the binary: enrichment from --registry, events of
 # sessions without identity passed over unless --all-sessions, rotated files
 # replayed oldest first whatever the argument order, hostile and garbage
-# input reported (never a crash), exit statuses.  No root needed.
+# input reported (never a crash), exit statuses.  No root needed, except
+# for the cases of a root replay (only root-owned audit logs) and the plugin
+# cases (oidc-audit.conf must be owned by root), which skip without it.
 set -u
 bin=${top_builddir:-.}/auditd-helper/oidc-audit
 . "${top_srcdir:-.}/tests/lib/tap.sh"
 . "${top_srcdir:-.}/tests/lib/procs.sh"
 tmp=$(mktemp -d /tmp/audit_replay.XXXXXX)
 at_exit rm -rf "$tmp"
-plan 13
+plan 14
 
 # Two exec events of session 7 (one with a split, hex-encoded argument and a
 # hostile cwd), one of session 8, one file event of session 7.
@@ -76,13 +78,35 @@ rc=$?
 [ $rc = 0 ] && ! grep -q "\"OIDC_EVENT\":\"\(exec\|file\)\"" "$tmp/out4" && grep -q "\"OIDC_EVENT\":\"loss\"" "$tmp/out4"
 ok $? "random bytes: no crash, no event, losses reported"
 
+# As root only a log root owns and nobody else may write is replayed: a
+# user's file would otherwise reach the journal as _UID=0 evidence.
+if [ "$(id -u)" = 0 ]; then
+	cp "$tmp/new.log" "$tmp/forged.log"
+	chown 65534:65534 "$tmp/forged.log"
+	cp "$tmp/new.log" "$tmp/groupw.log"
+	chmod 0664 "$tmp/groupw.log"
+	"$bin" replay --config /nonexistent --registry "$tmp/reg" --output json "$tmp/forged.log" "$tmp/groupw.log" >"$tmp/out5" 2>"$tmp/err5"
+	rc=$?
+	[ $rc = 1 ] && ! grep -q '"OIDC_EVENT":"file"' "$tmp/out5" &&
+		grep -q "forged.log: not owned by root" "$tmp/err5" &&
+		grep -q "groupw.log: writable by group or others" "$tmp/err5"
+	ok $? "root replays no audit log another user owns or may write"
+else
+	pass "root replays no audit log another user owns or may write # SKIP not root"
+fi
+
+# The plugin cases read a configuration file, which must be owned by root.
+plugin_ok() {
+	if [ "$(id -u)" = 0 ]; then ok "$1" "$2"; else pass "$2 # SKIP oidc-audit.conf must be owned by root"; fi
+}
+
 # Plugin mode (stdin, EOE) without root: --output json, no back-fill, no kernel status.
 printf 'kernel_status_interval = 0\nbackfill = no\n' >"$tmp/plugin.conf"
 { sed 's/$//' "$tmp/old.log" | awk '{ print } /^type=PROCTITLE/ { match($0, /audit\([0-9.]*:[0-9]*\)/); print "type=EOE msg=" substr($0, RSTART, RLENGTH) ": " }'; } >"$tmp/stream"
 "$bin" --config "$tmp/plugin.conf" --registry "$tmp/reg" --output json <"$tmp/stream" >"$tmp/p1" 2>"$tmp/p1.err"
 rc=$?
 [ $rc = 0 ] && [ "$(grep -c "\"OIDC_EVENT\":\"exec\"" "$tmp/p1")" = 1 ] && grep -q "\"OIDC_AUDIT_SERIAL\":\"501\"" "$tmp/p1" && ! grep -q "OIDC_AUDIT_INCOMPLETE" "$tmp/p1"
-ok $? "plugin mode: EOE-terminated stream, exit 0 at end of input, session 7 only"
+plugin_ok $? "plugin mode: EOE-terminated stream, exit 0 at end of input, session 7 only"
 
 # SIGTERM flushes an event still waiting for its EOE.
 mkfifo "$tmp/fifo"
@@ -98,7 +122,7 @@ exec 7>&-
 wait "$ppid"
 rc=$?
 [ $still_running = 0 ] && [ $rc = 0 ] && grep -q "\"OIDC_AUDIT_SERIAL\":\"503\"" "$tmp/p2"
-ok $? "plugin mode: SIGTERM (input still open) writes the pending event and exits 0"
+plugin_ok $? "plugin mode: SIGTERM (input still open) writes the pending event and exits 0"
 
 # SIGHUP with a broken configuration keeps the old one and keeps running.
 mkfifo "$tmp/fifo2"
@@ -114,5 +138,5 @@ exec 8>&-
 wait "$ppid"
 rc=$?
 [ $rc = 0 ] && grep -q "keeping the old configuration" "$tmp/p3.err" && grep -q "\"OIDC_AUDIT_SERIAL\":\"501\"" "$tmp/p3"
-ok $? "plugin mode: SIGHUP with a bad file keeps the old configuration"
+plugin_ok $? "plugin mode: SIGHUP with a bad file keeps the old configuration"
 finish

@@ -10,6 +10,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <inttypes.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -621,6 +622,64 @@ test_spawn_process_image(void **state)
 	free(path);
 }
 
+/*
+ * A root host with another real uid and groups (sudo: the caller's) runs
+ * oidc-child as real, saved and effective uid and gid 0 with no
+ * supplementary groups, so the caller cannot signal it.  The host is
+ * played by a forked process that takes on sudo's ids.
+ */
+static void
+test_spawn_child_all_root_under_sudo_ids(void **state)
+{
+	static const gid_t caller_groups[] = { 65534, 100 };
+	struct pdir *d = *state;
+	char *path;
+	int status = -1;
+	pid_t pid;
+
+	if (geteuid() != 0)
+		skip();
+	path = write_script(d->path, "ids.sh",
+			    "#!/bin/bash -p\n"
+			    "s=/proc/$$/status\n"
+			    "echo \"uid $(awk '/^Uid:/ { print $2 \",\" $3 \",\" $4 }' $s)\" >&3\n"
+			    "echo \"gid $(awk '/^Gid:/ { print $2 \",\" $3 \",\" $4 }' $s)\" >&3\n"
+			    "echo \"groups $(awk '/^Groups:/ { print NF - 1 }' $s)\" >&3\n");
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		static const char *const want[][2] = { { "uid", "0,0,0" },
+						       { "gid", "0,0,0" },
+						       { "groups", "0" } };
+		struct child_proc c;
+		struct oidc_err err;
+		char *key, *value;
+		size_t i;
+
+		/* sudo's process: real ids the caller's, effective root */
+		if (setgroups(2, caller_groups) < 0 || setresgid(65534, 0, 0) < 0 ||
+		    setresuid(65534, 0, 0) < 0)
+			_exit(2);
+		oidc_err_clear(&err);
+		if (child_spawn(path, clock_mono_ms() + 10000, &c, &err) < 0)
+			_exit(3);
+		for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+			if (child_recv(&c, &key, &value, &err) < 0)
+				_exit(4);
+			if (strcmp(key, want[i][0]) != 0 || strcmp(value, want[i][1]) != 0) {
+				fprintf(stderr, "# %s %s, want %s\n", key, value, want[i][1]);
+				_exit(5);
+			}
+		}
+		child_finish(&c, false, 2000, NULL);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	free(path);
+}
+
 static void
 test_spawn_deadline_kills(void **state)
 {
@@ -775,6 +834,8 @@ main(void)
 						pdir_teardown),
 		cmocka_unit_test_setup_teardown(test_spawn_process_image, pdir_setup,
 						pdir_teardown),
+		cmocka_unit_test_setup_teardown(test_spawn_child_all_root_under_sudo_ids,
+						pdir_setup, pdir_teardown),
 		cmocka_unit_test_setup_teardown(test_spawn_deadline_kills, pdir_setup,
 						pdir_teardown),
 		cmocka_unit_test_setup_teardown(test_spawn_answer_after_deadline, pdir_setup,

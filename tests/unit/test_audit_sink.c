@@ -393,6 +393,85 @@ test_conf(void **state)
 	audit_conf_free(&c);
 }
 
+/*
+ * oidc-audit.conf must be owned by root even when the reader is not root
+ * (the policy of pam_oidc.conf): its audit_log decides what a root
+ * back-fill writes as _UID=0.  The reader here is uid 65534, owning it.
+ */
+static void
+test_conf_owned_by_reader_not_root_refused(void **state)
+{
+	char dir[128], path[160];
+	pid_t pid;
+	int st;
+
+	if (geteuid() != 0)
+		skip();
+	snprintf(dir, sizeof(dir), "%s/byuser", tmpdir);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	assert_int_equal(chmod(tmpdir, 0755), 0);
+	snprintf(path, sizeof(path), "%s/oidc-audit.conf", dir);
+	write_file(path, "audit_log = /tmp/forged.log\n", 0644);
+	assert_int_equal(chown(path, 65534, 65534), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct audit_conf c;
+		struct oidc_err err = { 0 };
+		int r;
+
+		if (setresgid(65534, 65534, 65534) < 0 || setresuid(65534, 65534, 65534) < 0)
+			_exit(3);
+		audit_conf_init(&c);
+		r = audit_conf_load(&c, path, &err);
+		if (r != -EPERM || c.audit_log != NULL || strstr(err.msg, "root") == NULL)
+			_exit(1);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_int_equal(chmod(tmpdir, 0700), 0);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+/*
+ * As root, an audit log is replayed only when root owns it, nobody else
+ * may write it and it is no symbolic link: otherwise its writer's lines
+ * would reach the journal as _UID=0 evidence.
+ */
+static void
+test_audit_log_root_replays_only_root_owned(void **state)
+{
+	char good[128], path[128], link[128];
+	const char *why = NULL;
+	int fd;
+
+	if (geteuid() != 0)
+		skip();
+	snprintf(good, sizeof(good), "%s/good.log", tmpdir);
+	write_file(good, "", 0600);
+	fd = audit_log_open(good, &why);
+	assert_true(fd >= 0);
+	close(fd);
+
+	snprintf(path, sizeof(path), "%s/user.log", tmpdir);
+	write_file(path, "", 0600);
+	assert_int_equal(chown(path, 65534, 65534), 0);
+	assert_int_equal(audit_log_open(path, &why), -EPERM);
+	assert_string_equal(why, "not owned by root");
+
+	snprintf(path, sizeof(path), "%s/groupw.log", tmpdir);
+	write_file(path, "", 0620);
+	assert_int_equal(audit_log_open(path, &why), -EPERM);
+	assert_string_equal(why, "writable by group or others");
+
+	snprintf(link, sizeof(link), "%s/link.log", tmpdir);
+	assert_int_equal(symlink(good, link), 0);
+	assert_int_equal(audit_log_open(link, &why), -ELOOP);
+	assert_string_equal(why, "a symbolic link");
+	assert_int_equal(audit_log_open(tmpdir, &why), -EINVAL);
+}
+
 static void
 test_replay_order(void **state)
 {
@@ -462,6 +541,8 @@ main(void)
 		cmocka_unit_test(test_fields_message_cap),
 		cmocka_unit_test(test_json_golden),
 		cmocka_unit_test(test_conf),
+		cmocka_unit_test(test_conf_owned_by_reader_not_root_refused),
+		cmocka_unit_test(test_audit_log_root_replays_only_root_owned),
 		cmocka_unit_test(test_replay_order),
 		cmocka_unit_test(test_list_logs),
 	};

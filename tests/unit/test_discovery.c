@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -79,6 +80,28 @@ load(const struct oidc_conf *c, int64_t now, struct oidc_provider **p, struct oi
 	return discovery_load(c, &http, now, p, err);
 }
 
+/* The name under which discovery caches c's document. */
+static void
+disc_key(const struct oidc_conf *c, char key[CACHE_KEY_LEN])
+{
+	struct http_opts http;
+	char url[512];
+
+	http_opts_from_conf(c, 0, 0, &http);
+	snprintf(url, sizeof(url), "%s/.well-known/openid-configuration", c->issuer);
+	assert_int_equal(cache_doc_key("discovery", c->issuer, url, c->client_id, &http, key), 0);
+}
+
+/* Set one option of an existing configuration. */
+static void
+conf_change(struct oidc_conf *c, const char *key, const char *value)
+{
+	struct oidc_err err;
+
+	oidc_err_clear(&err);
+	assert_int_equal(conf_set(c, key, value, &err), 0);
+}
+
 static void
 test_discovery_ok_and_cache(void **state)
 {
@@ -109,7 +132,7 @@ test_discovery_ok_and_cache(void **state)
 	assert_int_equal(lstat(c.cache_dir, &st), 0);
 	assert_true(S_ISDIR(st.st_mode));
 	assert_int_equal(st.st_mode & 07777, 0700);
-	assert_int_equal(cache_key(c.issuer, NULL, key), 0);
+	disc_key(&c, key);
 	snprintf(path, sizeof(path), "%s/disc-%s.json", c.cache_dir, key);
 	assert_int_equal(lstat(path, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0600);
@@ -155,7 +178,7 @@ test_cached_document_revalidated(void **state)
 	n0 = nt_count(&srv, wk);
 
 	/* Plant a fresh cached copy with a plain-http token endpoint. */
-	assert_int_equal(cache_key(c.issuer, NULL, key), 0);
+	disc_key(&c, key);
 	snprintf(path, sizeof(path), "%s/disc-%s.json", c.cache_dir, key);
 	snprintf(doc, sizeof(doc),
 		 "{\"issuer\":\"%s\",\"token_endpoint\":\"http://127.0.0.1:1/t\","
@@ -498,6 +521,156 @@ test_jwks_bad_set(void **state)
 	conf_free(&c);
 }
 
+/*
+ * A discovery document cached under one configuration's trust (CA, proxy,
+ * client) is not served to a configuration whose CA could not verify the
+ * provider, or whose proxy or client differ: each fetches (and fails) on
+ * its own.
+ */
+static void
+test_discovery_cache_keyed_by_trust_settings(void **state)
+{
+	const char *wk = "/good/.well-known/openid-configuration";
+	struct oidc_conf c;
+	struct oidc_provider *p;
+	struct oidc_err err;
+	int64_t now = time(NULL), n0 = nt_count(&srv, wk);
+
+	conf_for(&c, "/good");
+	assert_int_equal(load(&c, now, &p, &err), 0);
+	oidc_provider_free(p);
+	assert_int_equal(nt_count(&srv, wk), n0 + 1);
+	now = time(NULL);
+
+	/* Another CA, one that cannot verify the provider: the cached copy is not its. */
+	conf_change(&c, "ca_file", "/etc/ssl/certs/ca-certificates.crt");
+	assert_true(load(&c, now + 1, &p, &err) < 0);
+	assert_null(p);
+	/* A proxy that does not answer. */
+	conf_change(&c, "ca_file", srv.ca_file);
+	conf_change(&c, "proxy", "http://127.0.0.1:1");
+	assert_true(load(&c, now + 1, &p, &err) < 0);
+	assert_null(p);
+	free(c.proxy);
+	c.proxy = NULL;
+	/* Another client: fetched anew, then cached under its own key. */
+	conf_change(&c, "client_id", "other");
+	assert_int_equal(load(&c, now + 1, &p, &err), 0);
+	oidc_provider_free(p);
+	assert_int_equal(nt_count(&srv, wk), n0 + 2);
+	assert_int_equal(load(&c, now + 2, &p, &err), 0);
+	oidc_provider_free(p);
+	assert_int_equal(nt_count(&srv, wk), n0 + 2);
+	/* The first configuration still finds its own copy. */
+	conf_change(&c, "client_id", "test");
+	assert_int_equal(load(&c, now + 2, &p, &err), 0);
+	oidc_provider_free(p);
+	assert_int_equal(nt_count(&srv, wk), n0 + 2);
+	conf_free(&c);
+}
+
+/* The same for the JWKS: a set cached under one CA is not served under another. */
+static void
+test_jwks_cache_keyed_by_trust_settings(void **state)
+{
+	struct oidc_conf c;
+	struct oidc_provider *p;
+	struct oidc_err err;
+	int64_t now = time(NULL), n0 = nt_count(&srv, "/good/jwks");
+
+	provider_for(&c, &p, "/good");
+	assert_int_equal(jload(&c, p, now, false, &err), 0);
+	assert_int_equal(nt_count(&srv, "/good/jwks"), n0 + 1);
+	now = time(NULL);
+	conf_change(&c, "ca_file", "/etc/ssl/certs/ca-certificates.crt");
+	assert_true(jload(&c, p, now + 1, false, &err) < 0);
+	conf_change(&c, "ca_file", srv.ca_file);
+	conf_change(&c, "proxy", "http://127.0.0.1:1");
+	assert_true(jload(&c, p, now + 1, false, &err) < 0);
+	free(c.proxy);
+	c.proxy = NULL;
+	conf_change(&c, "client_id", "other");
+	assert_int_equal(jload(&c, p, now + 1, false, &err), 0);
+	assert_int_equal(nt_count(&srv, "/good/jwks"), n0 + 2);
+	conf_change(&c, "client_id", "test");
+	assert_int_equal(jload(&c, p, now + 1, false, &err), 0);
+	assert_int_equal(nt_count(&srv, "/good/jwks"), n0 + 2);
+	oidc_provider_free(p);
+	conf_free(&c);
+}
+
+/*
+ * The refetch stamp stays one per provider key set: a second configuration
+ * (another client) sharing the cache cannot refetch within the interval.
+ */
+static void
+test_jwks_throttle_shared_across_configurations(void **state)
+{
+	struct oidc_conf c;
+	struct oidc_provider *p;
+	struct oidc_err err;
+	int64_t now = time(NULL), n0 = nt_count(&srv, "/good/jwks");
+
+	provider_for(&c, &p, "/good");
+	assert_int_equal(jload(&c, p, now, true, &err), 0);
+	assert_int_equal(nt_count(&srv, "/good/jwks"), n0 + 1);
+	conf_change(&c, "client_id", "other");
+	assert_int_equal(jload(&c, p, now + 1, true, &err), -EAGAIN);
+	assert_int_equal(err.reason, OIDC_R_THROTTLED);
+	assert_int_equal(nt_count(&srv, "/good/jwks"), n0 + 1);
+	oidc_provider_free(p);
+	conf_free(&c);
+}
+
+/*
+ * A holder of the cache directory's lock that never lets go (a process the
+ * caller stopped) does not hold a forced refetch past its request's
+ * deadline: the throttle waits for the lock at most that long and then
+ * refuses (fails closed).  Run in a child with an alarm, so that a wait
+ * without bound fails the test instead of hanging it.
+ */
+static void
+test_jwks_throttle_lock_wait_bounded(void **state)
+{
+	struct oidc_conf c;
+	struct oidc_provider *p;
+	int64_t n0, t0;
+	int status, lfd;
+	pid_t pid;
+
+	provider_for(&c, &p, "/good");
+	n0 = nt_count(&srv, "/good/jwks");
+	lfd = open(c.cache_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(lfd >= 0);
+	assert_int_equal(flock(lfd, LOCK_EX), 0);
+	c.http_timeout = 1;
+	t0 = nt_now_ms();
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct http_opts http;
+		struct jwks *set = NULL;
+		struct oidc_err err;
+		int r;
+
+		alarm(10);
+		oidc_err_clear(&err);
+		http_opts_from_conf(&c, 0, 0, &http);
+		r = jwks_load(&c, &http, p, time(NULL), true, &set, &err);
+		_exit(r == -EAGAIN && err.reason == OIDC_R_THROTTLED && set == NULL ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	close(lfd);
+	print_message("# a held lock refused the refetch after %lld ms\n",
+		      (long long)(nt_now_ms() - t0));
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_true(nt_now_ms() - t0 < 5000);
+	assert_int_equal(nt_count(&srv, "/good/jwks"), n0);
+	oidc_provider_free(p);
+	conf_free(&c);
+}
+
 int
 main(void)
 {
@@ -513,6 +686,10 @@ main(void)
 		cmocka_unit_test(test_jwks_stamp_odd),
 		cmocka_unit_test(test_jwks_throttle_readonly_mount),
 		cmocka_unit_test(test_jwks_bad_set),
+		cmocka_unit_test(test_discovery_cache_keyed_by_trust_settings),
+		cmocka_unit_test(test_jwks_cache_keyed_by_trust_settings),
+		cmocka_unit_test(test_jwks_throttle_shared_across_configurations),
+		cmocka_unit_test(test_jwks_throttle_lock_wait_bounded),
 	};
 
 	return cmocka_run_group_tests_name("discovery", tests, setup, teardown);
