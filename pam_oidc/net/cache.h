@@ -25,7 +25,7 @@ struct http_opts;
 
 /*
  * The key of a cached document: hex SHA-256 over its kind ("discovery",
- * "jwks"), the issuer, the URL it was fetched from, the client_id and the
+ * "jwks"), the issuer, the URL it was fetched from, the client_id (NULL for the JWKS, which is the provider's) and the
  * transport settings that decided whether the answer was trusted (the CA
  * file and the proxy of http), each length-prefixed so that no two sets of
  * values share a key.  A document fetched under one configuration's trust

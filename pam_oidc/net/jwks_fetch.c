@@ -156,7 +156,13 @@ jwks_load(const struct oidc_conf *conf, const struct http_opts *http, const stru
 	 * stamp by the provider's key set alone, so that several
 	 * configurations cannot multiply the refetches the throttle allows.
 	 */
-	if (cache_doc_key("jwks", p->issuer, p->jwks_uri, conf->client_id, http, key) < 0)
+	/*
+	 * The key set is the provider's, not a client's: keyed by where it
+	 * came from and the transport that decided trust, never by client_id,
+	 * so that clients sharing a cache see one rotation, as they share
+	 * one refetch throttle.
+	 */
+	if (cache_doc_key("jwks", p->issuer, p->jwks_uri, NULL, http, key) < 0)
 		return oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "cannot hash the cache key");
 	snprintf(name, sizeof(name), "jwks-%s.json", key);
 	if (cache_key(p->issuer, p->jwks_uri, key) < 0)
