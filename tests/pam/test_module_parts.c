@@ -655,13 +655,18 @@ test_spawn_child_all_root_under_sudo_ids(void **state)
 		struct oidc_err err;
 		char *key, *value;
 		size_t i;
+		int r;
 
 		/* sudo's process: real ids the caller's, effective root */
 		if (setgroups(2, caller_groups) < 0 || setresgid(65534, 0, 0) < 0 ||
-		    setresuid(65534, 0, 0) < 0)
+		    setresuid(65534, 0, 0) < 0) {
+			free(path);
 			_exit(2);
+		}
 		oidc_err_clear(&err);
-		if (child_spawn(path, clock_mono_ms() + 10000, &c, &err) < 0)
+		r = child_spawn(path, clock_mono_ms() + 10000, &c, &err);
+		free(path);	/* this process ends in _exit: nothing left for valgrind */
+		if (r < 0)
 			_exit(3);
 		for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 			if (child_recv(&c, &key, &value, &err) < 0)
