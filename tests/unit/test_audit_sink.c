@@ -259,6 +259,72 @@ test_fields_exec(void **state)
 	registry_entry_free(&e);
 }
 
+/*
+ * A file named with a right-to-left override reads as another name; a CSI
+ * (U+009B) in an argument or a provider's subject steers a terminal.  All
+ * three stay verbatim in their fields and are escaped in MESSAGE.
+ */
+static void
+test_fields_message_escapes_invisible(void **state)
+{
+	struct registry_entry e;
+	struct audit_event *ev = make_file(), *ex = make_exec();
+	struct jfields f;
+	const char *v;
+	size_t vl;
+
+	entry(&e, 10,
+	      "\xe2\x81\xa6"
+	      "evil\xc2\x9b"
+	      "2J");
+	free(ev->paths[0]);
+	ev->paths[0] = strdup("/srv/secret/\xe2\x80\xaetxt.yralas");
+	ev->npaths = 1;
+	ev->success = true;
+	jf_init(&f, 1 << 20);
+	assert_int_equal(fields_from_event(&f, ev, &e, 0), 0);
+	v = jf_find(&f, "MESSAGE", &vl);
+	assert_int_equal(
+		vl,
+		strlen("alice@example.com (sub \\u2066evil\\u009b2J) renamed /srv/secret/\\u202etxt.yralas"));
+	assert_memory_equal(
+		v,
+		"alice@example.com (sub \\u2066evil\\u009b2J) renamed /srv/secret/\\u202etxt.yralas",
+		vl);
+	v = jf_find(&f, "OIDC_PATH", &vl);
+	assert_int_equal(vl, strlen("/srv/secret/\xe2\x80\xaetxt.yralas"));
+	assert_memory_equal(v, "/srv/secret/\xe2\x80\xaetxt.yralas", vl);
+	v = jf_find(&f, "OIDC_SUBJECT", &vl);
+	assert_int_equal(vl, strlen("\xe2\x81\xa6"
+				    "evil\xc2\x9b"
+				    "2J"));
+	assert_memory_equal(v,
+			    "\xe2\x81\xa6"
+			    "evil\xc2\x9b"
+			    "2J",
+			    vl);
+
+	free(ex->argv[1]);
+	ex->argv[1] = strdup("\xc2\x9b"
+			     "31m\xef\xbb\xbf");
+	jf_reset(&f);
+	assert_int_equal(fields_from_event(&f, ex, NULL, 0), 0);
+	v = jf_find(&f, "MESSAGE", &vl);
+	assert_non_null(memmem(v, vl, "ran cat '\\u009b31m\\ufeff'",
+			       strlen("ran cat '\\u009b31m\\ufeff'")));
+	v = jf_find(&f, "OIDC_ARGV", &vl);
+	assert_int_equal(vl, strlen("cat '\xc2\x9b"
+				    "31m\xef\xbb\xbf'"));
+	assert_memory_equal(v,
+			    "cat '\xc2\x9b"
+			    "31m\xef\xbb\xbf'",
+			    vl);
+	jf_free(&f);
+	audit_event_free(ev);
+	audit_event_free(ex);
+	registry_entry_free(&e);
+}
+
 static void
 test_fields_message_cap(void **state)
 {
@@ -459,6 +525,7 @@ main(void)
 		cmocka_unit_test(test_enrich),
 		cmocka_unit_test(test_quote_argv),
 		cmocka_unit_test(test_fields_exec),
+		cmocka_unit_test(test_fields_message_escapes_invisible),
 		cmocka_unit_test(test_fields_message_cap),
 		cmocka_unit_test(test_json_golden),
 		cmocka_unit_test(test_conf),
