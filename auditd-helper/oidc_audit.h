@@ -170,6 +170,22 @@ int search_parse_time(const char *s, uint64_t now_us, uint64_t *ret_us);
 /* Run the search; prints to out.  Returns matches (>= 0) or -errno. */
 int search_run(const struct search_opts *o, FILE *out, struct oidc_err *err);
 
+/* The fields of one entry that a line of search's text output shows (views, any bytes). */
+struct search_line {
+	uint64_t t_us;	     /* the kernel's event time, else the journal's */
+	const char *event;   /* OIDC_EVENT; NULL when absent */
+	const char *session; /* OIDC_AUDIT_SESSION; NULL when absent */
+	const char *message; /* MESSAGE; NULL when absent */
+	size_t event_len, session_len, message_len;
+};
+
+/*
+ * Print one line of search's text output: local time, kind, session and
+ * message, each escaped for a terminal (jf_escape, jf_escape_display for
+ * MESSAGE), whatever bytes the entry holds.
+ */
+void search_print_text(FILE *out, const struct search_line *line);
+
 /* Entry point of `oidc-audit search`; returns the exit status. */
 int search_main(int argc, char **argv);
 
