@@ -106,7 +106,7 @@ cleanup() {
 }
 at_exit cleanup
 
-plan 20
+plan 22
 
 # ------------------------------------------------------------ journald
 journald_running() {
@@ -331,6 +331,65 @@ printf 'OIDC_EVENT=exec\nOIDC_SUBJECT=%s\nMESSAGE=forged\nSYSLOG_IDENTIFIER=oidc
 for _ in $(seq 20); do [ "$(count_entries OIDC_SUBJECT="$SUB_A" _UID=65534)" = 1 ] && break; sleep 0.1; done
 [ "$(count_entries OIDC_SUBJECT="$SUB_A" _UID=65534)" = 1 ] && [ "$("$bin" search --subject "$SUB_A" | grep -c .)" = $((N + M)) ] && ! "$bin" search --subject "nobody-$tag" >/dev/null && [ "$("$bin" search --subject "$SUB_A" --path "$W/x*" --output json | grep -c .)" = 2 ]
 ok $? "oidc-audit search finds the subject's timeline (not a forged entry), exit 1 for an unknown one"
+
+# ------------------------------------------------------------ invisible characters
+# A right-to-left override in a file name (it reads as salary.txt), a C1
+# CSI in an argument and an isolate in the subject: verbatim in the fields,
+# escaped in MESSAGE and in search's text output.
+RLO=$'\xe2\x80\xae' CSI=$'\xc2\x9b' LRI=$'\xe2\x81\xa6'
+SUB_G="${LRI}sub-$tag-G"
+session_start G '/bin/echo "'"$CSI"'31m" >/dev/null; : >"'"$W/${RLO}txt.yralas"'"; exit 0'
+SES_G=$(cat "$tmp/G.ses")
+registry "$SES_G" "$SUB_G"
+session_go G
+wait "${session_pid[G]}"
+wait_count 2 OIDC_AUDIT_SESSION="$SES_G" SYSLOG_IDENTIFIER=oidc-audit >/dev/null
+journalctl -q --no-pager -o export OIDC_AUDIT_SESSION="$SES_G" SYSLOG_IDENTIFIER=oidc-audit >"$tmp/G.export"
+python3 - "$tmp/G.export" "$W" "$SUB_G" >"$tmp/G.check" 2>&1 <<'PY'
+import sys
+data, w, sub = open(sys.argv[1], "rb").read(), sys.argv[2].encode(), sys.argv[3].encode()
+entries, cur, i = [], {}, 0
+while i < len(data):
+    nl = data.index(b"\n", i)
+    line = data[i:nl]
+    if line == b"":
+        entries.append(cur); cur = {}; i = nl + 1; continue
+    if b"=" in line:
+        k, v = line.split(b"=", 1); i = nl + 1
+    else:  # binary field: name, newline, 64-bit little-endian length, data, newline
+        k = line; n = int.from_bytes(data[nl + 1:nl + 9], "little")
+        v = data[nl + 9:nl + 9 + n]; i = nl + 9 + n + 1
+    cur[k] = v
+if cur:
+    entries.append(cur)
+bad = []
+msgs = [e.get(b"MESSAGE", b"") for e in entries]
+raw = ["\u202e".encode(), "\u2066".encode(), "\u009b".encode()]
+for m in msgs:
+    for r in raw:
+        if r in m:
+            bad.append("raw %r in MESSAGE %r" % (r, m))
+    if b"(sub \\u2066sub-" not in m:
+        bad.append("no subject in %r" % m)
+if not any(b"\\u202etxt.yralas" in m for m in msgs):
+    bad.append("file name not escaped: %r" % msgs)
+if not any(b"\\u009b31m" in m for m in msgs):
+    bad.append("argument not escaped: %r" % msgs)
+paths = [e.get(b"OIDC_PATH") for e in entries if e.get(b"OIDC_EVENT") == b"file"]
+if w + "/\u202etxt.yralas".encode() not in paths:
+    bad.append("OIDC_PATH not verbatim: %r" % paths)
+if not any(e.get(b"OIDC_ARGV") == "/bin/echo '\u009b31m'".encode() for e in entries):
+    bad.append("OIDC_ARGV not verbatim: %r" % [e.get(b"OIDC_ARGV") for e in entries])
+if any(e.get(b"OIDC_SUBJECT") != sub for e in entries) or len(entries) != 2:
+    bad.append("OIDC_SUBJECT not verbatim, or not 2 entries: %r" % [e.get(b"OIDC_SUBJECT") for e in entries])
+print("\n".join(bad) if bad else "ok")
+PY
+[ "$(cat "$tmp/G.check")" = ok ] || { sed "s/^/# /" "$tmp/G.check"; false; }
+ok $? "invisible characters: escaped in MESSAGE (file name, argument, subject), verbatim in the fields"
+"$bin" search --session "$SES_G" >"$tmp/G.search"
+grep -qF "\u202etxt.yralas" "$tmp/G.search" && grep -qF "\u009b31m" "$tmp/G.search" &&
+	! grep -qF -e "$RLO" -e "$CSI" -e "$LRI" "$tmp/G.search"
+ok $? "invisible characters: escaped in oidc-audit search's text output"
 
 # ------------------------------------------------------------ kill -9 in the middle of a run
 K=400
