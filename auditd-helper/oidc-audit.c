@@ -149,11 +149,23 @@ emit(struct daemon *d)
 	}
 }
 
+/*
+ * Where the entries being written come from: live and back-filled ones are
+ * the restart mark and evidence; a replay of old or foreign logs is
+ * neither, and search leaves it out unless asked.
+ */
+static const char *
+source(const struct daemon *d)
+{
+	return d->backfilling ? OIDC_SRC_BACKFILL : d->live ? OIDC_SRC_LIVE : OIDC_SRC_REPLAY;
+}
+
 static void
 emit_loss(struct daemon *d, const char *reason, uint64_t count, uint64_t total, const char *detail)
 {
 	jf_reset(&d->f);
-	if (fields_loss(&d->f, reason, count, total, detail) == 0)
+	if (fields_loss(&d->f, reason, count, total, detail) == 0 &&
+	    jf_add_str(&d->f, OIDC_F_AUDIT_SOURCE, source(d)) == 0)
 		emit(d);
 }
 
@@ -181,13 +193,8 @@ on_event(struct audit_event *ev, void *arg)
 		goto out;
 	}
 	jf_reset(&d->f);
-	/*
-	 * The source tells the restart mark (live and back-filled entries)
-	 * from replays of old or foreign logs into the journal.
-	 */
 	if (fields_from_event(&d->f, ev, re, d->conf.message_max) < 0 ||
-	    jf_add_str(&d->f, OIDC_F_AUDIT_SOURCE,
-		       d->backfilling ? OIDC_SRC_BACKFILL : d->live ? OIDC_SRC_LIVE : OIDC_SRC_REPLAY) < 0) {
+	    jf_add_str(&d->f, OIDC_F_AUDIT_SOURCE, source(d)) < 0) {
 		d->counts[LOSS_BUILD]++;
 		goto out;
 	}
@@ -454,7 +461,8 @@ usage(FILE *f)
 {
 	fputs("usage: oidc-audit [--config FILE] [--registry DIR] [--all-sessions] [--output journal|json]\n"
 	      "                  [--audit-log FILE] [--no-backfill]\n"
-	      "       oidc-audit replay [same options] FILE...\n"
+	      "       oidc-audit replay [--output json|journal] [--config FILE] [--registry DIR]\n"
+	      "                  [--all-sessions] FILE...\n"
 	      "       oidc-audit search [--subject SUB | --user NAME | --email ADDR] [--path GLOB]\n"
 	      "                  [--since T] [--until T] [--session N] [--output text|json]\n", f);
 }
@@ -510,8 +518,18 @@ main(int argc, char **argv)
 	}
 	oidc_err_clear(&err);
 	if ((registry && audit_conf_set(&d.conf, "registry_dir", registry, &err) < 0) ||
-	    (output && audit_conf_set(&d.conf, "output", output, &err) < 0) ||
 	    (audit_log && audit_conf_set(&d.conf, "audit_log", audit_log, &err) < 0)) {
+		fprintf(stderr, "oidc-audit: %s\n", err.msg);
+		return 2;
+	}
+	/*
+	 * A replay writes JSON on stdout unless --output journal asks for the
+	 * journal: its entries are not live evidence, and the configuration
+	 * file's output (the plugin's) does not choose for it.
+	 */
+	if (replay)
+		d.conf.output = AUDIT_OUTPUT_JSON;
+	if (output && audit_conf_set(&d.conf, "output", output, &err) < 0) {
 		fprintf(stderr, "oidc-audit: %s\n", err.msg);
 		return 2;
 	}

@@ -6,7 +6,8 @@
 #      Debian package) on the same file: events per second and CPU seconds
 #      (user+sys) per event, medians of RUNS runs.  Goal: oidc-audit's CPU
 #      per event at most 1/5 of laurel's.
-#  (b) replay into journald against the bare sd_journal_sendv rate of the
+#  (b) `oidc-audit replay --output journal` (a replay prints JSON on stdout
+#      unless told otherwise) against the bare sd_journal_sendv rate of the
 #      very same entries (tests/bench/sendv_ceiling), both followed by
 #      `journalctl --sync`, medians of JRUNS runs.  Goal: at least 90 % of
 #      the ceiling.
@@ -125,7 +126,7 @@ now() { date +%s.%N; }
 for _ in $(seq "$JRUNS"); do
 	journalctl --sync
 	t0=$(now)
-	"$bin" replay --config /nonexistent --registry "$tmp/reg" --all-sessions "$tmp/j.log"
+	"$bin" replay --config /nonexistent --registry "$tmp/reg" --output journal --all-sessions "$tmp/j.log"
 	journalctl --sync
 	t1=$(now)
 	echo "$t0 $t1" | awk -v n="$jentries" '{ print n / ($2 - $1) }' >>"$tmp/ours.j"

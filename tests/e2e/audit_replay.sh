@@ -10,7 +10,7 @@ bin=${top_builddir:-.}/auditd-helper/oidc-audit
 . "${top_srcdir:-.}/tests/lib/procs.sh"
 tmp=$(mktemp -d /tmp/audit_replay.XXXXXX)
 at_exit rm -rf "$tmp"
-plan 13
+plan 14
 
 # Two exec events of session 7 (one with a split, hex-encoded argument and a
 # hostile cwd), one of session 8, one file event of session 7.
@@ -53,6 +53,16 @@ grep "\"OIDC_AUDIT_SERIAL\":\"503\"" "$tmp/out" | grep -qF "\"OIDC_PATH\":\"/tmp
 ok $? "file: hostile cwd resolves the path verbatim, failure kept"
 grep -q "\"OIDC_LOSS_REASON\":\"unparsable\",\"OIDC_LOSS_COUNT\":\"1\"" "$tmp/out"
 ok $? "the garbage line is reported as a loss entry"
+
+# A replay is not live evidence: without --output it prints JSON lines on
+# stdout, even when the configuration file (the plugin's) says journal.
+printf 'output = journal\n' >"$tmp/journal.conf"
+chmod 0600 "$tmp/journal.conf"
+"$bin" replay --config "$tmp/journal.conf" --registry "$tmp/reg" "$tmp/audit.log.1" "$tmp/audit.log" >"$tmp/out.default" 2>"$tmp/err.default"
+rc=$?
+[ $rc = 0 ] && cmp -s "$tmp/out" "$tmp/out.default" && grep -q '"OIDC_AUDIT_SOURCE":"replay"' "$tmp/out.default" &&
+	! grep -v '"OIDC_AUDIT_SOURCE":"replay"' "$tmp/out.default" | grep -q .
+ok $? "replay without --output: JSON on stdout (not the journal), every entry OIDC_AUDIT_SOURCE=replay"
 
 "$bin" replay --config /nonexistent --registry "$tmp/reg" --output json --all-sessions "$tmp/audit.log.1" "$tmp/audit.log" >"$tmp/out2"
 [ "$(grep -c "\"OIDC_EVENT\":\"\(exec\|file\)\"" "$tmp/out2")" = 3 ] && grep "\"OIDC_AUDIT_SESSION\":\"8\"" "$tmp/out2" | grep -qv OIDC_SUBJECT
