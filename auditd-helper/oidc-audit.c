@@ -464,7 +464,9 @@ usage(FILE *f)
 	      "       oidc-audit replay [--output json|journal] [--config FILE] [--registry DIR]\n"
 	      "                  [--all-sessions] FILE...\n"
 	      "       oidc-audit search [--subject SUB | --user NAME | --email ADDR] [--path GLOB]\n"
-	      "                  [--since T] [--until T] [--session N] [--output text|json]\n", f);
+	      "                  [--since T] [--until T] [--session N] [--output text|json]\n"
+	      "                  [--include-replayed] [--directory DIR]\n",
+	      f);
 }
 
 /* Entry point. */

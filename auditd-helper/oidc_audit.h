@@ -154,6 +154,7 @@ struct search_opts {
 	uint64_t since_us, until_us;	/* 0 / UINT64_MAX when unset */
 	uint32_t session;		/* UINT32_MAX when unset */
 	bool has_session;
+	bool include_replayed;		/* --include-replayed: OIDC_AUDIT_SOURCE=replay too */
 	enum audit_output output;	/* text (JOURNAL value) or json */
 };
 
@@ -177,12 +178,14 @@ struct search_line {
 	const char *session; /* OIDC_AUDIT_SESSION; NULL when absent */
 	const char *message; /* MESSAGE; NULL when absent */
 	size_t event_len, session_len, message_len;
+	bool replayed; /* OIDC_AUDIT_SOURCE=replay: marked [replay] */
 };
 
 /*
- * Print one line of search's text output: local time, kind, session and
- * message, each escaped for a terminal (jf_escape, jf_escape_display for
- * MESSAGE), whatever bytes the entry holds.
+ * Print one line of search's text output: local time, kind, session, a
+ * [replay] mark for an entry `oidc-audit replay` wrote, and the message,
+ * each escaped for a terminal (jf_escape, jf_escape_display for MESSAGE),
+ * whatever bytes the entry holds.
  */
 void search_print_text(FILE *out, const struct search_line *line);
 

@@ -131,6 +131,7 @@ search_parse_args(int argc, char **argv, uint64_t now_us, struct search_opts *o,
 		{ "session", required_argument, NULL, 'n' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "directory", required_argument, NULL, 'D' },
+		{ "include-replayed", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t u;
@@ -178,6 +179,9 @@ search_parse_args(int argc, char **argv, uint64_t now_us, struct search_opts *o,
 				return oidc_err_set(err, OIDC_R_USAGE, EINVAL, "--session: not a session number");
 			o->session = (uint32_t)u;
 			o->has_session = true;
+			break;
+		case 'R':
+			o->include_replayed = true;
 			break;
 		case 'o':
 			if (strcmp(optarg, "text") == 0)
@@ -263,6 +267,8 @@ search_print_text(FILE *out, const struct search_line *line)
 		jf_escape(esc, 32, line->session, line->session_len);
 		fprintf(out, " ses=%s", esc);
 	}
+	if (line->replayed)
+		fputs(" [replay]", out);
 	if (line->message != NULL) {
 		/*
 		 * Our writers escape MESSAGE already (kept as written); whatever
@@ -276,9 +282,9 @@ search_print_text(FILE *out, const struct search_line *line)
 }
 
 static void
-print_text(sd_journal *j, FILE *out, uint64_t t_us)
+print_text(sd_journal *j, FILE *out, uint64_t t_us, bool replayed)
 {
-	struct search_line line = { .t_us = t_us };
+	struct search_line line = { .t_us = t_us, .replayed = replayed };
 
 	if (!get_field(j, OIDC_F_EVENT, &line.event, &line.event_len))
 		line.event = NULL;
@@ -371,6 +377,7 @@ search_run(const struct search_opts *o, FILE *out, struct oidc_err *err)
 		const char *v;
 		size_t l;
 		char tmp[24];
+		bool replayed;
 
 		if (get_field(j, OIDC_F_EVENT_TIME, &v, &l) && l < sizeof(tmp)) {
 			memcpy(tmp, v, l);
@@ -391,10 +398,19 @@ search_run(const struct search_opts *o, FILE *out, struct oidc_err *err)
 		if (o->path_glob && !glob_field(j, OIDC_F_PATH, o->path_glob) &&
 		    !glob_field(j, OIDC_F_PATH2, o->path_glob) && !glob_field(j, OIDC_F_EXE, o->path_glob))
 			continue;
+		/*
+		 * A replay of old or foreign audit logs is not evidence of what
+		 * happened on this host (its identities come from a registry
+		 * handed to it): left out unless asked for, and marked then.
+		 */
+		replayed = get_field(j, OIDC_F_AUDIT_SOURCE, &v, &l) &&
+			   l == sizeof(OIDC_SRC_REPLAY) - 1 && memcmp(v, OIDC_SRC_REPLAY, l) == 0;
+		if (replayed && !o->include_replayed)
+			continue;
 		if (o->output == AUDIT_OUTPUT_JSON)
 			print_json(j, out);
 		else
-			print_text(j, out, t);
+			print_text(j, out, t, replayed);
 		matches++;
 	}
 	if (r < 0)

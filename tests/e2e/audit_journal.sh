@@ -106,7 +106,7 @@ cleanup() {
 }
 at_exit cleanup
 
-plan 22
+plan 24
 
 # ------------------------------------------------------------ journald
 journald_running() {
@@ -390,6 +390,29 @@ ok $? "invisible characters: escaped in MESSAGE (file name, argument, subject), 
 grep -qF "\u202etxt.yralas" "$tmp/G.search" && grep -qF "\u009b31m" "$tmp/G.search" &&
 	! grep -qF -e "$RLO" -e "$CSI" -e "$LRI" "$tmp/G.search"
 ok $? "invisible characters: escaped in oidc-audit search's text output"
+
+# ------------------------------------------------------------ replays are not live evidence
+# Replaying this run's audit.log with its registry: by default nothing
+# reaches the journal; with --output journal the entries carry
+# OIDC_AUDIT_SOURCE=replay, search leaves them out, --include-replayed
+# shows them marked.
+replayed() { count_entries _UID=0 OIDC_SUBJECT="$SUB_A" OIDC_AUDIT_SOURCE=replay; }
+"$bin" replay --config /nonexistent --registry "$tmp/reg" "$tmp/log/audit.log" >"$tmp/R.json" 2>"$tmp/R.err"
+rc=$?
+journalctl --sync >/dev/null 2>&1
+[ $rc = 0 ] && [ "$(grep -c "\"OIDC_SUBJECT\":\"$SUB_A\"" "$tmp/R.json")" = $((N + M)) ] && [ "$(replayed)" = 0 ]
+ok $? "replay without --output: the $((N + M)) events as JSON on stdout, none in the journal"
+"$bin" replay --config /nonexistent --registry "$tmp/reg" --output journal "$tmp/log/audit.log" 2>"$tmp/R.err"
+rc=$?
+got_r=$(wait_count $((N + M)) _UID=0 OIDC_SUBJECT="$SUB_A" OIDC_AUDIT_SOURCE=replay)
+"$bin" search --subject "$SUB_A" >"$tmp/R.search"
+"$bin" search --subject "$SUB_A" --include-replayed >"$tmp/R.all"
+"$bin" search --subject "$SUB_A" --include-replayed --output json >"$tmp/R.all.json"
+[ $rc = 0 ] && [ "$got_r" = $((N + M)) ] && [ "$(grep -c . "$tmp/R.search")" = $((N + M)) ] &&
+	! grep -qF "[replay]" "$tmp/R.search" &&
+	[ "$(grep -c . "$tmp/R.all")" = $((2 * (N + M))) ] && [ "$(grep -cF " [replay] " "$tmp/R.all")" = $((N + M)) ] &&
+	[ "$(grep -cF '"OIDC_AUDIT_SOURCE":"replay"' "$tmp/R.all.json")" = $((N + M)) ]
+ok $? "replay --output journal: search leaves the replayed entries out, --include-replayed marks them"
 
 # ------------------------------------------------------------ kill -9 in the middle of a run
 K=400

@@ -195,6 +195,45 @@ test_text_output_escapes_invisible(void **state)
 	free(got);
 }
 
+/*
+ * Entries `oidc-audit replay --output journal` wrote are not live
+ * evidence: search leaves them out unless --include-replayed is given, and
+ * then marks each in its text line.
+ */
+static void
+test_replayed_left_out_unless_asked(void **state)
+{
+	struct search_opts o;
+	struct oidc_err err;
+	struct search_line line = {
+		.t_us = NOW,
+		.event = "exec",
+		.event_len = 4,
+		.session = "7",
+		.session_len = 1,
+		.message = "alice ran id",
+		.message_len = 12,
+		.replayed = true,
+	};
+	char *got;
+
+	assert_int_equal(parse(&o, &err, "--subject", "2481", NULL), 0);
+	assert_false(o.include_replayed);
+	assert_int_equal(parse(&o, &err, "--subject", "2481", "--include-replayed", NULL), 0);
+	assert_true(o.include_replayed);
+	assert_int_equal(parse(&o, &err, "--include-replayed=yes", NULL), -EINVAL);
+
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	got = text_line(&line);
+	assert_string_equal(got, "2025-11-25 19:46:40.000000 exec   ses=7 [replay] alice ran id\n");
+	free(got);
+	line.replayed = false;
+	got = text_line(&line);
+	assert_string_equal(got, "2025-11-25 19:46:40.000000 exec   ses=7 alice ran id\n");
+	free(got);
+}
+
 int
 main(void)
 {
@@ -204,6 +243,7 @@ main(void)
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_times),
 		cmocka_unit_test(test_text_output_escapes_invisible),
+		cmocka_unit_test(test_replayed_left_out_unless_asked),
 	};
 
 	return cmocka_run_group_tests_name("audit_search", tests, NULL, NULL);
