@@ -68,26 +68,67 @@ int audit_conf_set(struct audit_conf *c, const char *key, const char *value, str
 /* ---- enrichment (enrich.c) */
 struct enricher;
 
+/*
+ * How far outside an entry's [opened, closed] an event may lie and still
+ * be the session's: the kernel stamps an event at the start of its system
+ * call with a coarse clock, `opened` is written just before the shell
+ * starts, `closed` at logout.
+ */
+#define ENRICH_SLACK_US 1000000
+
 struct enrich_stats {
 	uint64_t hits, misses, reads, read_errors, negative;
+	uint64_t mismatched; /* an entry of the session number, not of the event */
 	size_t cached;
 };
 
-/* Cache of registry entries keyed by audit session; dir is copied. */
-int enrich_new(const char *dir, struct enricher **ret);
-void enrich_free(struct enricher *en);
-
-/* Point at another directory (SIGHUP); drops the cache. */
-int enrich_set_dir(struct enricher *en, const char *dir);
+/* Why enrich_lookup found no identity. */
+enum enrich_miss {
+	ENRICH_FOUND = 0,
+	ENRICH_NO_ENTRY, /* no registry entry for the session: not an OIDC login */
+	ENRICH_MISMATCH, /* an entry with the session's number, but of another boot,
+					 * login uid or time: the event is unattributable */
+};
 
 /*
- * The registry entry of session ses, or NULL when there is none (or it is
- * unreadable; counted).  Entries stay cached until the process exits or
- * the cache is full (then it is emptied); a miss is never cached, so the
- * entry of a session written a moment after its first event is found at
- * once.  The pointer is valid until the next call.
+ * Live enrichment (the plugin and its back-fill): entries read from dir
+ * (copied) on demand and cached, attributed only when their boot_id is
+ * this boot's (/proc/sys/kernel/random/boot_id).  Returns 0 or a negative
+ * errno (-ENOMEM, or the boot id cannot be read).
  */
-const struct registry_entry *enrich_lookup(struct enricher *en, uint32_t ses);
+int enrich_new(const char *dir, struct enricher **ret);
+
+/*
+ * Replay enrichment: every entry of the registry directories dirs (copies
+ * of /run/pam_oidc/sessions, of one boot or several) read now and keyed by
+ * (boot, session); entries that cannot be read are skipped with a line on
+ * stderr.  Returns 0, or a negative errno with err saying why (a directory
+ * that cannot be listed, more entries than a replay holds).
+ */
+int enrich_new_replay(const char *const *dirs, size_t ndirs, struct enricher **ret,
+		      struct oidc_err *err);
+
+void enrich_free(struct enricher *en);
+
+/* Point a live enricher at another directory (SIGHUP); drops the cache. */
+int enrich_set_dir(struct enricher *en, const char *dir);
+
+/* Take boot_id (32 lowercase hex digits) as this boot's, for tests; drops the cache.  -EINVAL otherwise. */
+int enrich_set_boot_id(struct enricher *en, const char *boot_id);
+
+/*
+ * The registry entry of the login event ev belongs to, or NULL with *why
+ * saying why not.  An entry is the event's only when its boot, its
+ * loginuid and its [opened, closed] (ENRICH_SLACK_US either side) all fit
+ * the event (enrich.c says how the boot is told in a replay).  Live,
+ * entries stay cached until the process exits or the cache is full (then
+ * it is emptied); a miss is never cached, so the entry of a session
+ * written a moment after its first event is found at once, and an open
+ * entry is read again as events move on, so its logout is seen.  The
+ * pointer is valid until the next call.
+ */
+const struct registry_entry *enrich_lookup(struct enricher *en, const struct audit_event *ev,
+					   enum enrich_miss *why);
 
 void enrich_get_stats(const struct enricher *en, struct enrich_stats *ret);
 
