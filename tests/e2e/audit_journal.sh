@@ -106,7 +106,7 @@ cleanup() {
 }
 at_exit cleanup
 
-plan 24
+plan 25
 
 # ------------------------------------------------------------ journald
 journald_running() {
@@ -196,12 +196,13 @@ auditctl -a always,exit -F arch=b64 -S open,openat,openat2,creat,unlink,unlinkat
 	-F dir="$tmp/watched" -F auid=$AUID -F key=$KEY_FILE >/dev/null
 
 # ------------------------------------------------------------ helpers
-# registry SES SUBJECT: the entry pam_oidc writes (DESIGN.md format).
+# registry SES SUBJECT [BOOT_ID]: the entry pam_oidc writes (DESIGN.md
+# format), of this boot unless BOOT_ID says otherwise.
 registry() {
 	local now
 	now=$(date +%s%6N)
 	printf '{"boot_id":"%s","session":%s,"loginuid":%s,"user":"alice","issuer":"https://idp.example","subject":"%s","username":"alice@example.com","email":"alice@example.com","login_id":"%s","auth_time":%s,"service":"sshd","rhost":"127.0.0.1","opened":%s}\n' \
-		"$(tr -d '-' </proc/sys/kernel/random/boot_id)" "$1" "$AUID" "$2" \
+		"${3:-$(tr -d '-' </proc/sys/kernel/random/boot_id)}" "$1" "$AUID" "$2" \
 		"$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')" "${now%??????}" "$now" \
 		>"$tmp/reg/.tmp.$1"
 	chmod 0600 "$tmp/reg/.tmp.$1"
@@ -325,6 +326,20 @@ ok $? "fields: kernel timestamps, session, keys, argv, failed open"
 ok $? "hostile file names verbatim in OIDC_PATH"
 [ "$(count_entries OIDC_AUDIT_SESSION="$SES_B" SYSLOG_IDENTIFIER=oidc-audit)" = 0 ] && grep -q "ses=$SES_B " "$tmp/log/audit.log"
 ok $? "session B without a registry entry produced nothing"
+
+# Session H's entry is of another boot (a stale copy, say): the session
+# number is the same, the login uid and the time fit, yet it is not this
+# boot's session and lends no identity; the events are counted.
+SUB_H="sub-$tag-H"
+since_h=$(date +%s)
+session_start H '/bin/true h; exit 0'
+SES_H=$(cat "$tmp/H.ses")
+registry "$SES_H" "$SUB_H" 00000000000000000000000000000001
+session_go H
+wait "${session_pid[H]}"
+got_h=$(wait_count 1 --since "@$since_h" _UID=0 SYSLOG_IDENTIFIER=oidc-audit OIDC_LOSS_REASON=unattributable)
+[ "$got_h" -ge 1 ] && [ "$(count_entries OIDC_SUBJECT="$SUB_H")" = 0 ] && grep -q "ses=$SES_H " "$tmp/log/audit.log"
+ok $? "session H, whose entry is of another boot: no identity, counted unattributable"
 # A forged entry from an unprivileged user must not count as evidence.
 printf 'OIDC_EVENT=exec\nOIDC_SUBJECT=%s\nMESSAGE=forged\nSYSLOG_IDENTIFIER=oidc-audit\n' "$SUB_A" |
 	setpriv --reuid=65534 --regid=65534 --clear-groups logger --journald 2>/dev/null
