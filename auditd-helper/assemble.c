@@ -14,6 +14,19 @@
  * one back.  DAEMON_* records (auditd's own, numbered by auditd) are left
  * out.  A gap is not always a loss -- the kernel may hand out serials to
  * events no rule logs -- so the daemon reports it as "possible loss".
+ *
+ * Boots (cfg.boots, for audit.log, which spans them): the kernel numbers
+ * its records from 1 again at every boot and only upwards within one,
+ * while auditd writes DAEMON_START when it starts, with a serial of its
+ * own.  So per node, the first kernel record after a DAEMON_START begins
+ * a new boot when its serial is below the highest kernel serial seen
+ * since the last boot began (the counter started again), or the
+ * DAEMON_START itself is older than the newest kernel record before it
+ * (the clock went back, as after a reboot with a wrong clock).  An
+ * auditd restart within one boot continues both.  Every event carries
+ * the number of its boot in the input and the time that boot began
+ * there (0 for the first, whose start the input does not show): a
+ * session number means something only within its boot.
  */
 #include "config.h"
 
@@ -38,13 +51,21 @@ struct pending {
 	size_t bytes;
 	uint64_t last_seq, last_ms;
 	bool dropped;			/* a record was over max_records */
+	uint32_t boot;			/* the node's boot when the event began */
+	uint64_t boot_start_us;
 	struct pending *prev, *next;
 };
 
 struct node_serial {
 	char name[64];
 	size_t len;
-	uint64_t max_serial;
+	uint64_t max_serial;	  /* highest kernel serial (of this boot, with cfg.boots) */
+	bool kernel_seen;	  /* a kernel record of this node has been seen */
+	uint64_t max_time_us;	  /* newest kernel record time of this boot */
+	bool daemon_start;	  /* a DAEMON_START not yet followed by a kernel record */
+	uint64_t daemon_start_us; /* its time */
+	uint32_t boot;		  /* boots of this node before the current one */
+	uint64_t boot_start_us;	  /* when the current one began; 0 unknown */
 };
 
 struct assembler {
@@ -223,37 +244,68 @@ complete(struct assembler *a, struct pending *p, bool incomplete)
 		a->st.events_skipped++;
 		audit_event_free(ev);
 	} else {
+		ev->boot = p->boot;
+		ev->boot_start_us = p->boot_start_us;
 		a->cfg.on_event(ev, a->cfg.arg);
 	}
 	pending_free(p);
 }
 
-static void
-serial_account(struct assembler *a, const char *node, size_t node_len, uint64_t serial)
+/* The state of one node, created on first sight; NULL beyond MAX_NODES. */
+static struct node_serial *
+node_get(struct assembler *a, const char *node, size_t node_len)
 {
-	struct node_serial *n = NULL;
+	struct node_serial *n;
 	size_t i;
 
 	for (i = 0; i < a->nnodes; i++)
-		if (a->nodes[i].len == node_len && memcmp(a->nodes[i].name, node, node_len) == 0) {
-			n = &a->nodes[i];
-			break;
-		}
-	if (n == NULL) {
-		if (a->nnodes >= MAX_NODES || node_len > sizeof(a->nodes[0].name))
+		if (a->nodes[i].len == node_len && memcmp(a->nodes[i].name, node, node_len) == 0)
+			return &a->nodes[i];
+	if (a->nnodes >= MAX_NODES || node_len > sizeof(a->nodes[0].name))
+		return NULL;
+	n = &a->nodes[a->nnodes++];
+	memset(n, 0, sizeof(*n));
+	memcpy(n->name, node, node_len);
+	n->len = node_len;
+	return n;
+}
+
+static uint64_t
+record_time_us(const struct audit_record *rec)
+{
+	return rec->sec * 1000000u + (uint64_t)rec->msec * 1000u;
+}
+
+/* A kernel record that begins an event: serial gaps, and boots (see the top). */
+static void
+serial_account(struct assembler *a, struct node_serial *n, uint64_t serial, uint64_t time_us)
+{
+	if (n->daemon_start && a->cfg.boots) {
+		n->daemon_start = false;
+		if (n->kernel_seen &&
+		    (serial < n->max_serial || n->daemon_start_us < n->max_time_us)) {
+			n->boot++;
+			/* records held while no auditd ran may predate its start */
+			n->boot_start_us = n->daemon_start_us;
+			if (time_us < n->boot_start_us)
+				n->boot_start_us = time_us;
+			n->max_serial = serial;
+			n->max_time_us = time_us;
+			a->st.boots++;
 			return;
-		n = &a->nodes[a->nnodes++];
-		memcpy(n->name, node, node_len);
-		n->len = node_len;
-		n->max_serial = serial;
-		return;
+		}
 	}
-	if (serial > n->max_serial) {
+	if (!n->kernel_seen) {
+		n->kernel_seen = true;
+		n->max_serial = serial;
+	} else if (serial > n->max_serial) {
 		a->st.serial_gaps += serial - n->max_serial - 1;
 		n->max_serial = serial;
 	} else if (serial < n->max_serial && a->st.serial_gaps > 0) {
 		a->st.serial_gaps--;
 	}
+	if (time_us > n->max_time_us)
+		n->max_time_us = time_us;
 }
 
 /* Rule 4 (records) and 5 (caps), looking at the quietest event only. */
@@ -344,6 +396,7 @@ assembler_feed_line(struct assembler *a, const char *line, size_t len, uint64_t 
 	struct audit_record rec;
 	struct audit_record *copy;
 	struct pending *p;
+	struct node_serial *ns;
 	const char *node;
 	size_t slot;
 	uint64_t h;
@@ -378,12 +431,20 @@ assembler_feed_line(struct assembler *a, const char *line, size_t len, uint64_t 
 		return 0;
 	}
 
+	/* Before the serial look-up: auditd's serials may meet the kernel's. */
+	if (rec.type == AUDIT_T_DAEMON_START && a->cfg.boots &&
+	    (ns = node_get(a, node, rec.node_len)) != NULL) {
+		ns->daemon_start = true;
+		ns->daemon_start_us = record_time_us(&rec);
+	}
+
 	if (p == NULL) {
+		ns = node_get(a, node, rec.node_len);
 		if (late_seen(a, h, rec.serial))
 			a->st.late_records++;
-		else if (!(rec.type >= 1200 && rec.type <= 1299))
+		else if (!(rec.type >= 1200 && rec.type <= 1299) && ns != NULL)
 			/* DAEMON_* records carry auditd's own serials, not the kernel's */
-			serial_account(a, node, rec.node_len, rec.serial);
+			serial_account(a, ns, rec.serial, record_time_us(&rec));
 		if (a->st.pending >= a->cfg.max_pending) {
 			a->st.evicted++;
 			complete(a, a->head, true);
@@ -395,6 +456,10 @@ assembler_feed_line(struct assembler *a, const char *line, size_t len, uint64_t 
 			return -ENOMEM;
 		p->serial = rec.serial;
 		p->hash = h;
+		if (ns != NULL) {
+			p->boot = ns->boot;
+			p->boot_start_us = ns->boot_start_us;
+		}
 		a->table[slot] = p;
 		list_append(a, p);
 		a->st.pending++;

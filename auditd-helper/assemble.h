@@ -85,6 +85,7 @@ struct assembler_config {
 	size_t max_records;		/* records per event; 0 = default */
 	size_t max_pending_bytes;	/* record text held; 0 = default */
 	bool skip_other;		/* do not build/deliver AUDIT_EV_OTHER events */
+	bool boots;			/* tell boots apart (audit.log spans them; assemble.c) */
 	assembler_event_fn on_event;	/* required */
 	assembler_group_fn on_group;	/* optional */
 	void *arg;			/* passed to both callbacks */
@@ -105,6 +106,7 @@ struct assembler_stats {
 	uint64_t serial_gaps;		/* kernel serials skipped per node (best effort, see
 					 * assemble.c); a hint of loss, not a proof */
 	uint64_t build_errors;		/* groups that could not be turned into an event (ENOMEM) */
+	uint64_t boots;			/* boot boundaries found (cfg.boots; see assemble.c) */
 	size_t pending;			/* events in assembly now */
 	size_t pending_bytes;		/* record bytes held now */
 };

@@ -76,6 +76,10 @@ struct audit_event {
 	/* added by auparse (assemble.c) */
 	uint32_t first_type;		/* record type number of the first record (1300 SYSCALL, 1006 LOGIN, 1200 DAEMON_START, ...) */
 	uint32_t arch;			/* SYSCALL arch= (0xc000003e x86_64), 0 when absent */
+
+	/* added by the assembler with cfg.boots (audit.log, which spans boots) */
+	uint32_t boot;		/* boots of its node before the event's, in the input */
+	uint64_t boot_start_us; /* when the event's boot began there; 0 unknown (the first) */
 };
 
 /* Free an event and everything it owns; NULL-safe. */

@@ -28,17 +28,37 @@
 #include "oidc_err.h"
 
 #define READ_CHUNK (256 * 1024)
+#define REPLAY_MAX_REGISTRIES 64
 #define DEDUPE_SLOTS (1u << 17)
 #define TICK_MS 250
 
 enum loss_reason {
-	LOSS_KERNEL, LOSS_SERIAL_GAP, LOSS_UNPARSABLE, LOSS_TRUNCATED, LOSS_EVICTED,
-	LOSS_RECORDS_DROPPED, LOSS_BUILD, LOSS_JOURNAL, LOSS_DUPLICATES, LOSS__MAX
+	LOSS_KERNEL,
+	LOSS_SERIAL_GAP,
+	LOSS_UNPARSABLE,
+	LOSS_TRUNCATED,
+	LOSS_EVICTED,
+	LOSS_RECORDS_DROPPED,
+	LOSS_BUILD,
+	LOSS_JOURNAL,
+	LOSS_DUPLICATES,
+	/* not lost, but without the identity their session number names */
+	LOSS_UNATTRIBUTABLE,
+	LOSS__MAX
 };
 
 static const char *const loss_names[LOSS__MAX] = {
-	"kernel", "serial-gap", "unparsable", "truncated", "evicted",
-	"records-dropped", "out-of-memory", "journal", "duplicates",
+	"kernel",
+	"serial-gap",
+	"unparsable",
+	"truncated",
+	"evicted",
+	"records-dropped",
+	"out-of-memory",
+	"journal",
+	"duplicates",
+	/* enrich.c: another boot's, login uid's or time's entry */
+	"unattributable",
 };
 
 static const char *const loss_details[LOSS__MAX] = {
@@ -51,6 +71,8 @@ static const char *const loss_details[LOSS__MAX] = {
 	"records that could not be turned into an event",
 	"journald refused entries",
 	"events seen in both the audit.log back-fill and the live stream were written once",
+	"events of a session whose registry entry is of another boot, login uid or time: no identity"
+	" (written without one only with --all-sessions)",
 };
 
 struct dedupe {
@@ -79,6 +101,7 @@ struct daemon {
 	uint64_t last_status_ms;
 
 	uint64_t written, skipped_no_identity, backfilled;
+	uint64_t boots; /* replay: boot boundaries the assembler found */
 };
 
 static uint64_t
@@ -149,11 +172,23 @@ emit(struct daemon *d)
 	}
 }
 
+/*
+ * Where the entries being written come from: live and back-filled ones are
+ * the restart mark and evidence; a replay of old or foreign logs is
+ * neither, and search leaves it out unless asked.
+ */
+static const char *
+source(const struct daemon *d)
+{
+	return d->backfilling ? OIDC_SRC_BACKFILL : d->live ? OIDC_SRC_LIVE : OIDC_SRC_REPLAY;
+}
+
 static void
 emit_loss(struct daemon *d, const char *reason, uint64_t count, uint64_t total, const char *detail)
 {
 	jf_reset(&d->f);
-	if (fields_loss(&d->f, reason, count, total, detail) == 0)
+	if (fields_loss(&d->f, reason, count, total, detail) == 0 &&
+	    jf_add_str(&d->f, OIDC_F_AUDIT_SOURCE, source(d)) == 0)
 		emit(d);
 }
 
@@ -162,6 +197,7 @@ on_event(struct audit_event *ev, void *arg)
 {
 	struct daemon *d = arg;
 	const struct registry_entry *re;
+	enum enrich_miss why;
 	uint64_t k;
 
 	if (ev->kind != AUDIT_EV_EXEC && ev->kind != AUDIT_EV_FILE)
@@ -175,19 +211,23 @@ on_event(struct audit_event *ev, void *arg)
 		d->counts[LOSS_DUPLICATES]++;
 		goto out;
 	}
-	re = enrich_lookup(d->en, ev->session);
+	re = enrich_lookup(d->en, ev, &why);
+	/*
+	 * An entry with the session's number that is not this event's (another
+	 * boot, login uid or time) must not lend its identity: the event is
+	 * counted as unattributable, and written without one only with
+	 * --all-sessions, like events of sessions without an OIDC login.
+	 */
+	if (why == ENRICH_MISMATCH)
+		d->counts[LOSS_UNATTRIBUTABLE]++;
 	if (re == NULL && !d->conf.all_sessions) {
-		d->skipped_no_identity++;
+		if (why == ENRICH_NO_ENTRY)
+			d->skipped_no_identity++;
 		goto out;
 	}
 	jf_reset(&d->f);
-	/*
-	 * The source tells the restart mark (live and back-filled entries)
-	 * from replays of old or foreign logs into the journal.
-	 */
 	if (fields_from_event(&d->f, ev, re, d->conf.message_max) < 0 ||
-	    jf_add_str(&d->f, OIDC_F_AUDIT_SOURCE,
-		       d->backfilling ? OIDC_SRC_BACKFILL : d->live ? OIDC_SRC_LIVE : OIDC_SRC_REPLAY) < 0) {
+	    jf_add_str(&d->f, OIDC_F_AUDIT_SOURCE, source(d)) < 0) {
 		d->counts[LOSS_BUILD]++;
 		goto out;
 	}
@@ -252,6 +292,8 @@ make_assembler(struct daemon *d, enum assembler_mode mode, struct assembler **re
 		.mode = mode,
 		.window_ms = d->conf.window_ms,
 		.skip_other = true,
+		/* audit.log spans boots; the live stream is this boot's */
+		.boots = mode == ASSEMBLER_MODE_WINDOW,
 		.on_event = on_event,
 		.arg = d,
 	};
@@ -288,6 +330,7 @@ feed_fd(struct assembler *as, int fd, const char *name)
 static int
 replay_files(struct daemon *d, char **files, size_t n)
 {
+	struct assembler_stats st;
 	struct assembler *as = NULL;
 	size_t i;
 	int r, rc = 0;
@@ -312,6 +355,8 @@ replay_files(struct daemon *d, char **files, size_t n)
 	}
 	assembler_flush(as);
 	report_losses(d, as);
+	assembler_get_stats(as, &st);
+	d->boots += st.boots;
 	assembler_free(as);
 	return rc;
 }
@@ -449,14 +494,38 @@ out:
 	return rc;
 }
 
+/*
+ * A replay's registry: the directories given, or the live one when none
+ * was (missing there is an empty registry: nothing gets an identity).
+ */
+static int
+replay_enricher(const char **dirs, size_t n, struct enricher **ret)
+{
+	struct oidc_err err = { 0 };
+	int r;
+
+	if (n == 1 && access(dirs[0], F_OK) < 0 && errno == ENOENT) {
+		fprintf(stderr, "oidc-audit: no registry at %s: no event gets an identity\n",
+			dirs[0]);
+		n = 0;
+	}
+	r = enrich_new_replay(dirs, n, ret, &err);
+	if (r < 0)
+		fprintf(stderr, "oidc-audit: %s\n", err.msg[0] ? err.msg : strerror(-r));
+	return r;
+}
+
 static void
 usage(FILE *f)
 {
 	fputs("usage: oidc-audit [--config FILE] [--registry DIR] [--all-sessions] [--output journal|json]\n"
 	      "                  [--audit-log FILE] [--no-backfill]\n"
-	      "       oidc-audit replay [same options] FILE...\n"
+	      "       oidc-audit replay [--output json|journal] [--config FILE] [--registry DIR]...\n"
+	      "                  [--all-sessions] FILE...\n"
 	      "       oidc-audit search [--subject SUB | --user NAME | --email ADDR] [--path GLOB]\n"
-	      "                  [--since T] [--until T] [--session N] [--output text|json]\n", f);
+	      "                  [--since T] [--until T] [--session N] [--output text|json]\n"
+	      "                  [--include-replayed] [--directory DIR]\n",
+	      f);
 }
 
 /* Entry point. */
@@ -476,7 +545,9 @@ main(int argc, char **argv)
 	};
 	struct daemon d;
 	struct oidc_err err = { 0 };
-	const char *registry = NULL, *output = NULL, *audit_log = NULL;
+	const char *output = NULL, *audit_log = NULL;
+	const char *registries[REPLAY_MAX_REGISTRIES];
+	size_t nregistries = 0, i;
 	bool all = false, nobackfill = false, replay = false;
 	int c, r, rc;
 
@@ -493,7 +564,14 @@ main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+c:r:ao:l:Bh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': d.conf_path = optarg; break;
-		case 'r': registry = optarg; break;
+		case 'r':
+			if (nregistries == REPLAY_MAX_REGISTRIES) {
+				fprintf(stderr, "oidc-audit: at most %d --registry\n",
+					REPLAY_MAX_REGISTRIES);
+				return 2;
+			}
+			registries[nregistries++] = optarg;
+			break;
 		case 'a': all = true; break;
 		case 'o': output = optarg; break;
 		case 'l': audit_log = optarg; break;
@@ -509,9 +587,24 @@ main(int argc, char **argv)
 		return 2;
 	}
 	oidc_err_clear(&err);
-	if ((registry && audit_conf_set(&d.conf, "registry_dir", registry, &err) < 0) ||
-	    (output && audit_conf_set(&d.conf, "output", output, &err) < 0) ||
-	    (audit_log && audit_conf_set(&d.conf, "audit_log", audit_log, &err) < 0)) {
+	for (i = 0; i < nregistries; i++) {
+		if (audit_conf_set(&d.conf, "registry_dir", registries[i], &err) < 0) {
+			fprintf(stderr, "oidc-audit: %s\n", err.msg);
+			return 2;
+		}
+	}
+	if (audit_log && audit_conf_set(&d.conf, "audit_log", audit_log, &err) < 0) {
+		fprintf(stderr, "oidc-audit: %s\n", err.msg);
+		return 2;
+	}
+	/*
+	 * A replay writes JSON on stdout unless --output journal asks for the
+	 * journal: its entries are not live evidence, and the configuration
+	 * file's output (the plugin's) does not choose for it.
+	 */
+	if (replay)
+		d.conf.output = AUDIT_OUTPUT_JSON;
+	if (output && audit_conf_set(&d.conf, "output", output, &err) < 0) {
 		fprintf(stderr, "oidc-audit: %s\n", err.msg);
 		return 2;
 	}
@@ -523,11 +616,18 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (!replay && optind < argc) {
+	if (!replay && (optind < argc || nregistries > 1)) {
 		usage(stderr);
 		return 2;
 	}
-	if (enrich_new(d.conf.registry_dir ? d.conf.registry_dir : REGISTRY_DEFAULT_DIR, &d.en) < 0)
+	if (nregistries == 0)
+		registries[nregistries++] = d.conf.registry_dir ? d.conf.registry_dir
+								: REGISTRY_DEFAULT_DIR;
+	if (replay)
+		r = replay_enricher(registries, nregistries, &d.en);
+	else if ((r = enrich_new(registries[0], &d.en)) < 0)
+		fprintf(stderr, "oidc-audit: cannot read this boot's id: %s\n", strerror(-r));
+	if (r < 0)
 		return 1;
 	jf_init(&d.f, 4u << 20);
 	d.out = stdout;
@@ -538,6 +638,13 @@ main(int argc, char **argv)
 		rc = replay_files(&d, argv + optind, (size_t)(argc - optind)) < 0 ? 1 : 0;
 		if (d.counts[LOSS_JOURNAL] > 0)
 			rc = 1;	/* some entries did not reach their sink */
+		fprintf(stderr,
+			"oidc-audit replay: %" PRIu64 " events written; %" PRIu64
+			" passed over (no registry entry for their session); %" PRIu64
+			" unattributable (their session's registry entry is of another boot, login uid or"
+			" time); %" PRIu64 " boot(s) in the input\n",
+			d.written, d.skipped_no_identity, d.counts[LOSS_UNATTRIBUTABLE],
+			d.boots + 1);
 	} else {
 		rc = run_plugin(&d);
 	}

@@ -68,26 +68,67 @@ int audit_conf_set(struct audit_conf *c, const char *key, const char *value, str
 /* ---- enrichment (enrich.c) */
 struct enricher;
 
+/*
+ * How far outside an entry's [opened, closed] an event may lie and still
+ * be the session's: the kernel stamps an event at the start of its system
+ * call with a coarse clock, `opened` is written just before the shell
+ * starts, `closed` at logout.
+ */
+#define ENRICH_SLACK_US 1000000
+
 struct enrich_stats {
 	uint64_t hits, misses, reads, read_errors, negative;
+	uint64_t mismatched; /* an entry of the session number, not of the event */
 	size_t cached;
 };
 
-/* Cache of registry entries keyed by audit session; dir is copied. */
-int enrich_new(const char *dir, struct enricher **ret);
-void enrich_free(struct enricher *en);
-
-/* Point at another directory (SIGHUP); drops the cache. */
-int enrich_set_dir(struct enricher *en, const char *dir);
+/* Why enrich_lookup found no identity. */
+enum enrich_miss {
+	ENRICH_FOUND = 0,
+	ENRICH_NO_ENTRY, /* no registry entry for the session: not an OIDC login */
+	ENRICH_MISMATCH, /* an entry with the session's number, but of another boot,
+					 * login uid or time: the event is unattributable */
+};
 
 /*
- * The registry entry of session ses, or NULL when there is none (or it is
- * unreadable; counted).  Entries stay cached until the process exits or
- * the cache is full (then it is emptied); a miss is never cached, so the
- * entry of a session written a moment after its first event is found at
- * once.  The pointer is valid until the next call.
+ * Live enrichment (the plugin and its back-fill): entries read from dir
+ * (copied) on demand and cached, attributed only when their boot_id is
+ * this boot's (/proc/sys/kernel/random/boot_id).  Returns 0 or a negative
+ * errno (-ENOMEM, or the boot id cannot be read).
  */
-const struct registry_entry *enrich_lookup(struct enricher *en, uint32_t ses);
+int enrich_new(const char *dir, struct enricher **ret);
+
+/*
+ * Replay enrichment: every entry of the registry directories dirs (copies
+ * of /run/pam_oidc/sessions, of one boot or several) read now and keyed by
+ * (boot, session); entries that cannot be read are skipped with a line on
+ * stderr.  Returns 0, or a negative errno with err saying why (a directory
+ * that cannot be listed, more entries than a replay holds).
+ */
+int enrich_new_replay(const char *const *dirs, size_t ndirs, struct enricher **ret,
+		      struct oidc_err *err);
+
+void enrich_free(struct enricher *en);
+
+/* Point a live enricher at another directory (SIGHUP); drops the cache. */
+int enrich_set_dir(struct enricher *en, const char *dir);
+
+/* Take boot_id (32 lowercase hex digits) as this boot's, for tests; drops the cache.  -EINVAL otherwise. */
+int enrich_set_boot_id(struct enricher *en, const char *boot_id);
+
+/*
+ * The registry entry of the login event ev belongs to, or NULL with *why
+ * saying why not.  An entry is the event's only when its boot, its
+ * loginuid and its [opened, closed] (ENRICH_SLACK_US either side) all fit
+ * the event (enrich.c says how the boot is told in a replay).  Live,
+ * entries stay cached until the process exits or the cache is full (then
+ * it is emptied); a miss is never cached, so the entry of a session
+ * written a moment after its first event is found at once, and an open
+ * entry is read again as events move on, so its logout is seen.  The
+ * pointer is valid until the next call.
+ */
+const struct registry_entry *enrich_lookup(struct enricher *en, const struct audit_event *ev,
+					   enum enrich_miss *why);
 
 void enrich_get_stats(const struct enricher *en, struct enrich_stats *ret);
 
@@ -166,6 +207,7 @@ struct search_opts {
 	uint64_t since_us, until_us;	/* 0 / UINT64_MAX when unset */
 	uint32_t session;		/* UINT32_MAX when unset */
 	bool has_session;
+	bool include_replayed;		/* --include-replayed: OIDC_AUDIT_SOURCE=replay too */
 	enum audit_output output;	/* text (JOURNAL value) or json */
 };
 
@@ -181,6 +223,24 @@ int search_parse_time(const char *s, uint64_t now_us, uint64_t *ret_us);
 
 /* Run the search; prints to out.  Returns matches (>= 0) or -errno. */
 int search_run(const struct search_opts *o, FILE *out, struct oidc_err *err);
+
+/* The fields of one entry that a line of search's text output shows (views, any bytes). */
+struct search_line {
+	uint64_t t_us;	     /* the kernel's event time, else the journal's */
+	const char *event;   /* OIDC_EVENT; NULL when absent */
+	const char *session; /* OIDC_AUDIT_SESSION; NULL when absent */
+	const char *message; /* MESSAGE; NULL when absent */
+	size_t event_len, session_len, message_len;
+	bool replayed; /* OIDC_AUDIT_SOURCE=replay: marked [replay] */
+};
+
+/*
+ * Print one line of search's text output: local time, kind, session, a
+ * [replay] mark for an entry `oidc-audit replay` wrote, and the message,
+ * each escaped for a terminal (jf_escape, jf_escape_display for MESSAGE),
+ * whatever bytes the entry holds.
+ */
+void search_print_text(FILE *out, const struct search_line *line);
 
 /* Entry point of `oidc-audit search`; returns the exit status. */
 int search_main(int argc, char **argv);

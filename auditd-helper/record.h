@@ -21,6 +21,7 @@
 
 /* Record type numbers (linux/audit.h) the code looks at. */
 #define AUDIT_T_LOGIN		1006
+#define AUDIT_T_DAEMON_START	1200
 #define AUDIT_T_SYSCALL		1300
 #define AUDIT_T_PATH		1302
 #define AUDIT_T_CWD		1307

@@ -131,6 +131,7 @@ search_parse_args(int argc, char **argv, uint64_t now_us, struct search_opts *o,
 		{ "session", required_argument, NULL, 'n' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "directory", required_argument, NULL, 'D' },
+		{ "include-replayed", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t u;
@@ -178,6 +179,9 @@ search_parse_args(int argc, char **argv, uint64_t now_us, struct search_opts *o,
 				return oidc_err_set(err, OIDC_R_USAGE, EINVAL, "--session: not a session number");
 			o->session = (uint32_t)u;
 			o->has_session = true;
+			break;
+		case 'R':
+			o->include_replayed = true;
 			break;
 		case 'o':
 			if (strcmp(optarg, "text") == 0)
@@ -246,41 +250,49 @@ glob_field(sd_journal *j, const char *name, const char *glob)
 	return m;
 }
 
-static void
-print_text(sd_journal *j, FILE *out, uint64_t t_us)
+/* See oidc_audit.h. */
+void
+search_print_text(FILE *out, const struct search_line *line)
 {
 	char when[64], esc[4096];
-	const char *v, *ev = "?";
-	size_t l, evl = 1;
-	time_t t = (time_t)(t_us / 1000000);
+	time_t t = (time_t)(line->t_us / 1000000);
 	struct tm tm;
 
 	localtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
-	if (get_field(j, OIDC_F_EVENT, &v, &l)) {
-		ev = v;
-		evl = l;
-	}
-	fprintf(out, "%s.%06" PRIu64 " %-6.*s", when, t_us % 1000000, (int)(evl > 12 ? 12 : evl), ev);
-	if (get_field(j, OIDC_F_AUDIT_SESSION, &v, &l)) {
-		jf_escape(esc, sizeof(esc) < 32 ? sizeof(esc) : 32, v, l);
+	fprintf(out, "%s.%06" PRIu64, when, line->t_us % 1000000);
+	jf_escape(esc, 16, line->event ? line->event : "?", line->event ? line->event_len : 1);
+	fprintf(out, " %-6s", esc);
+	if (line->session != NULL) {
+		jf_escape(esc, 32, line->session, line->session_len);
 		fprintf(out, " ses=%s", esc);
 	}
-	if (get_field(j, JF_MESSAGE, &v, &l)) {
-		size_t i;
-
+	if (line->replayed)
+		fputs(" [replay]", out);
+	if (line->message != NULL) {
 		/*
-		 * Our writers already escape MESSAGE; still, no control byte
-		 * reaches the terminal, whatever an entry holds.
+		 * Our writers escape MESSAGE already (kept as written); whatever
+		 * else an entry holds raw, no control byte and no bidi or
+		 * invisible mark reaches the terminal.
 		 */
-		if (l >= sizeof(esc))
-			l = sizeof(esc) - 1;
-		for (i = 0; i < l; i++)
-			esc[i] = ((unsigned char)v[i] < 0x20 || v[i] == 0x7f) ? '?' : v[i];
-		esc[l] = '\0';
+		jf_escape_display(esc, sizeof(esc), line->message, line->message_len);
 		fprintf(out, " %s", esc);
 	}
 	fputc('\n', out);
+}
+
+static void
+print_text(sd_journal *j, FILE *out, uint64_t t_us, bool replayed)
+{
+	struct search_line line = { .t_us = t_us, .replayed = replayed };
+
+	if (!get_field(j, OIDC_F_EVENT, &line.event, &line.event_len))
+		line.event = NULL;
+	if (!get_field(j, OIDC_F_AUDIT_SESSION, &line.session, &line.session_len))
+		line.session = NULL;
+	if (!get_field(j, JF_MESSAGE, &line.message, &line.message_len))
+		line.message = NULL;
+	search_print_text(out, &line);
 }
 
 static void
@@ -365,6 +377,7 @@ search_run(const struct search_opts *o, FILE *out, struct oidc_err *err)
 		const char *v;
 		size_t l;
 		char tmp[24];
+		bool replayed;
 
 		if (get_field(j, OIDC_F_EVENT_TIME, &v, &l) && l < sizeof(tmp)) {
 			memcpy(tmp, v, l);
@@ -385,10 +398,19 @@ search_run(const struct search_opts *o, FILE *out, struct oidc_err *err)
 		if (o->path_glob && !glob_field(j, OIDC_F_PATH, o->path_glob) &&
 		    !glob_field(j, OIDC_F_PATH2, o->path_glob) && !glob_field(j, OIDC_F_EXE, o->path_glob))
 			continue;
+		/*
+		 * A replay of old or foreign audit logs is not evidence of what
+		 * happened on this host (its identities come from a registry
+		 * handed to it): left out unless asked for, and marked then.
+		 */
+		replayed = get_field(j, OIDC_F_AUDIT_SOURCE, &v, &l) &&
+			   l == sizeof(OIDC_SRC_REPLAY) - 1 && memcmp(v, OIDC_SRC_REPLAY, l) == 0;
+		if (replayed && !o->include_replayed)
+			continue;
 		if (o->output == AUDIT_OUTPUT_JSON)
 			print_json(j, out);
 		else
-			print_text(j, out, t);
+			print_text(j, out, t, replayed);
 		matches++;
 	}
 	if (r < 0)

@@ -242,14 +242,17 @@ jf_utf8_valid(const char *s, size_t len)
 	return true;
 }
 
-/* See journal_fields.h. */
-size_t
-jf_escape(char *out, size_t cap, const char *s, size_t len)
+/*
+ * The escaping of jf_escape and jf_escape_display; backslash says whether
+ * a backslash is doubled (a raw value) or kept (a MESSAGE escaped before).
+ */
+static size_t
+escape(char *out, size_t cap, const char *s, size_t len, bool backslash)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t o = 0, i = 0, n;
-	char tmp[5];
-	size_t tl;
+	size_t o = 0, i = 0, n, tl;
+	char tmp[8];
+	uint32_t cp;
 	int sl;
 
 	if (cap == 0)
@@ -258,22 +261,32 @@ jf_escape(char *out, size_t cap, const char *s, size_t len)
 		unsigned char c = p[i];
 
 		n = 1;
-		if (c == '\\') {
+		if (c == '\\' && backslash) {
 			tmp[0] = '\\'; tmp[1] = '\\'; tl = 2;
 		} else if (c == '\n') {
 			tmp[0] = '\\'; tmp[1] = 'n'; tl = 2;
 		} else if (c == '\t') {
 			tmp[0] = '\\'; tmp[1] = 't'; tl = 2;
-		} else if (c < 0x20 || c == 0x7f) {
-			tmp[0] = '\\'; tmp[1] = 'x'; text_hex_byte(c, false, tmp + 2); tl = 4;
-		} else if (c < 0x80) {
+		} else if (c < 0x80 && !text_cp_unsafe(c)) {
 			tmp[0] = (char)c; tl = 1;
-		} else if ((sl = text_utf8_decode(s + i, len - i, NULL)) > 0) {
+		} else if (c < 0x80 || (sl = text_utf8_decode(s + i, len - i, &cp)) < 0) {
+			/* a control byte, or a byte that is not UTF-8 */
+			tmp[0] = '\\';
+			tmp[1] = 'x';
+			text_hex_byte(c, false, tmp + 2);
+			tl = 4;
+		} else if (text_cp_unsafe(cp)) {
+			/* valid UTF-8 that steers a terminal or hides text: \uXXXX */
+			n = (size_t)sl;
+			tmp[0] = '\\';
+			tmp[1] = 'u';
+			text_hex_byte((unsigned char)(cp >> 8), false, tmp + 2);
+			text_hex_byte((unsigned char)(cp & 0xff), false, tmp + 4);
+			tl = 6;
+		} else {
 			n = (size_t)sl;
 			memcpy(tmp, p + i, n);
 			tl = n;
-		} else {
-			tmp[0] = '\\'; tmp[1] = 'x'; text_hex_byte(c, false, tmp + 2); tl = 4;
 		}
 		/* Keep room for "..." and the NUL. */
 		if (o + tl + 4 > cap) {
@@ -289,6 +302,20 @@ jf_escape(char *out, size_t cap, const char *s, size_t len)
 	}
 	out[o < cap ? o : cap - 1] = '\0';
 	return o < cap ? o : cap - 1;
+}
+
+/* See journal_fields.h. */
+size_t
+jf_escape(char *out, size_t cap, const char *s, size_t len)
+{
+	return escape(out, cap, s, len, true);
+}
+
+/* See journal_fields.h. */
+size_t
+jf_escape_display(char *out, size_t cap, const char *s, size_t len)
+{
+	return escape(out, cap, s, len, false);
 }
 
 static int

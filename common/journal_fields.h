@@ -71,12 +71,24 @@ const struct iovec *jf_iovec(struct jfields *f, size_t *ret_n);
 int jf_send(struct jfields *f);
 
 /*
- * Append an untrusted value to a human MESSAGE: backslash, control bytes,
- * DEL and bytes that are not valid UTF-8 become \\, \n, \t, \xNN; the output
- * is cut at max bytes with "..." appended.  Returns bytes written (not
- * counting the NUL always written when cap > 0).
+ * Append an untrusted value to a human MESSAGE: backslash, newline and tab
+ * become \\, \n, \t; other control bytes, DEL and bytes that are not valid
+ * UTF-8 become \xNN; valid UTF-8 that text_cp_unsafe() names (C1 controls,
+ * bidi overrides, isolates and marks, the BOM; text.h) becomes \uXXXX.
+ * The output is cut at cap bytes with "..." appended, never inside an
+ * escape or a character.  Returns bytes written (not counting the NUL
+ * always written when cap > 0).
  */
 size_t jf_escape(char *out, size_t cap, const char *s, size_t len);
+
+/*
+ * As jf_escape for text that is a MESSAGE already (read back from the
+ * journal, for a terminal): the same escapes except that a backslash is
+ * kept, so an entry written by jf_escape shows as it was written, and
+ * anything raw that an entry holds (an older writer's, another program's)
+ * is still escaped.
+ */
+size_t jf_escape_display(char *out, size_t cap, const char *s, size_t len);
 
 /*
  * Append a JSON string or, when the value is not valid UTF-8, a JSON array

@@ -94,6 +94,19 @@ text_utf8_encode(uint32_t cp, char out[TEXT_UTF8_MAX])
 }
 
 /* See text.h. */
+bool
+text_cp_unsafe(uint32_t cp)
+{
+	return cp < 0x20 || cp == 0x7f ||
+	       (cp >= 0x80 && cp <= 0x9f) ||	 /* C1 controls, CSI among them */
+	       cp == 0x061c ||			 /* Arabic letter mark */
+	       (cp >= 0x200e && cp <= 0x200f) || /* LRM, RLM */
+	       (cp >= 0x202a && cp <= 0x202e) || /* embeddings, overrides */
+	       (cp >= 0x2066 && cp <= 0x2069) || /* isolates */
+	       cp == 0xfeff;			 /* BOM, zero-width no-break space */
+}
+
+/* See text.h. */
 int
 text_hex_digit(char c)
 {

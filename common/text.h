@@ -33,6 +33,19 @@ int text_utf8_decode(const char *s, size_t len, uint32_t *ret_cp);
  */
 int text_utf8_encode(uint32_t cp, char out[TEXT_UTF8_MAX]);
 
+/*
+ * True when code point cp must not reach a person's screen as it is: the
+ * C0 controls, DEL and the C1 controls U+0080..U+009F (ESC and CSI start
+ * terminal escape sequences), and the marks that reorder or hide text
+ * without showing themselves: LRM and RLM (U+200E, U+200F), the Arabic
+ * letter mark (U+061C), the bidi embeddings and overrides
+ * (U+202A..U+202E), the bidi isolates (U+2066..U+2069) and the byte order
+ * mark / zero-width no-break space (U+FEFF).  The one classification that
+ * the login prompt's sanitiser drops and the journal's MESSAGE and
+ * `oidc-audit search` escape.
+ */
+bool text_cp_unsafe(uint32_t cp);
+
 /* The value (0..15) of one hex digit, 0-9, a-f or A-F; -EINVAL for any other byte. */
 int text_hex_digit(char c);
 

@@ -3,7 +3,9 @@
  * Provider strings reach a person's terminal.  A hostile or broken provider
  * must not be able to move the cursor, retitle the window, hide part of a
  * link or reorder it with bidi controls, so everything that is not plainly
- * printable is dropped rather than escaped.
+ * printable is dropped rather than escaped.  What counts as not printable
+ * is text_cp_unsafe() (common/text.h), the classification the journal's
+ * MESSAGE escaping shares.
  */
 #include "config.h"
 
@@ -13,22 +15,6 @@
 
 #include "sanitize.h"
 #include "text.h"
-
-static int
-printable_cp(uint32_t cp)
-{
-	if (cp < 0x20 || cp == 0x7f)
-		return 0;
-	if (cp >= 0x80 && cp <= 0x9f)		/* C1 controls, CSI among them */
-		return 0;
-	if ((cp >= 0x200e && cp <= 0x200f) ||	/* LRM, RLM */
-	    (cp >= 0x202a && cp <= 0x202e) ||	/* embeddings, overrides */
-	    (cp >= 0x2066 && cp <= 0x2069) ||	/* isolates */
-	    cp == 0x061c ||			/* Arabic letter mark */
-	    cp == 0xfeff)			/* BOM / zero-width no-break space */
-		return 0;
-	return 1;
-}
 
 static int
 sanitize(const char *in, char *out, size_t outsz, int ascii_word)
@@ -47,7 +33,7 @@ sanitize(const char *in, char *out, size_t outsz, int ascii_word)
 			continue;
 		}
 		n = (size_t)sl;
-		if (ascii_word ? (cp < 0x21 || cp > 0x7e) : !printable_cp(cp)) {
+		if (ascii_word ? (cp < 0x21 || cp > 0x7e) : text_cp_unsafe(cp)) {
 			i += n;
 			continue;
 		}

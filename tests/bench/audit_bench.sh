@@ -6,7 +6,8 @@
 #      Debian package) on the same file: events per second and CPU seconds
 #      (user+sys) per event, medians of RUNS runs.  Goal: oidc-audit's CPU
 #      per event at most 1/5 of laurel's.
-#  (b) replay into journald against the bare sd_journal_sendv rate of the
+#  (b) `oidc-audit replay --output journal` (a replay prints JSON on stdout
+#      unless told otherwise) against the bare sd_journal_sendv rate of the
 #      very same entries (tests/bench/sendv_ceiling), both followed by
 #      `journalctl --sync`, medians of JRUNS runs.  Goal: at least 90 % of
 #      the ceiling.
@@ -41,17 +42,23 @@ stop_journald() {
 chmod 0755 "$tmp"
 
 xz -dc "$shared/bench/audit-corpus.log.xz" >"$tmp/corpus.log"
-# Scale by concatenation, each copy's serials shifted past the previous one.
+# Scale by concatenation, each copy's serials and times shifted past the
+# previous one's: a copy that went back in time after its DAEMON_START
+# would be another boot to oidc-audit, whose registry entry is not its.
 scale() {	# scale COPIES OUT
 	python3 - "$tmp/corpus.log" "$1" "$2" <<'PY'
 import re, sys
 src, copies, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 data = open(src, "rb").read()
-pat = re.compile(rb"msg=audit\((\d+\.\d+):(\d+)\)")
-top = max(int(m.group(2)) for m in pat.finditer(data)) + 1
+pat = re.compile(rb"msg=audit\((\d+)\.(\d+):(\d+)\)")
+stamps = [(int(m.group(1)), int(m.group(3))) for m in pat.finditer(data)]
+top = max(s for _, s in stamps) + 1
+span = max(t for t, _ in stamps) - min(t for t, _ in stamps) + 1
+def shifted(k):
+    return lambda m: b"msg=audit(%d.%s:%d)" % (int(m.group(1)) + k * span, m.group(2), int(m.group(3)) + k * top)
 with open(out, "wb") as f:
     for k in range(copies):
-        f.write(data if k == 0 else pat.sub(lambda m: b"msg=audit(%s:%d)" % (m.group(1), int(m.group(2)) + k * top), data))
+        f.write(data if k == 0 else pat.sub(shifted(k), data))
 PY
 }
 scale "$COPIES" "$tmp/big.log"
@@ -125,7 +132,7 @@ now() { date +%s.%N; }
 for _ in $(seq "$JRUNS"); do
 	journalctl --sync
 	t0=$(now)
-	"$bin" replay --config /nonexistent --registry "$tmp/reg" --all-sessions "$tmp/j.log"
+	"$bin" replay --config /nonexistent --registry "$tmp/reg" --output journal --all-sessions "$tmp/j.log"
 	journalctl --sync
 	t1=$(now)
 	echo "$t0 $t1" | awk -v n="$jentries" '{ print n / ($2 - $1) }' >>"$tmp/ours.j"

@@ -106,7 +106,7 @@ cleanup() {
 }
 at_exit cleanup
 
-plan 20
+plan 25
 
 # ------------------------------------------------------------ journald
 journald_running() {
@@ -196,12 +196,13 @@ auditctl -a always,exit -F arch=b64 -S open,openat,openat2,creat,unlink,unlinkat
 	-F dir="$tmp/watched" -F auid=$AUID -F key=$KEY_FILE >/dev/null
 
 # ------------------------------------------------------------ helpers
-# registry SES SUBJECT: the entry pam_oidc writes (DESIGN.md format).
+# registry SES SUBJECT [BOOT_ID]: the entry pam_oidc writes (DESIGN.md
+# format), of this boot unless BOOT_ID says otherwise.
 registry() {
 	local now
 	now=$(date +%s%6N)
 	printf '{"boot_id":"%s","session":%s,"loginuid":%s,"user":"alice","issuer":"https://idp.example","subject":"%s","username":"alice@example.com","email":"alice@example.com","login_id":"%s","auth_time":%s,"service":"sshd","rhost":"127.0.0.1","opened":%s}\n' \
-		"$(tr -d '-' </proc/sys/kernel/random/boot_id)" "$1" "$AUID" "$2" \
+		"${3:-$(tr -d '-' </proc/sys/kernel/random/boot_id)}" "$1" "$AUID" "$2" \
 		"$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')" "${now%??????}" "$now" \
 		>"$tmp/reg/.tmp.$1"
 	chmod 0600 "$tmp/reg/.tmp.$1"
@@ -325,12 +326,108 @@ ok $? "fields: kernel timestamps, session, keys, argv, failed open"
 ok $? "hostile file names verbatim in OIDC_PATH"
 [ "$(count_entries OIDC_AUDIT_SESSION="$SES_B" SYSLOG_IDENTIFIER=oidc-audit)" = 0 ] && grep -q "ses=$SES_B " "$tmp/log/audit.log"
 ok $? "session B without a registry entry produced nothing"
+
+# Session H's entry is of another boot (a stale copy, say): the session
+# number is the same, the login uid and the time fit, yet it is not this
+# boot's session and lends no identity; the events are counted.
+SUB_H="sub-$tag-H"
+since_h=$(date +%s)
+session_start H '/bin/true h; exit 0'
+SES_H=$(cat "$tmp/H.ses")
+registry "$SES_H" "$SUB_H" 00000000000000000000000000000001
+session_go H
+wait "${session_pid[H]}"
+got_h=$(wait_count 1 --since "@$since_h" _UID=0 SYSLOG_IDENTIFIER=oidc-audit OIDC_LOSS_REASON=unattributable)
+[ "$got_h" -ge 1 ] && [ "$(count_entries OIDC_SUBJECT="$SUB_H")" = 0 ] && grep -q "ses=$SES_H " "$tmp/log/audit.log"
+ok $? "session H, whose entry is of another boot: no identity, counted unattributable"
 # A forged entry from an unprivileged user must not count as evidence.
 printf 'OIDC_EVENT=exec\nOIDC_SUBJECT=%s\nMESSAGE=forged\nSYSLOG_IDENTIFIER=oidc-audit\n' "$SUB_A" |
 	setpriv --reuid=65534 --regid=65534 --clear-groups logger --journald 2>/dev/null
 for _ in $(seq 20); do [ "$(count_entries OIDC_SUBJECT="$SUB_A" _UID=65534)" = 1 ] && break; sleep 0.1; done
 [ "$(count_entries OIDC_SUBJECT="$SUB_A" _UID=65534)" = 1 ] && [ "$("$bin" search --subject "$SUB_A" | grep -c .)" = $((N + M)) ] && ! "$bin" search --subject "nobody-$tag" >/dev/null && [ "$("$bin" search --subject "$SUB_A" --path "$W/x*" --output json | grep -c .)" = 2 ]
 ok $? "oidc-audit search finds the subject's timeline (not a forged entry), exit 1 for an unknown one"
+
+# ------------------------------------------------------------ invisible characters
+# A right-to-left override in a file name (it reads as salary.txt), a C1
+# CSI in an argument and an isolate in the subject: verbatim in the fields,
+# escaped in MESSAGE and in search's text output.
+RLO=$'\xe2\x80\xae' CSI=$'\xc2\x9b' LRI=$'\xe2\x81\xa6'
+SUB_G="${LRI}sub-$tag-G"
+session_start G '/bin/echo "'"$CSI"'31m" >/dev/null; : >"'"$W/${RLO}txt.yralas"'"; exit 0'
+SES_G=$(cat "$tmp/G.ses")
+registry "$SES_G" "$SUB_G"
+session_go G
+wait "${session_pid[G]}"
+wait_count 2 OIDC_AUDIT_SESSION="$SES_G" SYSLOG_IDENTIFIER=oidc-audit >/dev/null
+journalctl -q --no-pager -o export OIDC_AUDIT_SESSION="$SES_G" SYSLOG_IDENTIFIER=oidc-audit >"$tmp/G.export"
+python3 - "$tmp/G.export" "$W" "$SUB_G" >"$tmp/G.check" 2>&1 <<'PY'
+import sys
+data, w, sub = open(sys.argv[1], "rb").read(), sys.argv[2].encode(), sys.argv[3].encode()
+entries, cur, i = [], {}, 0
+while i < len(data):
+    nl = data.index(b"\n", i)
+    line = data[i:nl]
+    if line == b"":
+        entries.append(cur); cur = {}; i = nl + 1; continue
+    if b"=" in line:
+        k, v = line.split(b"=", 1); i = nl + 1
+    else:  # binary field: name, newline, 64-bit little-endian length, data, newline
+        k = line; n = int.from_bytes(data[nl + 1:nl + 9], "little")
+        v = data[nl + 9:nl + 9 + n]; i = nl + 9 + n + 1
+    cur[k] = v
+if cur:
+    entries.append(cur)
+bad = []
+msgs = [e.get(b"MESSAGE", b"") for e in entries]
+raw = ["\u202e".encode(), "\u2066".encode(), "\u009b".encode()]
+for m in msgs:
+    for r in raw:
+        if r in m:
+            bad.append("raw %r in MESSAGE %r" % (r, m))
+    if b"(sub \\u2066sub-" not in m:
+        bad.append("no subject in %r" % m)
+if not any(b"\\u202etxt.yralas" in m for m in msgs):
+    bad.append("file name not escaped: %r" % msgs)
+if not any(b"\\u009b31m" in m for m in msgs):
+    bad.append("argument not escaped: %r" % msgs)
+paths = [e.get(b"OIDC_PATH") for e in entries if e.get(b"OIDC_EVENT") == b"file"]
+if w + "/\u202etxt.yralas".encode() not in paths:
+    bad.append("OIDC_PATH not verbatim: %r" % paths)
+if not any(e.get(b"OIDC_ARGV") == "/bin/echo '\u009b31m'".encode() for e in entries):
+    bad.append("OIDC_ARGV not verbatim: %r" % [e.get(b"OIDC_ARGV") for e in entries])
+if any(e.get(b"OIDC_SUBJECT") != sub for e in entries) or len(entries) != 2:
+    bad.append("OIDC_SUBJECT not verbatim, or not 2 entries: %r" % [e.get(b"OIDC_SUBJECT") for e in entries])
+print("\n".join(bad) if bad else "ok")
+PY
+[ "$(cat "$tmp/G.check")" = ok ] || { sed "s/^/# /" "$tmp/G.check"; false; }
+ok $? "invisible characters: escaped in MESSAGE (file name, argument, subject), verbatim in the fields"
+"$bin" search --session "$SES_G" >"$tmp/G.search"
+grep -qF "\u202etxt.yralas" "$tmp/G.search" && grep -qF "\u009b31m" "$tmp/G.search" &&
+	! grep -qF -e "$RLO" -e "$CSI" -e "$LRI" "$tmp/G.search"
+ok $? "invisible characters: escaped in oidc-audit search's text output"
+
+# ------------------------------------------------------------ replays are not live evidence
+# Replaying this run's audit.log with its registry: by default nothing
+# reaches the journal; with --output journal the entries carry
+# OIDC_AUDIT_SOURCE=replay, search leaves them out, --include-replayed
+# shows them marked.
+replayed() { count_entries _UID=0 OIDC_SUBJECT="$SUB_A" OIDC_AUDIT_SOURCE=replay; }
+"$bin" replay --config /nonexistent --registry "$tmp/reg" "$tmp/log/audit.log" >"$tmp/R.json" 2>"$tmp/R.err"
+rc=$?
+journalctl --sync >/dev/null 2>&1
+[ $rc = 0 ] && [ "$(grep -c "\"OIDC_SUBJECT\":\"$SUB_A\"" "$tmp/R.json")" = $((N + M)) ] && [ "$(replayed)" = 0 ]
+ok $? "replay without --output: the $((N + M)) events as JSON on stdout, none in the journal"
+"$bin" replay --config /nonexistent --registry "$tmp/reg" --output journal "$tmp/log/audit.log" 2>"$tmp/R.err"
+rc=$?
+got_r=$(wait_count $((N + M)) _UID=0 OIDC_SUBJECT="$SUB_A" OIDC_AUDIT_SOURCE=replay)
+"$bin" search --subject "$SUB_A" >"$tmp/R.search"
+"$bin" search --subject "$SUB_A" --include-replayed >"$tmp/R.all"
+"$bin" search --subject "$SUB_A" --include-replayed --output json >"$tmp/R.all.json"
+[ $rc = 0 ] && [ "$got_r" = $((N + M)) ] && [ "$(grep -c . "$tmp/R.search")" = $((N + M)) ] &&
+	! grep -qF "[replay]" "$tmp/R.search" &&
+	[ "$(grep -c . "$tmp/R.all")" = $((2 * (N + M))) ] && [ "$(grep -cF " [replay] " "$tmp/R.all")" = $((N + M)) ] &&
+	[ "$(grep -cF '"OIDC_AUDIT_SOURCE":"replay"' "$tmp/R.all.json")" = $((N + M)) ]
+ok $? "replay --output journal: search leaves the replayed entries out, --include-replayed marks them"
 
 # ------------------------------------------------------------ kill -9 in the middle of a run
 K=400

@@ -12,7 +12,7 @@ bin=${top_builddir:-.}/auditd-helper/oidc-audit
 . "${top_srcdir:-.}/tests/lib/procs.sh"
 tmp=$(mktemp -d /tmp/audit_replay.XXXXXX)
 at_exit rm -rf "$tmp"
-plan 14
+plan 19
 
 # Two exec events of session 7 (one with a split, hex-encoded argument and a
 # hostile cwd), one of session 8, one file event of session 7.
@@ -56,7 +56,17 @@ ok $? "file: hostile cwd resolves the path verbatim, failure kept"
 grep -q "\"OIDC_LOSS_REASON\":\"unparsable\",\"OIDC_LOSS_COUNT\":\"1\"" "$tmp/out"
 ok $? "the garbage line is reported as a loss entry"
 
-"$bin" replay --config /nonexistent --registry "$tmp/reg" --output json --all-sessions "$tmp/audit.log.1" "$tmp/audit.log" >"$tmp/out2"
+# A replay is not live evidence: without --output it prints JSON lines on
+# stdout, even when the configuration file (the plugin's) says journal.
+printf 'output = journal\n' >"$tmp/journal.conf"
+chmod 0600 "$tmp/journal.conf"
+"$bin" replay --config "$tmp/journal.conf" --registry "$tmp/reg" "$tmp/audit.log.1" "$tmp/audit.log" >"$tmp/out.default" 2>"$tmp/err.default"
+rc=$?
+[ $rc = 0 ] && cmp -s "$tmp/out" "$tmp/out.default" && grep -q '"OIDC_AUDIT_SOURCE":"replay"' "$tmp/out.default" &&
+	! grep -v '"OIDC_AUDIT_SOURCE":"replay"' "$tmp/out.default" | grep -q .
+ok $? "replay without --output: JSON on stdout (not the journal), every entry OIDC_AUDIT_SOURCE=replay"
+
+"$bin" replay --config /nonexistent --registry "$tmp/reg" --output json --all-sessions "$tmp/audit.log.1" "$tmp/audit.log" >"$tmp/out2" 2>"$tmp/err2"
 [ "$(grep -c "\"OIDC_EVENT\":\"\(exec\|file\)\"" "$tmp/out2")" = 3 ] && grep "\"OIDC_AUDIT_SESSION\":\"8\"" "$tmp/out2" | grep -qv OIDC_SUBJECT
 ok $? "--all-sessions adds session 8 without identity"
 
@@ -100,17 +110,78 @@ plugin_ok() {
 	if [ "$(id -u)" = 0 ]; then ok "$1" "$2"; else pass "$2 # SKIP oidc-audit.conf must be owned by root"; fi
 }
 
+# ------------------------------------------------------------ boots, login uids, time windows
+# exec_event SEC.MS SERIAL SESSION AUID: /usr/bin/id run in SESSION by AUID.
+exec_event() {
+	local id="auid=$4 uid=$4 gid=$4 euid=$4 suid=$4 fsuid=$4 egid=$4 sgid=$4 fsgid=$4"
+	echo "type=SYSCALL msg=audit($1:$2): arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=1 ppid=10 pid=12 $id tty=pts1 ses=$3 comm=\"id\" exe=\"/usr/bin/id\" key=\"oidc-exec\""
+	echo "type=EXECVE msg=audit($1:$2): argc=1 a0=\"id\""
+	echo "type=CWD msg=audit($1:$2): cwd=\"/\""
+	echo "type=PROCTITLE msg=audit($1:$2): proctitle=6964"
+}
+# entry DIR SESSION BOOT_ID SUBJECT OPENED: a registry entry of login uid 4242, open.
+entry() {
+	printf '{"boot_id":"%s","session":%s,"loginuid":4242,"user":"alice","issuer":"https://idp.example","subject":"%s","username":"alice","login_id":"%s","service":"sshd","opened":%s}\n' \
+		"$3" "$2" "$4" "$(printf '%s' "$3$4" | md5sum | cut -c1-32)" "$5" >"$1/$2"
+	chmod 0600 "$1/$2"
+}
+count() { grep -c "$@" || true; }
+
+# Ten weeks before session 7's login, another login uid had session 7 (in
+# an older boot): that event is not the session owner's.
+exec_event 1758052000.000 400 7 4243 >"$tmp/ancient.log"
+"$bin" replay --config /nonexistent --registry "$tmp/reg" --all-sessions "$tmp/ancient.log" >"$tmp/a.json" 2>"$tmp/a.err"
+rc=$?
+[ $rc = 0 ] && [ "$(count '"OIDC_EVENT":"exec"' "$tmp/a.json")" = 1 ] && ! grep -q OIDC_SUBJECT "$tmp/a.json" &&
+	grep -q '"OIDC_LOSS_REASON":"unattributable","OIDC_LOSS_COUNT":"1"' "$tmp/a.json" &&
+	grep -q "1 unattributable" "$tmp/a.err"
+ok $? "an event ten weeks older than the session, by another login uid, has no identity (counted unattributable)"
+
+# Two boots in one audit.log: session 7 in each, by the same login uid.
+# Boot 1's login never closed (the machine crashed); after the reboot the
+# kernel's serials start again.  Each registry copy is of its own boot.
+mkdir -m 0700 "$tmp/reg-boot1" "$tmp/reg-boot2"
+B1=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa B2=bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb
+entry "$tmp/reg-boot1" 7 $B1 sub-boot1 1764200005000000
+entry "$tmp/reg-boot2" 7 $B2 sub-boot2 1764300030000000
+{
+	echo "type=DAEMON_START msg=audit(1764200000.000:4000): op=start ver=3.0.9 format=enriched kernel=6.1.0 auid=4294967295 pid=300 uid=0 ses=4294967295 res=success"
+	exec_event 1764200010.000 600 7 4242
+	echo "type=DAEMON_START msg=audit(1764300000.000:17): op=start ver=3.0.9 format=enriched kernel=6.1.0 auid=4294967295 pid=301 uid=0 ses=4294967295 res=success"
+	exec_event 1764300020.000 12 7 4242	# before boot 2's login: not boot 1's either
+	exec_event 1764300040.000 13 7 4242
+} >"$tmp/boots.log"
+subject_of() { grep "\"OIDC_AUDIT_SERIAL\":\"$1\"" "$2" | grep -o '"OIDC_SUBJECT":"[^"]*"' | cut -d'"' -f4; }
+"$bin" replay --config /nonexistent --registry "$tmp/reg-boot1" --all-sessions "$tmp/boots.log" >"$tmp/b1.json" 2>"$tmp/b1.err"
+rc=$?
+[ $rc = 0 ] && [ "$(subject_of 600 "$tmp/b1.json")" = sub-boot1 ] && [ -z "$(subject_of 12 "$tmp/b1.json")" ] &&
+	[ -z "$(subject_of 13 "$tmp/b1.json")" ] && grep -q "2 unattributable.*2 boot(s) in the input" "$tmp/b1.err"
+ok $? "after a reboot in audit.log, an open entry of the earlier boot lends no identity to the same session number"
+"$bin" replay --config /nonexistent --registry "$tmp/reg-boot1" --registry "$tmp/reg-boot2" "$tmp/boots.log" >"$tmp/b2.json" 2>"$tmp/b2.err"
+rc=$?
+[ $rc = 0 ] && [ "$(subject_of 600 "$tmp/b2.json")" = sub-boot1 ] && [ "$(subject_of 13 "$tmp/b2.json")" = sub-boot2 ] &&
+	! grep -q '"OIDC_AUDIT_SERIAL":"12"' "$tmp/b2.json" && grep -q "1 unattributable" "$tmp/b2.err"
+ok $? "registries of two boots: each event takes its own boot's session 7, keyed by (boot, session)"
+
 # Plugin mode (stdin, EOE) without root: --output json, no back-fill, no kernel status.
+# Live, an entry counts only when its boot_id is this boot's.
+mkdir -m 0700 "$tmp/live"
+sed "s/0123456789abcdef0123456789abcdef/$(tr -d '-' </proc/sys/kernel/random/boot_id)/" "$tmp/reg/7" >"$tmp/live/7"
+chmod 0600 "$tmp/live/7"
 printf 'kernel_status_interval = 0\nbackfill = no\n' >"$tmp/plugin.conf"
 { sed 's/$//' "$tmp/old.log" | awk '{ print } /^type=PROCTITLE/ { match($0, /audit\([0-9.]*:[0-9]*\)/); print "type=EOE msg=" substr($0, RSTART, RLENGTH) ": " }'; } >"$tmp/stream"
-"$bin" --config "$tmp/plugin.conf" --registry "$tmp/reg" --output json <"$tmp/stream" >"$tmp/p1" 2>"$tmp/p1.err"
+"$bin" --config "$tmp/plugin.conf" --registry "$tmp/live" --output json <"$tmp/stream" >"$tmp/p1" 2>"$tmp/p1.err"
 rc=$?
 [ $rc = 0 ] && [ "$(grep -c "\"OIDC_EVENT\":\"exec\"" "$tmp/p1")" = 1 ] && grep -q "\"OIDC_AUDIT_SERIAL\":\"501\"" "$tmp/p1" && ! grep -q "OIDC_AUDIT_INCOMPLETE" "$tmp/p1"
 plugin_ok $? "plugin mode: EOE-terminated stream, exit 0 at end of input, session 7 only"
+"$bin" --config "$tmp/plugin.conf" --registry "$tmp/reg" --output json <"$tmp/stream" >"$tmp/p0" 2>"$tmp/p0.err"
+rc=$?
+[ $rc = 0 ] && ! grep -q "\"OIDC_EVENT\":\"exec\"" "$tmp/p0" && grep -q '"OIDC_LOSS_REASON":"unattributable"' "$tmp/p0"
+plugin_ok $? "plugin mode: an entry whose boot_id is not this boot's gives no identity"
 
 # SIGTERM flushes an event still waiting for its EOE.
 mkfifo "$tmp/fifo"
-"$bin" --config "$tmp/plugin.conf" --registry "$tmp/reg" --output json <"$tmp/fifo" >"$tmp/p2" 2>"$tmp/p2.err" &
+"$bin" --config "$tmp/plugin.conf" --registry "$tmp/live" --output json <"$tmp/fifo" >"$tmp/p2" 2>"$tmp/p2.err" &
 ppid=$!
 exec 7>"$tmp/fifo"
 grep -v '^type=PROCTITLE' "$tmp/new.log" | grep '^type=' >&7
@@ -126,7 +197,7 @@ plugin_ok $? "plugin mode: SIGTERM (input still open) writes the pending event a
 
 # SIGHUP with a broken configuration keeps the old one and keeps running.
 mkfifo "$tmp/fifo2"
-"$bin" --config "$tmp/plugin.conf" --registry "$tmp/reg" --output json <"$tmp/fifo2" >"$tmp/p3" 2>"$tmp/p3.err" &
+"$bin" --config "$tmp/plugin.conf" --registry "$tmp/live" --output json <"$tmp/fifo2" >"$tmp/p3" 2>"$tmp/p3.err" &
 ppid=$!
 exec 8>"$tmp/fifo2"
 sleep 0.3

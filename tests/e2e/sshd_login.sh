@@ -15,12 +15,12 @@ e2e_init || exit 0
 TAP_LOG=$E2E_DIR/out		# e2e_login's output, shown under a failed test
 
 ALICE_SUB=7f6c1a52-alice-0001
-e2e_users alice bob || bail "cannot create the test accounts"
+e2e_users alice bob eve || bail "cannot create the test accounts"
 e2e_journald || bail "journald is not available"
 idp_start || bail "the test provider did not start"
 e2e_sshd_start || bail "sshd did not start"
 
-plan 12
+plan 13
 
 # --- alice approves: a shell as alice -----------------------------------------
 e2e_login alice alice approve
@@ -61,6 +61,27 @@ done
 ok $? "after exit: journal logout entry and the registry entry closed"
 [ -z "$(ls -A "$E2E_DIR/pending" 2>/dev/null)" ]
 ok $? "no pending record is left behind"
+
+# --- a subject with a bidi override and a C1 control -----------------------------
+# The provider's sub is U+202E "eve-0006" U+009B "2J": the login entry keeps
+# it in OIDC_SUBJECT and shows it escaped in MESSAGE.
+e2e_login eve eve approve
+eve_ses=$(e2e_get sessionid)
+found=1
+for ((i = 0; i < 50; i++)); do
+	e2e_journal OIDC_EVENT=login OIDC_LOCAL_USER=eve OIDC_AUDIT_SESSION="$eve_ses" >"$E2E_DIR/eve.json"
+	python3 -c '
+import json, sys
+def val(v):
+    return bytes(v) if isinstance(v, list) else v.encode()
+e = [json.loads(l) for l in open(sys.argv[1])]
+sys.exit(0 if len(e) == 1 and val(e[0]["OIDC_SUBJECT"]) == "\u202eeve-0006\u009b2J".encode() and
+         val(e[0]["MESSAGE"]).startswith(b"eve (sub \\u202eeve-0006\\u009b2J) logged in as eve via sshd") else 1)' \
+		"$E2E_DIR/eve.json" && found=0 && break
+	sleep 0.1
+done
+[ "$(e2e_get result)" = shell ] && [ "$found" = 0 ]
+ok $? "journal: a subject's bidi override and C1 control are escaped in MESSAGE, verbatim in OIDC_SUBJECT"
 
 # --- alice approves for bob: refused ---------------------------------------------
 e2e_login bob alice approve

@@ -48,6 +48,16 @@ export const accounts = [
       email: 'root@example.test', email_verified: true, groups: ['admins'],
     },
   },
+  {
+    // a subject that opens with a right-to-left override and holds a C1
+    // CSI: kept verbatim in the fields, escaped in every MESSAGE
+    login: 'eve',
+    sub: '\u202eeve-0006\u009b2J',
+    claims: {
+      preferred_username: 'eve', name: 'Eve Example',
+      email: 'eve@example.test', email_verified: true, groups: [],
+    },
+  },
 ];
 
 function asAccount(a) {

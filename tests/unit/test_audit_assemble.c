@@ -51,13 +51,16 @@ on_group(const struct audit_record *const *recs, size_t n, bool incomplete, void
 	s->group_records += n;
 }
 
+/* An assembler feeding s; boots: tell the boots of the input apart (cfg.boots). */
 static struct assembler *
-mk(struct sink *s, enum assembler_mode mode, unsigned window_records, size_t max_pending)
+mk_boots(struct sink *s, enum assembler_mode mode, unsigned window_records, size_t max_pending,
+	 bool boots)
 {
 	struct assembler_config cfg = {
 		.mode = mode,
 		.window_records = window_records,
 		.max_pending = max_pending,
+		.boots = boots,
 		.on_event = on_event,
 		.on_group = on_group,
 		.arg = s,
@@ -69,6 +72,12 @@ mk(struct sink *s, enum assembler_mode mode, unsigned window_records, size_t max
 	oidc_err_clear(&err);
 	assert_int_equal(assembler_new(&cfg, &a, &err), 0);
 	return a;
+}
+
+static struct assembler *
+mk(struct sink *s, enum assembler_mode mode, unsigned window_records, size_t max_pending)
+{
+	return mk_boots(s, mode, window_records, max_pending, false);
 }
 
 static void
@@ -812,6 +821,78 @@ test_serial_gaps(void **state)
 	done(a, &s);
 }
 
+/*
+ * audit.log spans boots and the kernel's serials start again at each: the
+ * first kernel record after a DAEMON_START whose serial is lower than the
+ * boot's highest, or after a DAEMON_START older than the newest kernel
+ * record (the clock went back), begins a new boot; an auditd restart
+ * within a boot does not.  Each event carries its boot and that boot's
+ * start, per node.
+ */
+static void
+test_boots_split_at_daemon_start(void **state)
+{
+	static const char *const stream[] = {
+		"type=CWD msg=audit(100.000:1000): cwd=\"/\"",
+		"type=CWD msg=audit(101.000:1001): cwd=\"/\"",
+		/* auditd restarts, the kernel counts on: the same boot */
+		"type=DAEMON_START msg=audit(102.000:5000): op=start ver=3.0.9 res=success",
+		"type=CWD msg=audit(102.010:1002): cwd=\"/\"",
+		/* a reboot: the counter starts again, a held record is older than auditd's start */
+		"type=DAEMON_START msg=audit(200.000:7): op=start ver=3.0.9 res=success",
+		"type=CWD msg=audit(199.500:3): cwd=\"/\"",
+		"type=CWD msg=audit(200.100:4): cwd=\"/\"",
+		/* a reboot with the clock set back, more records before auditd than the last boot had */
+		"type=DAEMON_START msg=audit(150.000:8): op=start ver=3.0.9 res=success",
+		"type=CWD msg=audit(150.010:10): cwd=\"/\"",
+		/* another node is a machine of its own */
+		"node=b type=CWD msg=audit(300.000:2): cwd=\"/\"",
+	};
+	static const struct {
+		uint64_t serial;
+		const char *node;
+		uint32_t boot;
+		uint64_t start_us;
+	} want[] = {
+		/* the first boot: its start is not in the input */
+		{ 1000, NULL, 0, 0 },
+		{ 1001, NULL, 0, 0 },
+		{ 1002, NULL, 0, 0 },
+		/* the second begins with its oldest record */
+		{ 3, NULL, 1, 199500000 },
+		{ 4, NULL, 1, 199500000 },
+		/* the third with auditd's start */
+		{ 10, NULL, 2, 150000000 },
+		{ 2, "b", 0, 0 },
+	};
+	struct assembler_stats st;
+	struct assembler *a;
+	struct sink s;
+	size_t i;
+	int pass;
+
+	(void)state;
+	for (pass = 0; pass < 2; pass++) {
+		a = mk_boots(&s, ASSEMBLER_MODE_WINDOW, 0, 0, pass == 0);
+		for (i = 0; i < sizeof(stream) / sizeof(stream[0]); i++)
+			feed(a, "%s", stream[i]);
+		assembler_flush(a);
+		assembler_get_stats(a, &st);
+		for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+			const struct audit_event *e = find(&s, want[i].serial, want[i].node);
+
+			/* without cfg.boots (the live stream) everything is one boot */
+			assert_int_equal(e->boot, pass == 0 ? want[i].boot : 0);
+			assert_true(e->boot_start_us == (pass == 0 ? want[i].start_us : 0));
+		}
+		assert_int_equal(st.boots, pass == 0 ? 2 : 0);
+		/* each boot counts serial gaps from its own start */
+		if (pass == 0)
+			assert_int_equal(st.serial_gaps, 0);
+		done(a, &s);
+	}
+}
+
 static void
 test_key_multi(void **state)
 {
@@ -988,6 +1069,7 @@ main(void)
 		cmocka_unit_test(test_bounded_flood),
 		cmocka_unit_test(test_skip_other_and_user),
 		cmocka_unit_test(test_serial_gaps),
+		cmocka_unit_test(test_boots_split_at_daemon_start),
 		cmocka_unit_test(test_key_multi),
 		cmocka_unit_test(test_random_mutations),
 	};

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "oidc_audit.h"
@@ -142,6 +143,97 @@ test_times(void **state)
 	assert_int_equal(search_parse_time("@99999999999999999999", NOW, &t), -EINVAL);
 }
 
+/* Print one text line of search into a string (caller frees). */
+static char *
+text_line(const struct search_line *line)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	search_print_text(f, line);
+	assert_int_equal(fclose(f), 0);
+	return buf;
+}
+
+/*
+ * A MESSAGE that reached the journal raw (an older writer, another
+ * program) still shows escaped: no C1 control, bidi override, isolate or
+ * BOM reaches the terminal, while what our writers escaped already shows
+ * as it was written.
+ */
+static void
+test_text_output_escapes_invisible(void **state)
+{
+	static const char msg[] = "alice read /srv/secret/\xe2\x80\xaetxt.yralas \xc2\x9b"
+				  "2J\x1b[0m"
+				  "\xe2\x81\xa6\xef\xbb\xbf \\u202e \\\\ \xc3\xa9";
+	struct search_line line = {
+		.t_us = NOW + 123456,
+		.event = "file",
+		.event_len = 4,
+		.session = "7\n",
+		.session_len = 2,
+		.message = msg,
+		.message_len = sizeof(msg) - 1,
+	};
+	char *got;
+
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	got = text_line(&line);
+	assert_string_equal(got, "2025-11-25 19:46:40.123456 file   ses=7\\n alice read "
+				 "/srv/secret/\\u202etxt.yralas \\u009b2J\\x1b[0m\\u2066\\ufeff "
+				 "\\u202e \\\\ \xc3\xa9\n");
+	free(got);
+	line.event = NULL;
+	line.session = NULL;
+	line.message = NULL;
+	got = text_line(&line);
+	assert_string_equal(got, "2025-11-25 19:46:40.123456 ?     \n");
+	free(got);
+}
+
+/*
+ * Entries `oidc-audit replay --output journal` wrote are not live
+ * evidence: search leaves them out unless --include-replayed is given, and
+ * then marks each in its text line.
+ */
+static void
+test_replayed_left_out_unless_asked(void **state)
+{
+	struct search_opts o;
+	struct oidc_err err;
+	struct search_line line = {
+		.t_us = NOW,
+		.event = "exec",
+		.event_len = 4,
+		.session = "7",
+		.session_len = 1,
+		.message = "alice ran id",
+		.message_len = 12,
+		.replayed = true,
+	};
+	char *got;
+
+	assert_int_equal(parse(&o, &err, "--subject", "2481", NULL), 0);
+	assert_false(o.include_replayed);
+	assert_int_equal(parse(&o, &err, "--subject", "2481", "--include-replayed", NULL), 0);
+	assert_true(o.include_replayed);
+	assert_int_equal(parse(&o, &err, "--include-replayed=yes", NULL), -EINVAL);
+
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	got = text_line(&line);
+	assert_string_equal(got, "2025-11-25 19:46:40.000000 exec   ses=7 [replay] alice ran id\n");
+	free(got);
+	line.replayed = false;
+	got = text_line(&line);
+	assert_string_equal(got, "2025-11-25 19:46:40.000000 exec   ses=7 alice ran id\n");
+	free(got);
+}
+
 int
 main(void)
 {
@@ -150,6 +242,8 @@ main(void)
 		cmocka_unit_test(test_good),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_times),
+		cmocka_unit_test(test_text_output_escapes_invisible),
+		cmocka_unit_test(test_replayed_left_out_unless_asked),
 	};
 
 	return cmocka_run_group_tests_name("audit_search", tests, NULL, NULL);

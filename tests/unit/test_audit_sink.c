@@ -74,30 +74,99 @@ entry(struct registry_entry *e, uint32_t ses, const char *sub)
 	e->opened = 1764100000000000ULL;
 }
 
+/* An event of session ses by login uid auid at time t (µs), in the input's first boot. */
+static struct audit_event
+ev_at(uint32_t ses, uint32_t auid, uint64_t t)
+{
+	struct audit_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = AUDIT_EV_EXEC;
+	ev.session = ses;
+	ev.loginuid = auid;
+	ev.time_us = t;
+	return ev;
+}
+
+#define T0     1764100000000000ULL		  /* entry()'s opened */
+#define BOOT_A "0123456789abcdef0123456789abcdef" /* entry()'s boot_id */
+#define BOOT_B "fedcba9876543210fedcba9876543210"
+
 static void
-test_enrich(void **state)
+write_entry(const char *dir, uint32_t ses, const char *sub, const char *boot, uint64_t opened,
+	    uint64_t closed)
 {
 	struct registry_entry e;
 	struct oidc_err err = { 0 };
+
+	entry(&e, ses, sub);
+	free(e.boot_id);
+	e.boot_id = strdup(boot);
+	e.opened = opened;
+	e.closed = closed;
+	assert_int_equal(registry_write(dir, &e, &err), 0);
+	registry_entry_free(&e);
+}
+
+static const char *
+subject_of(struct enricher *en, const struct audit_event *ev, enum enrich_miss *why)
+{
+	const struct registry_entry *r = enrich_lookup(en, ev, why);
+
+	assert_true((r != NULL) == (*why == ENRICH_FOUND));
+	return r != NULL ? r->subject : NULL;
+}
+
+/* A live enricher of boot A over a registry tmpdir/name holding one entry of boot A. */
+static struct enricher *
+live_enricher(const char *name, uint32_t ses, const char *sub, uint64_t closed)
+{
+	struct enricher *en;
+	char dir[128];
+
+	snprintf(dir, sizeof(dir), "%s/%s", tmpdir, name);
+	write_entry(dir, ses, sub, BOOT_A, T0, closed);
+	assert_int_equal(enrich_new(dir, &en), 0);
+	assert_int_equal(enrich_set_boot_id(en, BOOT_A), 0);
+	return en;
+}
+
+/* ev has an entry of its session number, which is not its own. */
+static void
+assert_unattributable(struct enricher *en, const struct audit_event *ev)
+{
+	enum enrich_miss why;
+
+	assert_null(subject_of(en, ev, &why));
+	assert_int_equal(why, ENRICH_MISMATCH);
+}
+
+static void
+test_enrich(void **state)
+{
+	struct oidc_err err = { 0 };
 	struct enricher *en;
 	struct enrich_stats st;
-	const struct registry_entry *r;
+	struct audit_event ev = ev_at(10, 4242, T0 + 5000000);
+	enum enrich_miss why;
 	char dir[128], dir2[128];
 
 	snprintf(dir, sizeof(dir), "%s/reg", tmpdir);
 	snprintf(dir2, sizeof(dir2), "%s/reg2", tmpdir);
-	entry(&e, 10, "sub-ten");
-	assert_int_equal(registry_write(dir, &e, &err), 0);
-	registry_entry_free(&e);
+	write_entry(dir, 10, "sub-ten", BOOT_A, T0, 0);
 
 	assert_int_equal(enrich_new(dir, &en), 0);
-	r = enrich_lookup(en, 10);
-	assert_non_null(r);
-	assert_string_equal(r->subject, "sub-ten");
-	assert_non_null(enrich_lookup(en, 10));
-	/* unset session and unknown sessions: nothing */
-	assert_null(enrich_lookup(en, UINT32_MAX));
-	assert_null(enrich_lookup(en, 11));
+	assert_int_equal(enrich_set_boot_id(en, "not-hex"), -EINVAL);
+	assert_int_equal(enrich_set_boot_id(en, BOOT_A), 0);
+	assert_string_equal(subject_of(en, &ev, &why), "sub-ten");
+	assert_string_equal(subject_of(en, &ev, &why), "sub-ten");
+	/* unset session and unknown sessions: nothing, and no entry to blame */
+	ev.session = UINT32_MAX;
+	assert_null(subject_of(en, &ev, &why));
+	assert_int_equal(why, ENRICH_NO_ENTRY);
+	ev.session = 11;
+	assert_null(subject_of(en, &ev, &why));
+	assert_int_equal(why, ENRICH_NO_ENTRY);
 	enrich_get_stats(en, &st);
 	assert_int_equal(st.hits, 1);
 	assert_int_equal(st.reads, 2);
@@ -106,34 +175,194 @@ test_enrich(void **state)
 	 * the entry of 11 appears: found at once, absence is never cached
 	 * (the first commands of a session must not be dropped)
 	 */
-	entry(&e, 11, "sub-eleven");
-	assert_int_equal(registry_write(dir, &e, &err), 0);
-	registry_entry_free(&e);
-	r = enrich_lookup(en, 11);
-	assert_non_null(r);
-	assert_string_equal(r->subject, "sub-eleven");
+	write_entry(dir, 11, "sub-eleven", BOOT_A, T0, 0);
+	assert_string_equal(subject_of(en, &ev, &why), "sub-eleven");
 
 	/* a closed session stays known, even once its file is gone */
-	assert_int_equal(registry_close(dir, 10, 1764100009000000ULL, &err), 0);
+	assert_int_equal(registry_close(dir, 10, T0 + 9000000, &err), 0);
 	{
 		char p[160];
 
 		snprintf(p, sizeof(p), "%s/10", dir);
 		assert_int_equal(unlink(p), 0);
 	}
-	r = enrich_lookup(en, 10);
-	assert_non_null(r);
-	assert_string_equal(r->subject, "sub-ten");
+	ev.session = 10;
+	ev.time_us = T0 + 8000000;
+	assert_string_equal(subject_of(en, &ev, &why), "sub-ten");
 
 	/* another directory: cache dropped, 10 unknown there */
-	entry(&e, 12, "sub-twelve");
-	assert_int_equal(registry_write(dir2, &e, &err), 0);
-	registry_entry_free(&e);
+	write_entry(dir2, 12, "sub-twelve", BOOT_A, T0, 0);
 	assert_int_equal(enrich_set_dir(en, dir2), 0);
-	assert_null(enrich_lookup(en, 10));
-	assert_non_null(enrich_lookup(en, 12));
+	assert_null(subject_of(en, &ev, &why));
+	ev.session = 12;
+	assert_string_equal(subject_of(en, &ev, &why), "sub-twelve");
 	enrich_free(en);
 	enrich_free(NULL);
+}
+
+/*
+ * Audit session ids start again at every boot: an entry written in
+ * another boot (its boot_id is not this boot's) lends no identity to an
+ * event of the same session number, even with the same login uid and in
+ * its time window.
+ */
+static void
+test_enrich_other_boot_not_attributed(void **state)
+{
+	struct enricher *en = live_enricher("reg-boot", 20, "sub-boot-a", 0);
+	struct enrich_stats st;
+	struct audit_event ev = ev_at(20, 4242, T0 + 1000000);
+	enum enrich_miss why;
+
+	assert_int_equal(enrich_set_boot_id(en, BOOT_B), 0);
+	assert_unattributable(en, &ev);
+	enrich_get_stats(en, &st);
+	assert_int_equal(st.mismatched, 1);
+	/* this boot's own entry for the number is attributed */
+	assert_int_equal(enrich_set_boot_id(en, BOOT_A), 0);
+	assert_string_equal(subject_of(en, &ev, &why), "sub-boot-a");
+	enrich_free(en);
+}
+
+/* An event of another login uid with the session's number is not the session's. */
+static void
+test_enrich_other_loginuid_not_attributed(void **state)
+{
+	struct enricher *en = live_enricher("reg-auid", 21, "sub-auid", 0);
+	struct audit_event ev = ev_at(21, 4243, T0 + 1000000);
+	enum enrich_miss why;
+
+	assert_unattributable(en, &ev);
+	ev.loginuid = UINT32_MAX;
+	assert_unattributable(en, &ev);
+	ev.loginuid = 4242;
+	assert_string_equal(subject_of(en, &ev, &why), "sub-auid");
+	enrich_free(en);
+}
+
+/*
+ * Only events inside [opened, closed], ENRICH_SLACK_US either side, are
+ * the session's: an event ten weeks before the entry was opened, or one
+ * well after the logout, gets no identity.
+ */
+static void
+test_enrich_outside_window_not_attributed(void **state)
+{
+	static const struct {
+		int64_t dt; /* event time - opened, µs */
+		bool found;
+	} cases[] = {
+		{ -70LL * 86400 * 1000000, false }, /* ten weeks before */
+		{ -ENRICH_SLACK_US - 1, false },
+		{ -ENRICH_SLACK_US, true }, /* the slack: coarse kernel clock */
+		{ 0, true },
+		{ 60000000, true }, /* closed at +60 s */
+		{ 60000000 + ENRICH_SLACK_US, true },
+		{ 60000000 + ENRICH_SLACK_US + 1, false },
+		{ 3600000000LL, false }, /* an hour after the logout */
+	};
+	struct enricher *en = live_enricher("reg-window", 22, "sub-window", T0 + 60000000);
+	enum enrich_miss why;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct audit_event ev = ev_at(22, 4242, (uint64_t)((int64_t)T0 + cases[i].dt));
+
+		if (cases[i].found)
+			assert_string_equal(subject_of(en, &ev, &why), "sub-window");
+		else
+			assert_unattributable(en, &ev);
+	}
+	enrich_free(en);
+}
+
+/*
+ * Live, an open entry is cached; the logout that closes it later is seen
+ * once events have moved on, so a process left running after the logout
+ * no longer carries the login's identity.
+ */
+static void
+test_enrich_sees_logout(void **state)
+{
+	struct oidc_err err = { 0 };
+	struct enricher *en = live_enricher("reg-logout", 23, "sub-logout", 0);
+	struct audit_event ev = ev_at(23, 4242, T0 + 1000000);
+	enum enrich_miss why;
+	char dir[128];
+
+	snprintf(dir, sizeof(dir), "%s/reg-logout", tmpdir);
+	assert_string_equal(subject_of(en, &ev, &why), "sub-logout");
+	assert_int_equal(registry_close(dir, 23, T0 + 2000000, &err), 0);
+	ev.time_us = T0 + 2500000;
+	assert_string_equal(subject_of(en, &ev, &why), "sub-logout");
+	ev.time_us = T0 + 10000000;
+	assert_unattributable(en, &ev);
+	enrich_free(en);
+}
+
+/*
+ * A replay's registries may hold the same session number in several
+ * boots: each event takes the entry of its own boot (as the assembler told
+ * the boots apart), never one opened before its boot began, and a boot id
+ * once seen in one boot of the input is not taken for another.
+ */
+static void
+test_replay_keyed_by_boot_and_session(void **state)
+{
+	const char *dirs[2];
+	struct oidc_err err = { 0 };
+	struct enricher *en;
+	struct enrich_stats st;
+	struct audit_event ev;
+	enum enrich_miss why;
+	char d1[128], d2[128];
+	const uint64_t t1 = T0 + 86400000000ULL; /* the second boot began a day later */
+
+	snprintf(d1, sizeof(d1), "%s/replay-a", tmpdir);
+	snprintf(d2, sizeof(d2), "%s/replay-b", tmpdir);
+	write_entry(d1, 7, "sub-boot-a", BOOT_A, T0, 0); /* never closed: boot A crashed */
+	write_entry(d2, 7, "sub-boot-b", BOOT_B, t1 + 60000000, 0);
+	dirs[0] = d1;
+	dirs[1] = d2;
+	assert_int_equal(enrich_new_replay(dirs, 2, &en, &err), 0);
+	enrich_get_stats(en, &st);
+	assert_int_equal(st.cached, 2);
+
+	/* the first boot of the input: boot A's login */
+	ev = ev_at(7, 4242, T0 + 1000000);
+	assert_string_equal(subject_of(en, &ev, &why), "sub-boot-a");
+	/* the second boot, before B's login opened: A's entry is open but of an earlier boot */
+	ev = ev_at(7, 4242, t1 + 1000000);
+	ev.boot = 1;
+	ev.boot_start_us = t1;
+	assert_unattributable(en, &ev);
+	/* then B's login */
+	ev.time_us = t1 + 120000000;
+	assert_string_equal(subject_of(en, &ev, &why), "sub-boot-b");
+	/* another session number in neither registry */
+	ev.session = 8;
+	assert_null(subject_of(en, &ev, &why));
+	assert_int_equal(why, ENRICH_NO_ENTRY);
+	enrich_free(en);
+
+	/*
+	 * Without the boot start (the input begins inside the boot), B's
+	 * boot id, once bound to the first boot of the input, is not taken
+	 * for another: an event of a later boot whose start the input does
+	 * not show, in B's window, stays unattributed.
+	 */
+	assert_int_equal(enrich_new_replay(dirs + 1, 1, &en, &err), 0);
+	ev = ev_at(7, 4242, t1 + 120000000);
+	assert_string_equal(subject_of(en, &ev, &why), "sub-boot-b");
+	ev.boot = 1;
+	ev.time_us = t1 + 130000000;
+	assert_unattributable(en, &ev);
+	enrich_free(en);
+
+	/* a directory that cannot be read is an error that names it */
+	dirs[0] = "/nonexistent/registry";
+	assert_true(enrich_new_replay(dirs, 1, &en, &err) < 0);
+	assert_non_null(strstr(err.msg, "/nonexistent/registry"));
 }
 
 static void
@@ -256,6 +485,72 @@ test_fields_exec(void **state)
 	assert_int_equal(fields_from_event(&f, ev, &e, 0), -EINVAL);
 	jf_free(&f);
 	audit_event_free(ev);
+	registry_entry_free(&e);
+}
+
+/*
+ * A file named with a right-to-left override reads as another name; a CSI
+ * (U+009B) in an argument or a provider's subject steers a terminal.  All
+ * three stay verbatim in their fields and are escaped in MESSAGE.
+ */
+static void
+test_fields_message_escapes_invisible(void **state)
+{
+	struct registry_entry e;
+	struct audit_event *ev = make_file(), *ex = make_exec();
+	struct jfields f;
+	const char *v;
+	size_t vl;
+
+	entry(&e, 10,
+	      "\xe2\x81\xa6"
+	      "evil\xc2\x9b"
+	      "2J");
+	free(ev->paths[0]);
+	ev->paths[0] = strdup("/srv/secret/\xe2\x80\xaetxt.yralas");
+	ev->npaths = 1;
+	ev->success = true;
+	jf_init(&f, 1 << 20);
+	assert_int_equal(fields_from_event(&f, ev, &e, 0), 0);
+	v = jf_find(&f, "MESSAGE", &vl);
+	assert_int_equal(
+		vl,
+		strlen("alice@example.com (sub \\u2066evil\\u009b2J) renamed /srv/secret/\\u202etxt.yralas"));
+	assert_memory_equal(
+		v,
+		"alice@example.com (sub \\u2066evil\\u009b2J) renamed /srv/secret/\\u202etxt.yralas",
+		vl);
+	v = jf_find(&f, "OIDC_PATH", &vl);
+	assert_int_equal(vl, strlen("/srv/secret/\xe2\x80\xaetxt.yralas"));
+	assert_memory_equal(v, "/srv/secret/\xe2\x80\xaetxt.yralas", vl);
+	v = jf_find(&f, "OIDC_SUBJECT", &vl);
+	assert_int_equal(vl, strlen("\xe2\x81\xa6"
+				    "evil\xc2\x9b"
+				    "2J"));
+	assert_memory_equal(v,
+			    "\xe2\x81\xa6"
+			    "evil\xc2\x9b"
+			    "2J",
+			    vl);
+
+	free(ex->argv[1]);
+	ex->argv[1] = strdup("\xc2\x9b"
+			     "31m\xef\xbb\xbf");
+	jf_reset(&f);
+	assert_int_equal(fields_from_event(&f, ex, NULL, 0), 0);
+	v = jf_find(&f, "MESSAGE", &vl);
+	assert_non_null(memmem(v, vl, "ran cat '\\u009b31m\\ufeff'",
+			       strlen("ran cat '\\u009b31m\\ufeff'")));
+	v = jf_find(&f, "OIDC_ARGV", &vl);
+	assert_int_equal(vl, strlen("cat '\xc2\x9b"
+				    "31m\xef\xbb\xbf'"));
+	assert_memory_equal(v,
+			    "cat '\xc2\x9b"
+			    "31m\xef\xbb\xbf'",
+			    vl);
+	jf_free(&f);
+	audit_event_free(ev);
+	audit_event_free(ex);
 	registry_entry_free(&e);
 }
 
@@ -536,8 +831,14 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_enrich),
+		cmocka_unit_test(test_enrich_other_boot_not_attributed),
+		cmocka_unit_test(test_enrich_other_loginuid_not_attributed),
+		cmocka_unit_test(test_enrich_outside_window_not_attributed),
+		cmocka_unit_test(test_enrich_sees_logout),
+		cmocka_unit_test(test_replay_keyed_by_boot_and_session),
 		cmocka_unit_test(test_quote_argv),
 		cmocka_unit_test(test_fields_exec),
+		cmocka_unit_test(test_fields_message_escapes_invisible),
 		cmocka_unit_test(test_fields_message_cap),
 		cmocka_unit_test(test_json_golden),
 		cmocka_unit_test(test_conf),

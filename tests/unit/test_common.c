@@ -259,6 +259,26 @@ test_utf8_encode(void **state)
 	assert_memory_equal(out, "zzzz", 4);
 }
 
+/* The one classification of characters a screen must not get raw, range by range. */
+static void
+test_text_cp_unsafe(void **state)
+{
+	static const uint32_t unsafe[] = {
+		0x00,	0x1b,	0x1f,	0x7f,	0x80,	0x9b,	0x9f,	0x061c,
+		0x200e, 0x200f, 0x202a, 0x202e, 0x2066, 0x2069, 0xfeff,
+	};
+	static const uint32_t safe[] = {
+		0x20,	'~',	0xa0,	0xe9,	0x061b, 0x061d, 0x200d,	 0x2010,
+		0x2029, 0x202f, 0x2065, 0x206a, 0xfefe, 0xff00, 0x1f600,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(unsafe) / sizeof(unsafe[0]); i++)
+		assert_true(text_cp_unsafe(unsafe[i]));
+	for (i = 0; i < sizeof(safe) / sizeof(safe[0]); i++)
+		assert_false(text_cp_unsafe(safe[i]));
+}
+
 static void
 test_hex_digits(void **state)
 {
@@ -397,6 +417,8 @@ main(void)
 		cmocka_unit_test(test_utf8_decode_ok),
 		cmocka_unit_test(test_utf8_decode_bad),
 		cmocka_unit_test(test_utf8_encode),
+		/* the rule the sanitiser and the MESSAGE escaping share */
+		cmocka_unit_test(test_text_cp_unsafe),
 		cmocka_unit_test(test_hex_digits),
 		cmocka_unit_test(test_hex_encode),
 		cmocka_unit_test(test_hex_decode),

@@ -161,6 +161,52 @@ test_escape(void **state)
 	assert_string_equal(out, "");
 }
 
+/*
+ * Characters that hide or reorder text, or steer a terminal, are valid
+ * UTF-8 but must not reach MESSAGE raw: C1 controls (CSI U+009B), the bidi
+ * overrides, embeddings, isolates and marks, and the BOM.  Each becomes
+ * \uXXXX; other non-ASCII text stays as it is.
+ */
+static void
+test_escape_invisible(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "/srv/secret/\xe2\x80\xaetxt.yralas", "/srv/secret/\\u202etxt.yralas" },
+		{ "a\xc2\x9b"
+		  "31mb",
+		  "a\\u009b31mb" },
+		{ "\xc2\x80\xc2\x9f", "\\u0080\\u009f" },
+		{ "\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad",
+		  "\\u202a\\u202b\\u202c\\u202d" },
+		{ "\xe2\x81\xa6\xe2\x81\xa7\xe2\x81\xa8\xe2\x81\xa9",
+		  "\\u2066\\u2067\\u2068\\u2069" },
+		{ "\xd8\x9c"
+		  "x\xef\xbb\xbf"
+		  "y\xe2\x80\x8e\xe2\x80\x8f",
+		  "\\u061cx\\ufeffy\\u200e\\u200f" },
+		/* neighbours of the ranges are ordinary text */
+		{ "\xc2\xa0\xd8\x9b\xe2\x80\x8d\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa\xc3\xa9",
+		  "\xc2\xa0\xd8\x9b\xe2\x80\x8d\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa\xc3\xa9" },
+	};
+	char out[128];
+	size_t i, n;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		n = jf_escape(out, sizeof(out), cases[i].in, strlen(cases[i].in));
+		assert_string_equal(out, cases[i].want);
+		assert_int_equal(n, strlen(out));
+	}
+	/* an escape that does not fit is cut whole, never half written */
+	n = jf_escape(out, 10,
+		      "ab\xe2\x80\xae"
+		      "cdefgh",
+		      11);
+	assert_string_equal(out, "ab...");
+	assert_int_equal(n, 5);
+}
+
 static void
 test_utf8_json(void **state)
 {
@@ -193,6 +239,7 @@ main(void)
 		cmocka_unit_test(test_add_binary),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_escape),
+		cmocka_unit_test(test_escape_invisible),
 		cmocka_unit_test(test_utf8_json),
 	};
 
