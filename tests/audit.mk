@@ -35,6 +35,13 @@ tests_unit_test_audit_search_CPPFLAGS = $(TEST_CPPFLAGS) -I$(top_srcdir)/auditd-
 tests_unit_test_audit_search_CFLAGS = $(TEST_CFLAGS) $(LIBSYSTEMD_CFLAGS)
 tests_unit_test_audit_search_LDADD = $(AUDIT_HELPER_TEST_LIBS)
 
+check_PROGRAMS += tests/unit/test_audit_hostcheck
+TESTS += tests/unit/test_audit_hostcheck
+tests_unit_test_audit_hostcheck_SOURCES = tests/unit/test_audit_hostcheck.c
+tests_unit_test_audit_hostcheck_CPPFLAGS = $(TEST_CPPFLAGS) -I$(top_srcdir)/auditd-helper
+tests_unit_test_audit_hostcheck_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_audit_hostcheck_LDADD = $(AUDIT_HELPER_TEST_LIBS)
+
 TESTS += tests/e2e/audit_contrib.sh
 dist_check_SCRIPTS += tests/e2e/audit_contrib.sh
 
