@@ -49,6 +49,13 @@ dist_check_SCRIPTS += tests/e2e/audit_contrib.sh
 TESTS += tests/e2e/audit_journal.sh
 dist_check_SCRIPTS += tests/e2e/audit_journal.sh
 
+# The same, for the reads that once passed the rules: i386 system calls and
+# io_uring (bypass_read makes them).
+check_PROGRAMS += tests/e2e/bypass_read
+tests_e2e_bypass_read_SOURCES = tests/e2e/bypass_read.c
+TESTS += tests/e2e/audit_bypass.sh
+dist_check_SCRIPTS += tests/e2e/audit_bypass.sh
+
 # Benchmark (not part of make check): `make bench-audit`, or as part of
 # `make bench`.  See tests/bench/audit_bench.sh.
 EXTRA_PROGRAMS += tests/bench/sendv_ceiling
