@@ -14,42 +14,24 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <string.h>
-#include <unistd.h>
+#include <stddef.h>
 
 #include "numparse.h"
 #include "oidc_audit.h"
 
 /* See oidc_audit.h. */
 int
-hostcheck_io_uring(const char *path, int *ret_disabled)
+hostcheck_io_uring(const char *path)
 {
-	char buf[32];
-	ssize_t n;
 	int64_t v;
-	int fd, r;
+	int r = num_read_file(path, 0, 2, &v);
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	r = n < 0 ? -errno : 0;
-	close(fd);
-	if (r < 0)
-		return r;
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-		n--;
-	r = num_parse_i64n(buf, (size_t)n, 0, 2, &v);
-	if (r < 0)
-		return r;
-	*ret_disabled = (int)v;
-	return 0;
+	return r < 0 ? r : (int)v;
 }
 
 /* See oidc_audit.h. */
 const char *
-hostcheck_io_uring_warning(int r, int disabled)
+hostcheck_io_uring_warning(int r)
 {
 	if (r == -ENOENT)
 		return "this kernel cannot restrict io_uring (no kernel.io_uring_disabled, "
@@ -58,7 +40,7 @@ hostcheck_io_uring_warning(int r, int disabled)
 	if (r < 0)
 		return "kernel.io_uring_disabled cannot be read: io_uring may open files "
 		       "without an audit record (oidc-audit(8), io_uring)";
-	if (disabled == 0)
+	if (r == 0)
 		return "kernel.io_uring_disabled is 0: any user's io_uring can open and read "
 		       "files without an audit record; set it to 2 "
 		       "(sysctl.d/60-oidc-audit.conf, oidc-audit(8), io_uring)";

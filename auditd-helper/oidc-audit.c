@@ -165,11 +165,8 @@ emit_loss(struct daemon *d, const char *reason, uint64_t count, uint64_t total, 
 static void
 warn_host(struct daemon *d)
 {
-	const char *w;
-	int disabled = 0, r;
+	const char *w = hostcheck_io_uring_warning(hostcheck_io_uring(HOSTCHECK_IO_URING_SYSCTL));
 
-	r = hostcheck_io_uring(HOSTCHECK_IO_URING_SYSCTL, &disabled);
-	w = hostcheck_io_uring_warning(r, disabled);
 	if (w == NULL)
 		return;
 	fprintf(stderr, "oidc-audit: warning: %s\n", w);

@@ -140,18 +140,18 @@ int loss_kernel_lost(uint32_t *ret_lost, uint32_t *ret_backlog);
 #define HOSTCHECK_IO_URING_SYSCTL "/proc/sys/kernel/io_uring_disabled"
 
 /*
- * Read kernel.io_uring_disabled from path (HOSTCHECK_IO_URING_SYSCTL): 0
- * with *ret_disabled set to 0, 1 or 2; -ENOENT when the kernel has no such
- * setting (before Linux 6.6), another -errno when it cannot be read.
+ * kernel.io_uring_disabled, read from path (HOSTCHECK_IO_URING_SYSCTL):
+ * 0, 1 or 2; -ENOENT when the kernel has no such setting (before Linux
+ * 6.6), another -errno when it cannot be read.
  */
-int hostcheck_io_uring(const char *path, int *ret_disabled);
+int hostcheck_io_uring(const char *path);
 
 /*
- * The start-up warning for what hostcheck_io_uring returned (r) and read
- * (disabled): a sentence for the administrator, or NULL when io_uring is
- * restricted (1 or 2) and nothing needs saying.
+ * The start-up warning for what hostcheck_io_uring returned: a sentence
+ * for the administrator, or NULL when io_uring is restricted (1 or 2) and
+ * nothing needs saying.
  */
-const char *hostcheck_io_uring_warning(int r, int disabled);
+const char *hostcheck_io_uring_warning(int r);
 
 /* ---- back-fill (backfill.c) */
 struct audit_mark {

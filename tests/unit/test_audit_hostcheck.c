@@ -55,15 +55,14 @@ teardown(void **state)
 }
 
 static int
-check(const struct dir *d, const char *content, int *disabled)
+check(const struct dir *d, const char *content)
 {
 	FILE *f = fopen(d->file, "w");
 
 	assert_non_null(f);
 	fputs(content, f);
 	assert_int_equal(fclose(f), 0);
-	*disabled = -1;
-	return hostcheck_io_uring(d->file, disabled);
+	return hostcheck_io_uring(d->file);
 }
 
 static void
@@ -71,21 +70,17 @@ test_values(void **state)
 {
 	struct dir *d = *state;
 	const char *w;
-	int v;
 
 	/* 0: io_uring open to everyone, the warning names the setting */
-	assert_int_equal(check(d, "0\n", &v), 0);
-	assert_int_equal(v, 0);
-	w = hostcheck_io_uring_warning(0, v);
+	assert_int_equal(check(d, "0\n"), 0);
+	w = hostcheck_io_uring_warning(0);
 	assert_non_null(w);
 	assert_non_null(strstr(w, "kernel.io_uring_disabled is 0"));
 	/* 1 (with kernel.io_uring_group) and 2 restrict it: nothing to say */
-	assert_int_equal(check(d, "1\n", &v), 0);
-	assert_int_equal(v, 1);
-	assert_null(hostcheck_io_uring_warning(0, v));
-	assert_int_equal(check(d, "2", &v), 0);
-	assert_int_equal(v, 2);
-	assert_null(hostcheck_io_uring_warning(0, v));
+	assert_int_equal(check(d, "1\n"), 1);
+	assert_null(hostcheck_io_uring_warning(1));
+	assert_int_equal(check(d, "2"), 2);
+	assert_null(hostcheck_io_uring_warning(2));
 }
 
 static void
@@ -93,26 +88,26 @@ test_unusable(void **state)
 {
 	struct dir *d = *state;
 	char link[128];
-	int v, r;
+	int r;
 
 	/* values the kernel never writes: an error, and the warning says so */
-	assert_true(check(d, "3\n", &v) < 0);
-	assert_true(check(d, "", &v) < 0);
-	assert_true(check(d, "-1\n", &v) < 0);
-	r = check(d, "zero\n", &v);
-	assert_true(r < 0);
-	assert_int_equal(v, -1); /* left alone on failure */
-	assert_non_null(strstr(hostcheck_io_uring_warning(r, v), "cannot be read"));
+	assert_int_equal(check(d, "3\n"), -ERANGE);
+	assert_int_equal(check(d, ""), -EINVAL);
+	assert_int_equal(check(d, "-1\n"), -ERANGE);
+	assert_int_equal(check(d, "2 \n"), -EINVAL);
+	r = check(d, "zero\n");
+	assert_int_equal(r, -EINVAL);
+	assert_non_null(strstr(hostcheck_io_uring_warning(r), "cannot be read"));
 	/* a kernel before 6.6 has no such file */
 	unlink(d->file);
-	r = hostcheck_io_uring(d->file, &v);
+	r = hostcheck_io_uring(d->file);
 	assert_int_equal(r, -ENOENT);
-	assert_non_null(strstr(hostcheck_io_uring_warning(r, v), "cannot restrict io_uring"));
+	assert_non_null(strstr(hostcheck_io_uring_warning(r), "cannot restrict io_uring"));
 	/* not through a symbolic link */
 	snprintf(link, sizeof(link), "%s/link", d->path);
-	assert_int_equal(check(d, "2\n", &v), 0);
+	assert_int_equal(check(d, "2\n"), 2);
 	assert_int_equal(symlink(d->file, link), 0);
-	assert_int_equal(hostcheck_io_uring(link, &v), -ELOOP);
+	assert_int_equal(hostcheck_io_uring(link), -ELOOP);
 }
 
 int
