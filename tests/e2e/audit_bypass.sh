@@ -83,19 +83,26 @@ SES_I=$(cat "$tmp/I.ses")
 registry "$SES_I" "$SUB_I"
 session_go I
 wait "${session_pid[I]}"
-[ "$(cat "$tmp/i386.rc")" = 0 ]
-ok $? "bypass_read i386 read the watched file (int \$0x80 open, read)" "$(cat "$tmp/i386.out")"
+i386_rc=$(cat "$tmp/i386.rc")
 # The 64-bit cat came after it: once its entry is in, the i386 one would be.
 [ "$(wait_count 1 _UID=0 OIDC_SUBJECT="$SUB_I" OIDC_EVENT=file OIDC_PATH="$W/secret" OIDC_SYSCALL=openat)" -ge 1 ]
 ok $? "control: the 64-bit read (openat) is a file entry of the session"
-sleep 1
-journalctl -q --no-pager -o json --output-fields=OIDC_SYSCALL,OIDC_OPERATION,OIDC_AUDIT_SESSION,OIDC_AUDIT_KEY,OIDC_SUCCESS \
-	_UID=0 OIDC_SUBJECT="$SUB_I" OIDC_EVENT=file OIDC_PATH="$W/secret" OIDC_SYSCALL=open >"$tmp/i386.json"
-[ "$(file_entries "$SUB_I" open)" = 1 ] &&
-	grep -q '"OIDC_OPERATION":"read"' "$tmp/i386.json" && grep -q "\"OIDC_AUDIT_SESSION\":\"$SES_I\"" "$tmp/i386.json" &&
-	grep -q '"OIDC_AUDIT_KEY":"oidc-file"' "$tmp/i386.json" && grep -q '"OIDC_SUCCESS":"yes"' "$tmp/i386.json"
-ok $? "i386 open of a watched file: one file entry of the subject, read by open, key oidc-file" \
-	"$(cat "$tmp/i386.json")" "$(grep "ses=$SES_I " "$tmp/log/audit.log" | grep -c 'arch=40000003') i386 records of the session in audit.log"
+if [ "$i386_rc" = 77 ] || [ "$i386_rc" = 3 ]; then
+	# not x86_64, or a kernel without i386 emulation: no such bypass here
+	pass "bypass_read i386 # SKIP no i386 system calls here: $(cat "$tmp/i386.out")"
+	pass "i386 open of a watched file # SKIP no i386 system calls here"
+else
+	[ "$i386_rc" = 0 ]
+	ok $? "bypass_read i386 read the watched file (int \$0x80 open, read)" "$(cat "$tmp/i386.out")"
+	sleep 1
+	journalctl -q --no-pager -o json --output-fields=OIDC_SYSCALL,OIDC_OPERATION,OIDC_AUDIT_SESSION,OIDC_AUDIT_KEY,OIDC_SUCCESS \
+		_UID=0 OIDC_SUBJECT="$SUB_I" OIDC_EVENT=file OIDC_PATH="$W/secret" OIDC_SYSCALL=open >"$tmp/i386.json"
+	[ "$(file_entries "$SUB_I" open)" = 1 ] &&
+		grep -q '"OIDC_OPERATION":"read"' "$tmp/i386.json" && grep -q "\"OIDC_AUDIT_SESSION\":\"$SES_I\"" "$tmp/i386.json" &&
+		grep -q '"OIDC_AUDIT_KEY":"oidc-file"' "$tmp/i386.json" && grep -q '"OIDC_SUCCESS":"yes"' "$tmp/i386.json"
+	ok $? "i386 open of a watched file: one file entry of the subject, read by open, key oidc-file" \
+		"$(cat "$tmp/i386.json")" "$(grep "ses=$SES_I " "$tmp/log/audit.log" | grep -c 'arch=40000003') i386 records of the session in audit.log"
+fi
 
 # ------------------------------------------------------------ io_uring
 if ! [ -e "$uring_sysctl" ]; then
