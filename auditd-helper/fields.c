@@ -300,3 +300,19 @@ fields_loss(struct jfields *f, const char *reason, uint64_t count, uint64_t tota
 out:
 	return r;
 }
+
+/* See oidc_audit.h. */
+int
+fields_warning(struct jfields *f, const char *text)
+{
+	char m[512];
+	int r;
+
+	snprintf(m, sizeof(m), "oidc-audit: warning: %s", text);
+	ADD(jf_add_str(f, JF_MESSAGE, m));
+	ADD(jf_add_str(f, JF_PRIORITY, "4"));
+	ADD(jf_add_str(f, JF_SYSLOG_IDENTIFIER, OIDC_AUDIT_IDENT));
+	r = 0;
+out:
+	return r;
+}

@@ -15,6 +15,7 @@ auditd_helper_liboidcaudit_la_SOURCES = \
 	auditd-helper/sink_json.c \
 	auditd-helper/loss.c \
 	auditd-helper/backfill.c \
+	auditd-helper/hostcheck.c \
 	auditd-helper/search.c
 auditd_helper_liboidcaudit_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/auditd-helper
 auditd_helper_liboidcaudit_la_CFLAGS = $(AM_CFLAGS) $(LIBSYSTEMD_CFLAGS) $(JSONC_CFLAGS)

@@ -192,6 +192,26 @@ emit_loss(struct daemon *d, const char *reason, uint64_t count, uint64_t total, 
 		emit(d);
 }
 
+/*
+ * Say once, at start, what the host lets escape the audit rules: on
+ * stderr (auditd -n passes it on) and, unless the output is JSON, in the
+ * journal, where a daemonised auditd's administrator will see it.
+ */
+static void
+warn_host(struct daemon *d)
+{
+	const char *w = hostcheck_io_uring_warning(hostcheck_io_uring(HOSTCHECK_IO_URING_SYSCTL));
+
+	if (w == NULL)
+		return;
+	fprintf(stderr, "oidc-audit: warning: %s\n", w);
+	if (d->conf.output == AUDIT_OUTPUT_JOURNAL) {
+		jf_reset(&d->f);
+		if (fields_warning(&d->f, w) == 0)
+			(void)sink_journal_send(&d->f);
+	}
+}
+
 static void
 on_event(struct audit_event *ev, void *arg)
 {
@@ -438,6 +458,7 @@ run_plugin(struct daemon *d)
 		goto fail;
 	d->live = true;
 	d->now_ms = clock_mono_ms();
+	warn_host(d);
 	check_kernel(d);	/* the baseline */
 	backfill(d);
 	if (make_assembler(d, ASSEMBLER_MODE_EOE, &as) < 0)

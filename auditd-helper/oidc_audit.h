@@ -149,6 +149,13 @@ int fields_from_event(struct jfields *f, const struct audit_event *ev,
 int fields_loss(struct jfields *f, const char *reason, uint64_t count, uint64_t total,
 		const char *detail);
 
+/*
+ * Build a warning for the administrator: MESSAGE "oidc-audit: warning: "
+ * and text, priority 4, and no OIDC_EVENT (it is not evidence of anyone's
+ * doing, and search passes it over).
+ */
+int fields_warning(struct jfields *f, const char *text);
+
 /* Shell-quote argv into out (growing); the form kept in OIDC_ARGV. */
 int fields_quote_argv(char **out, size_t *len, size_t *cap, char *const *argv, size_t argc);
 
@@ -169,6 +176,23 @@ struct loss_state {
 
 /* Read the kernel's audit status `lost` counter.  -errno on failure. */
 int loss_kernel_lost(uint32_t *ret_lost, uint32_t *ret_backlog);
+
+/* ---- host settings the audit relies on (hostcheck.c) */
+#define HOSTCHECK_IO_URING_SYSCTL "/proc/sys/kernel/io_uring_disabled"
+
+/*
+ * kernel.io_uring_disabled, read from path (HOSTCHECK_IO_URING_SYSCTL):
+ * 0, 1 or 2; -ENOENT when the kernel has no such setting (before Linux
+ * 6.6), another -errno when it cannot be read.
+ */
+int hostcheck_io_uring(const char *path);
+
+/*
+ * The start-up warning for what hostcheck_io_uring returned: a sentence
+ * for the administrator, or NULL when io_uring is restricted (1 or 2) and
+ * nothing needs saying.
+ */
+const char *hostcheck_io_uring_warning(int r);
 
 /* ---- back-fill (backfill.c) */
 struct audit_mark {

@@ -2,9 +2,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "numparse.h"
 #include "text.h"
@@ -100,4 +102,24 @@ num_parse_hex_u64(const char *s, size_t len, uint64_t max, uint64_t *ret)
 		return -ERANGE;
 	*ret = acc;
 	return 0;
+}
+
+int
+num_read_file(const char *path, int64_t min, int64_t max, int64_t *ret)
+{
+	char text[32];
+	ssize_t n;
+	int fd, r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, text, sizeof(text));
+	r = n < 0 ? -errno : 0;
+	close(fd);
+	if (r < 0)
+		return r;
+	if (n > 0 && text[n - 1] == '\n')
+		n--;
+	return num_parse_i64n(text, (size_t)n, min, max, ret);
 }

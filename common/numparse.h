@@ -22,4 +22,12 @@ int num_parse_u64(const char *s, uint64_t max, uint64_t *ret);
 /* Hexadecimal unsigned (no 0x prefix) within max. */
 int num_parse_hex_u64(const char *s, size_t len, uint64_t max, uint64_t *ret);
 
+/*
+ * Read a kernel setting such as /proc/self/loginuid: a small file (not
+ * through a symbolic link) holding one decimal integer within [min, max]
+ * and a newline.  0 and *ret on success, -errno from open or read, or the
+ * parse errors above (an empty file is -EINVAL).
+ */
+int num_read_file(const char *path, int64_t min, int64_t max, int64_t *ret);
+
 #endif

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 
 # oidc-audit (auditsink): audit rules, auditd plugin, journald catalog and
-# rate-limit drop-in.  The plugin conf names the installed binary, so it
-# is generated with the configured sbindir.
+# rate-limit drop-in, io_uring sysctl.  The plugin conf names the installed
+# binary, so it is generated with the configured sbindir.
 auditrulesdir = $(sysconfdir)/audit/rules.d
 dist_auditrules_DATA = contrib/audit/oidc-audit.rules
 auditpluginsdir = $(sysconfdir)/audit/plugins.d
@@ -11,6 +11,9 @@ catalogdir = $(prefix)/lib/systemd/catalog
 dist_catalog_DATA = contrib/journald/pam_oidc.catalog
 journaldconfdir = $(prefix)/lib/systemd/journald.conf.d
 dist_journaldconf_DATA = contrib/journald/oidc-audit.conf
+# io_uring opens files past the audit rules: the sysctl that refuses it.
+sysctldir = $(prefix)/lib/sysctl.d
+dist_sysctl_DATA = contrib/sysctl.d/60-oidc-audit.conf
 EXTRA_DIST += contrib/audit/plugins.d/oidc-audit.conf.in
 CLEANFILES += contrib/audit/plugins.d/oidc-audit.conf
 

@@ -35,12 +35,26 @@ tests_unit_test_audit_search_CPPFLAGS = $(TEST_CPPFLAGS) -I$(top_srcdir)/auditd-
 tests_unit_test_audit_search_CFLAGS = $(TEST_CFLAGS) $(LIBSYSTEMD_CFLAGS)
 tests_unit_test_audit_search_LDADD = $(AUDIT_HELPER_TEST_LIBS)
 
+check_PROGRAMS += tests/unit/test_audit_hostcheck
+TESTS += tests/unit/test_audit_hostcheck
+tests_unit_test_audit_hostcheck_SOURCES = tests/unit/test_audit_hostcheck.c
+tests_unit_test_audit_hostcheck_CPPFLAGS = $(TEST_CPPFLAGS) -I$(top_srcdir)/auditd-helper
+tests_unit_test_audit_hostcheck_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_audit_hostcheck_LDADD = $(AUDIT_HELPER_TEST_LIBS)
+
 TESTS += tests/e2e/audit_contrib.sh
 dist_check_SCRIPTS += tests/e2e/audit_contrib.sh
 
 # Root, kernel audit, auditd and journald (skips itself without them).
 TESTS += tests/e2e/audit_journal.sh
 dist_check_SCRIPTS += tests/e2e/audit_journal.sh
+
+# The same, for the reads that once passed the rules: i386 system calls and
+# io_uring (bypass_read makes them).
+check_PROGRAMS += tests/e2e/bypass_read
+tests_e2e_bypass_read_SOURCES = tests/e2e/bypass_read.c
+TESTS += tests/e2e/audit_bypass.sh
+dist_check_SCRIPTS += tests/e2e/audit_bypass.sh
 
 # Benchmark (not part of make check): `make bench-audit`, or as part of
 # `make bench`.  See tests/bench/audit_bench.sh.

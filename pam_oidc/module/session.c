@@ -61,22 +61,10 @@ add_context(struct jfields *j, const struct session_ctx *ctx, const char *event,
 static int
 read_proc_u32(const char *path, uint32_t *ret)
 {
-	char text[32];
-	uint64_t v;
-	ssize_t n;
-	int fd, r;
+	int64_t v;
+	int r;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, text, sizeof(text) - 1);
-	r = n < 0 ? -errno : 0;
-	close(fd);
-	if (r < 0)
-		return r;
-	text[n] = '\0';
-	text[strcspn(text, "\n")] = '\0';
-	if ((r = num_parse_u64(text, UINT32_MAX, &v)) < 0)
+	if ((r = num_read_file(path, 0, UINT32_MAX, &v)) < 0)
 		return r;
 	*ret = (uint32_t)v;
 	return 0;

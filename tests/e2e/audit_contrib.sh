@@ -8,7 +8,7 @@ src=${top_srcdir:-.}
 . "$src/tests/lib/procs.sh"
 tmp=$(mktemp -d /tmp/audit_contrib.XXXXXX)
 at_exit rm -rf "$tmp"
-plan 7
+plan 9
 
 ids=$(sed -n 's/^#define OIDC_MESSAGE_ID_[A-Z_]*[[:space:]]*"\([0-9a-f]\{32\}\)"$/\1/p' "$src/common/journal_names.h")
 missing=0 count=0
@@ -37,6 +37,17 @@ if grep -qx 'active = yes' "$conf" && grep -qx 'direction = out' "$conf" &&
 rules=$src/contrib/audit/oidc-audit.rules
 if grep -q -- '-S execve,execveat -F auid>=1000 -F auid!=unset' "$rules" &&
    grep -qx -- '--loginuid-immutable' "$rules"; then pass "rules: exec for login sessions, loginuid immutable"; else fail "rules"; fi
+# A syscall rule covers one ABI: every arch=b64 rule needs its arch=b32
+# twin (the same filter and fields; the i386 call names may differ).
+unpaired=$(sed -n 's/^\(-a [^ ]*\) -F arch=b64 -S [^ ]* \(.*\)$/\1 \2/p' "$rules" | while read -r r; do
+	sed -n 's/^\(-a [^ ]*\) -F arch=b32 -S [^ ]* \(.*\)$/\1 \2/p' "$rules" | grep -qxF -- "$r" || echo "$r"
+done)
+b64=$(grep -c -- '-F arch=b64' "$rules")
+b32=$(grep -c -- '-F arch=b32' "$rules")
+if [ -z "$unpaired" ] && [ "$b64" -ge 3 ] && [ "$b64" = "$b32" ]; then pass "rules: an arch=b32 twin of each of the $b64 arch=b64 rules"
+else fail "rules: an arch=b32 twin of each arch=b64 rule ($b64 b64, $b32 b32)" "$unpaired"; fi
+if grep -qx 'kernel.io_uring_disabled = 2' "$src/contrib/sysctl.d/60-oidc-audit.conf"; then
+	pass "sysctl.d drop-in refuses io_uring"; else fail "sysctl.d drop-in refuses io_uring"; fi
 if grep -qx 'RateLimitIntervalSec=0' "$src/contrib/journald/oidc-audit.conf"; then
 	pass "journald drop-in lifts the rate limit"; else fail "journald drop-in"; fi
 # Drift: the configuration keys of auditd-helper/conf.c (its table) and the man page agree.

@@ -22,27 +22,16 @@ bin=$builddir/auditd-helper/oidc-audit
 . "$srcdir/tests/lib/tap.sh"
 . "$srcdir/tests/lib/locks.sh"
 . "$srcdir/tests/lib/procs.sh"
+. "$srcdir/tests/lib/auditd.sh"
 
-# abort NAME: the rest cannot run: report it and every test still planned
-# as failed, quickly.
-abort() {
-	fail "$1"
-	while [ "$TAP_N" -lt "$TAP_PLAN" ]; do fail "skipped after: $1"; done
-	[ -f "$tmp/auditd.out" ] && sed 's/^/# auditd: /' "$tmp/auditd.out"
-	exit 1
-}
-
-if [ "$(id -u)" != 0 ] || ! auditctl -s >/dev/null 2>&1 || ! command -v auditd >/dev/null ||
-   ! [ -x /lib/systemd/systemd-journald ] || ! command -v python3 >/dev/null; then
-	skip_all "needs root, kernel audit, auditd, systemd-journald and python3"
-fi
+audit_able || skip_all "$AUDIT_SKIP_REASON"
 case $(readlink -f "$bin") in
 /*) bin=$(readlink -f "$bin") ;;
 esac
 
 # One run at a time on a machine (a developer's and CI's make check, say):
 # two runs would fight over the one auditd and each other's saved state.
-lock_audit || skip_all "another audit_journal.sh run held the lock for 15 minutes"
+lock_audit || skip_all "another audit test held the lock for 15 minutes"
 
 tmp=$(mktemp -d /tmp/oidc-audit-e2e.XXXXXX)
 chmod 0700 "$tmp"
@@ -51,142 +40,20 @@ tag=e2e$$x$RANDOM
 KEY_EXEC=oidc_${tag}_exec
 KEY_FILE=oidc_${tag}_file
 AUID=4242
-started_journald=
-journald_pid=
-auditd_pid=
-old_auditd_cmd=
-dropin=/run/systemd/journald.conf.d/oidc-audit-e2e-$$.conf
-
-# ------------------------------------------------------------ save and restore
-auditctl -l >"$tmp/rules.saved" 2>/dev/null
-saved_enabled=$(auditctl -s | sed -n 's/^enabled //p')
-saved_backlog=$(auditctl -s | sed -n 's/^backlog_limit //p')
-saved_wait=$(auditctl -s | sed -n 's/^backlog_wait_time //p')
-saved_lost=$(auditctl -s | sed -n 's/^lost //p')
-saved_pid=$(auditctl -s | sed -n 's/^pid //p')
-if [ -n "$saved_pid" ] && [ "$saved_pid" != 0 ] && [ -r "/proc/$saved_pid/cmdline" ]; then
-	old_auditd_cmd=$(tr '\0' ' ' <"/proc/$saved_pid/cmdline")
-	# A daemon of an interrupted earlier run of this test is stopped, not
-	# brought back: restoring it would keep it alive from run to run.
-	case $old_auditd_cmd in
-	*/tmp/oidc-audit-e2e.*) old_auditd_cmd= ;;
-	esac
-fi
-
-cleanup() {
-	set +e
-	[ -n "${workload_pid:-}" ] && kill "$workload_pid" 2>/dev/null
-	if [ -n "$auditd_pid" ]; then
-		kill -TERM "$auditd_pid" 2>/dev/null
-		for _ in $(seq 50); do kill -0 "$auditd_pid" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$auditd_pid" 2>/dev/null
-	fi
-	# Plugins left behind by auditd (none expected): only ours, by pid.
-	for p in $(pgrep -f "^$bin " 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
-	auditctl -D >/dev/null 2>&1
-	if [ -s "$tmp/rules.saved" ] && ! grep -q '^No rules' "$tmp/rules.saved"; then
-		grep -v '^No rules' "$tmp/rules.saved" >"$tmp/rules.restore"
-		auditctl -R "$tmp/rules.restore" >/dev/null 2>&1
-	fi
-	[ -n "$saved_backlog" ] && auditctl -b "$saved_backlog" >/dev/null 2>&1
-	[ -n "$saved_wait" ] && auditctl --backlog_wait_time "$saved_wait" >/dev/null 2>&1
-	[ "$saved_lost" = 0 ] && auditctl --reset-lost >/dev/null 2>&1
-	[ -n "$saved_enabled" ] && [ "$saved_enabled" != 2 ] && auditctl -e "$saved_enabled" >/dev/null 2>&1
-	if [ -n "$old_auditd_cmd" ] && [ "$(auditctl -s | sed -n 's/^pid //p')" = 0 ]; then
-		# In the background and detached: an auditd that ran with -n
-		# stays in the foreground and would hold up the cleanup forever.
-		setsid $old_auditd_cmd </dev/null >/dev/null 2>&1 {LOCK_AUDIT_FD}>&- &
-	fi
-	rm -f "$dropin"
-	rmdir /run/systemd/journald.conf.d 2>/dev/null
-	if [ -n "$started_journald" ] && [ -n "$journald_pid" ]; then
-		kill -TERM "$journald_pid" 2>/dev/null
-		for _ in $(seq 50); do kill -0 "$journald_pid" 2>/dev/null || break; sleep 0.1; done
-	fi
-}
-at_exit cleanup
+audit_save
 
 plan 25
 
-# ------------------------------------------------------------ journald
-journald_running() {
-	# a live journald answers --sync; stale socket files of a stopped one do not
-	journalctl --sync >/dev/null 2>&1
-}
-# Our burst must not meet journald's rate limit (contrib/journald explains why).
-mkdir -p /run/systemd/journald.conf.d
-printf '[Journal]\nRateLimitIntervalSec=0\n' >"$dropin"
-if ! journald_running; then
-	/lib/systemd/systemd-journald </dev/null >"$tmp/journald.log" 2>&1 {LOCK_AUDIT_FD}>&- &
-	journald_pid=$!
-	started_journald=1
-	wait_for 5 journald_running
-fi
-journalctl --sync >/dev/null 2>&1 && [ -S /run/systemd/journal/socket ] || abort "journald serves the native socket"
+audit_journald || audit_abort "journald serves the native socket"
 pass "journald serves the native socket"
-
-# ------------------------------------------------------------ auditd, private config
-if [ -n "$saved_pid" ] && [ "$saved_pid" != 0 ]; then
-	kill -TERM "$saved_pid" 2>/dev/null
-	for _ in $(seq 100); do kill -0 "$saved_pid" 2>/dev/null || break; sleep 0.1; done
-fi
-mkdir -p "$tmp/auditd/plugins.d" "$tmp/reg" "$tmp/log" "$tmp/watched/subdir"
-chmod 0700 "$tmp/reg"
-cat >"$tmp/oidc-audit.conf" <<EOF
-registry_dir = $tmp/reg
-audit_log = $tmp/log/audit.log
-kernel_status_interval = 1
-EOF
-cat >"$tmp/auditd/auditd.conf" <<EOF
-local_events = yes
-write_logs = yes
-log_file = $tmp/log/audit.log
-log_format = ENRICHED
-flush = INCREMENTAL_ASYNC
-freq = 20
-max_log_file = 200
-num_logs = 5
-max_log_file_action = ROTATE
-space_left = 10
-space_left_action = IGNORE
-admin_space_left = 5
-admin_space_left_action = IGNORE
-disk_full_action = IGNORE
-disk_error_action = IGNORE
-q_depth = 99999
-overflow_action = SYSLOG
-max_restarts = 10
-plugin_dir = $tmp/auditd/plugins.d
-end_of_event_timeout = 2
-EOF
-cat >"$tmp/auditd/plugins.d/oidc-audit.conf" <<EOF
-active = yes
-direction = out
-path = $bin
-type = always
-format = string
-args = --config $tmp/oidc-audit.conf
-EOF
-chmod 0600 "$tmp/auditd/auditd.conf" "$tmp/auditd/plugins.d/oidc-audit.conf" "$tmp/oidc-audit.conf"
-
-auditctl -D >/dev/null
-auditctl -b 65536 >/dev/null
-auditctl -e 1 >/dev/null
-auditd -n -c "$tmp/auditd" >"$tmp/auditd.out" 2>&1 {LOCK_AUDIT_FD}>&- &
-auditd_pid=$!
-for _ in $(seq 100); do
-	[ "$(auditctl -s | sed -n 's/^pid //p')" = "$auditd_pid" ] && break
-	sleep 0.1
-done
-[ "$(auditctl -s | sed -n "s/^pid //p")" = "$auditd_pid" ] || abort "auditd owns the audit socket"
+audit_auditd || audit_abort "auditd owns the audit socket"
 pass "auditd owns the audit socket"
-helper_pid() { pgrep -P "$auditd_pid" -f "$bin" | head -1; }
-for _ in $(seq 50); do [ -n "$(helper_pid)" ] && break; sleep 0.1; done
-[ -n "$(helper_pid)" ] || abort "auditd started the oidc-audit plugin"
+audit_wait_helper || audit_abort "auditd started the oidc-audit plugin"
 pass "auditd started the oidc-audit plugin"
+mkdir -p "$tmp/watched/subdir"
 
-# The shipped rules load (without --loginuid-immutable, which cannot be undone before a reboot).
-grep -v -- '--loginuid-immutable' "$srcdir/contrib/audit/oidc-audit.rules" >"$tmp/contrib.rules"
+# The shipped rules load.
+audit_contrib_rules "$tmp/contrib.rules"
 auditctl -R "$tmp/contrib.rules" >"$tmp/contrib.out" 2>&1 && [ "$(auditctl -l | grep -c "key=oidc-exec")" = 2 ]
 ok $? "contrib/audit/oidc-audit.rules loads with auditctl -R"
 auditctl -D >/dev/null
@@ -196,49 +63,8 @@ auditctl -a always,exit -F arch=b64 -S open,openat,openat2,creat,unlink,unlinkat
 	-F dir="$tmp/watched" -F auid=$AUID -F key=$KEY_FILE >/dev/null
 
 # ------------------------------------------------------------ helpers
-# registry SES SUBJECT [BOOT_ID]: the entry pam_oidc writes (DESIGN.md
-# format), of this boot unless BOOT_ID says otherwise.
-registry() {
-	local now
-	now=$(date +%s%6N)
-	printf '{"boot_id":"%s","session":%s,"loginuid":%s,"user":"alice","issuer":"https://idp.example","subject":"%s","username":"alice@example.com","email":"alice@example.com","login_id":"%s","auth_time":%s,"service":"sshd","rhost":"127.0.0.1","opened":%s}\n' \
-		"${3:-$(tr -d '-' </proc/sys/kernel/random/boot_id)}" "$1" "$AUID" "$2" \
-		"$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')" "${now%??????}" "$now" \
-		>"$tmp/reg/.tmp.$1"
-	chmod 0600 "$tmp/reg/.tmp.$1"
-	mv "$tmp/reg/.tmp.$1" "$tmp/reg/$1"
-}
-
-# session NAME SCRIPT: run SCRIPT (bash, builtins only until it is told to go)
-# in a new audit session with loginuid $AUID; its session id lands in
-# $tmp/NAME.ses, its pid in ${session_pid[NAME]}; it waits for a line on
-# $tmp/NAME.go first.
-declare -A session_pid=()
-session_start() {
-	local name=$1 script=$2
-	mkfifo "$tmp/$name.go"
-	bash -c 'echo '$AUID' >/proc/self/loginuid || exit 9
-		read -r ses </proc/self/sessionid; echo "$ses" >"'"$tmp/$name.ses"'"
-		read -r _ <"'"$tmp/$name.go"'"
-		'"$script" &
-	session_pid[$name]=$!
-	for _ in $(seq 50); do [ -s "$tmp/$name.ses" ] && break; sleep 0.05; done
-}
-session_go() { echo go >"$tmp/$1.go"; }
-
 # jq-free journal reading: OIDC_* entries of this run as JSON lines.
 journal_json() { journalctl -q --no-pager -o json --output-fields=OIDC_EVENT,OIDC_SUBJECT,OIDC_AUDIT_SESSION,OIDC_AUDIT_SERIAL,OIDC_EVENT_TIME,OIDC_PATH,OIDC_PATH2,OIDC_ARGV,OIDC_EXE,OIDC_OPERATION,OIDC_AUDIT_KEY,OIDC_LOSS_REASON,OIDC_LOSS_COUNT,OIDC_SUCCESS,OIDC_EXIT,MESSAGE,MESSAGE_ID "$@"; }
-count_entries() { journalctl -q --no-pager -o cat "$@" 2>/dev/null | wc -l; }
-wait_count() {	# wait_count EXPECTED journalctl-matches...
-	local want=$1 i got=0
-	shift
-	for i in $(seq 300); do
-		got=$(count_entries "$@")
-		[ "$got" -ge "$want" ] && break
-		sleep 0.2
-	done
-	echo "$got"
-}
 
 # ------------------------------------------------------------ N commands, M file accesses
 N=5

@@ -68,6 +68,26 @@ test_u64_hex(void **state)
 	assert_int_equal(num_parse_hex_u64("g", 1, 255, &v), -EINVAL);
 }
 
+/* The kernel's own number files, as the module and oidc-audit read them. */
+static void
+test_num_read_file(void **state)
+{
+	int64_t v = -5;
+
+	(void)state;
+	/* no newline at the end of loginuid; 4294967295 when unset */
+	assert_int_equal(num_read_file("/proc/self/loginuid", 0, UINT32_MAX, &v), 0);
+	assert_true(v >= 0 && v <= UINT32_MAX);
+	/* a newline at the end of a sysctl */
+	assert_int_equal(num_read_file("/proc/sys/kernel/pid_max", 1, INT32_MAX, &v), 0);
+	assert_true(v > 1);
+	assert_int_equal(num_read_file("/proc/sys/kernel/pid_max", 1, 1, &v), -ERANGE);
+	/* not a number, no file, a symbolic link */
+	assert_int_equal(num_read_file("/proc/sys/kernel/ostype", 0, 1, &v), -EINVAL);
+	assert_int_equal(num_read_file("/proc/sys/kernel/no-such-setting", 0, 1, &v), -ENOENT);
+	assert_int_equal(num_read_file("/proc/self/exe", 0, 1, &v), -ELOOP);
+}
+
 static void
 test_buf_bounded(void **state)
 {
@@ -424,6 +444,7 @@ main(void)
 		cmocka_unit_test(test_hex_decode),
 		cmocka_unit_test(test_hex_is_lower),
 		cmocka_unit_test(test_journal_names),
+		cmocka_unit_test(test_num_read_file), /* needs /proc */
 	};
 
 	return cmocka_run_group_tests_name("common", tests, NULL, NULL);

@@ -1,0 +1,239 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# shellcheck shell=bash
+# The caller sets tmp, bin and AUID and reads what is set here:
+# shellcheck disable=SC2034,SC2154
+#
+# The harness of the root tests that run oidc-audit under the real kernel
+# audit, a real auditd and a real journald (tests/e2e/audit_journal.sh,
+# audit_bypass.sh): the machine's audit rules, audit status and auditd are
+# saved and restored at exit, auditd runs with a private configuration
+# folder whose plugin is the built oidc-audit, and a journald is started
+# when none runs (and stopped again).
+#
+#     . "$top_srcdir/tests/lib/tap.sh" ; . .../procs.sh ; . .../locks.sh ; . .../auditd.sh
+#     audit_able || skip_all "$AUDIT_SKIP_REASON"
+#     lock_audit || skip_all "..."
+#     tmp=$(mktemp -d /tmp/oidc-audit-e2e.XXXXXX); chmod 0700 "$tmp"; at_exit rm -rf "$tmp"
+#     bin=$(readlink -f "$top_builddir/auditd-helper/oidc-audit") AUID=4242
+#     audit_save                  # and at_exit audit_restore
+#     audit_journald || audit_abort "journald serves the native socket"
+#     audit_auditd || audit_abort "auditd owns the audit socket"
+#     audit_wait_helper || audit_abort "auditd started the oidc-audit plugin"
+#
+# The caller sets tmp (a 0700 folder, keep the /tmp/oidc-audit-e2e. prefix:
+# an auditd left by an interrupted run is recognised by it), bin (the
+# absolute path of oidc-audit) and AUID (the loginuid of the sessions).
+# oidc-audit reads $tmp/oidc-audit.conf (registry $tmp/reg, audit log
+# $tmp/log/audit.log); workload_pid, when set, is killed first at exit.
+
+[ -n "${AUDITD_SH_LOADED:-}" ] && return 0
+AUDITD_SH_LOADED=1
+
+# audit_able: root, kernel audit, auditd, journald and python3 are here;
+# otherwise 1, with the reason in AUDIT_SKIP_REASON.
+audit_able() {
+	AUDIT_SKIP_REASON="needs root, kernel audit, auditd, systemd-journald and python3"
+	[ "$(id -u)" = 0 ] && auditctl -s >/dev/null 2>&1 && command -v auditd >/dev/null &&
+		[ -x /lib/systemd/systemd-journald ] && command -v python3 >/dev/null
+}
+
+# audit_abort NAME: the rest cannot run: report it and every test still
+# planned as failed, quickly, with what auditd said.
+audit_abort() {
+	fail "$1"
+	while [ "$TAP_N" -lt "$TAP_PLAN" ]; do fail "skipped after: $1"; done
+	[ -f "$tmp/auditd.out" ] && sed 's/^/# auditd: /' "$tmp/auditd.out"
+	exit 1
+}
+
+audit_status() { auditctl -s | sed -n "s/^$1 //p"; }
+
+# audit_save: remember the kernel's audit rules and status and the running
+# auditd, and restore them all at exit.
+audit_save() {
+	started_journald='' journald_pid='' auditd_pid='' old_auditd_cmd=''
+	dropin=/run/systemd/journald.conf.d/oidc-audit-e2e-$$.conf
+	auditctl -l >"$tmp/rules.saved" 2>/dev/null
+	saved_enabled=$(audit_status enabled)
+	saved_backlog=$(audit_status backlog_limit)
+	saved_wait=$(audit_status backlog_wait_time)
+	saved_lost=$(audit_status lost)
+	saved_pid=$(audit_status pid)
+	if [ -n "$saved_pid" ] && [ "$saved_pid" != 0 ] && [ -r "/proc/$saved_pid/cmdline" ]; then
+		old_auditd_cmd=$(tr '\0' ' ' <"/proc/$saved_pid/cmdline")
+		# A daemon of an interrupted earlier run of a test is stopped,
+		# not brought back: restoring it would keep it alive from run
+		# to run.
+		case $old_auditd_cmd in
+		*/tmp/oidc-audit-e2e.*) old_auditd_cmd= ;;
+		esac
+	fi
+	at_exit audit_restore
+}
+
+audit_restore() {
+	set +e
+	[ -n "${workload_pid:-}" ] && kill "$workload_pid" 2>/dev/null
+	if [ -n "$auditd_pid" ]; then
+		kill -TERM "$auditd_pid" 2>/dev/null
+		for _ in $(seq 50); do kill -0 "$auditd_pid" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$auditd_pid" 2>/dev/null
+	fi
+	# Plugins left behind by auditd (none expected): only ours, by pid.
+	for p in $(pgrep -f "^$bin " 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
+	auditctl -D >/dev/null 2>&1
+	if [ -s "$tmp/rules.saved" ] && ! grep -q '^No rules' "$tmp/rules.saved"; then
+		grep -v '^No rules' "$tmp/rules.saved" >"$tmp/rules.restore"
+		auditctl -R "$tmp/rules.restore" >/dev/null 2>&1
+	fi
+	[ -n "$saved_backlog" ] && auditctl -b "$saved_backlog" >/dev/null 2>&1
+	[ -n "$saved_wait" ] && auditctl --backlog_wait_time "$saved_wait" >/dev/null 2>&1
+	[ "$saved_lost" = 0 ] && auditctl --reset-lost >/dev/null 2>&1
+	[ -n "$saved_enabled" ] && [ "$saved_enabled" != 2 ] && auditctl -e "$saved_enabled" >/dev/null 2>&1
+	if [ -n "$old_auditd_cmd" ] && [ "$(audit_status pid)" = 0 ]; then
+		# In the background and detached: an auditd that ran with -n
+		# stays in the foreground and would hold up the cleanup forever.
+		# shellcheck disable=SC2086 # the saved command line, word by word
+		setsid $old_auditd_cmd </dev/null >/dev/null 2>&1 {LOCK_AUDIT_FD}>&- &
+	fi
+	rm -f "$dropin"
+	rmdir /run/systemd/journald.conf.d 2>/dev/null
+	if [ -n "$started_journald" ] && [ -n "$journald_pid" ]; then
+		kill -TERM "$journald_pid" 2>/dev/null
+		for _ in $(seq 50); do kill -0 "$journald_pid" 2>/dev/null || break; sleep 0.1; done
+	fi
+}
+
+# a live journald answers --sync; stale socket files of a stopped one do not
+journald_running() { journalctl --sync >/dev/null 2>&1; }
+
+# audit_journald: a journald without a rate limit for our bursts
+# (contrib/journald explains why) serves the native socket.
+audit_journald() {
+	mkdir -p /run/systemd/journald.conf.d
+	printf '[Journal]\nRateLimitIntervalSec=0\n' >"$dropin"
+	if ! journald_running; then
+		/lib/systemd/systemd-journald </dev/null >"$tmp/journald.log" 2>&1 {LOCK_AUDIT_FD}>&- &
+		journald_pid=$!
+		started_journald=1
+		wait_for 5 journald_running
+	fi
+	journalctl --sync >/dev/null 2>&1 && [ -S /run/systemd/journal/socket ]
+}
+
+# audit_auditd: stop the machine's auditd and start ours (private
+# configuration in $tmp/auditd, log in $tmp/log, no rules, audit enabled,
+# a large backlog); 0 once it owns the audit socket.
+audit_auditd() {
+	if [ -n "$saved_pid" ] && [ "$saved_pid" != 0 ]; then
+		kill -TERM "$saved_pid" 2>/dev/null
+		for _ in $(seq 100); do kill -0 "$saved_pid" 2>/dev/null || break; sleep 0.1; done
+	fi
+	mkdir -p "$tmp/auditd/plugins.d" "$tmp/reg" "$tmp/log"
+	chmod 0700 "$tmp/reg"
+	cat >"$tmp/oidc-audit.conf" <<EOF
+registry_dir = $tmp/reg
+audit_log = $tmp/log/audit.log
+kernel_status_interval = 1
+EOF
+	cat >"$tmp/auditd/auditd.conf" <<EOF
+local_events = yes
+write_logs = yes
+log_file = $tmp/log/audit.log
+log_format = ENRICHED
+flush = INCREMENTAL_ASYNC
+freq = 20
+max_log_file = 200
+num_logs = 5
+max_log_file_action = ROTATE
+space_left = 10
+space_left_action = IGNORE
+admin_space_left = 5
+admin_space_left_action = IGNORE
+disk_full_action = IGNORE
+disk_error_action = IGNORE
+q_depth = 99999
+overflow_action = SYSLOG
+max_restarts = 10
+plugin_dir = $tmp/auditd/plugins.d
+end_of_event_timeout = 2
+EOF
+	cat >"$tmp/auditd/plugins.d/oidc-audit.conf" <<EOF
+active = yes
+direction = out
+path = $bin
+type = always
+format = string
+args = --config $tmp/oidc-audit.conf
+EOF
+	chmod 0600 "$tmp/auditd/auditd.conf" "$tmp/auditd/plugins.d/oidc-audit.conf" "$tmp/oidc-audit.conf"
+
+	auditctl -D >/dev/null
+	auditctl -b 65536 >/dev/null
+	auditctl -e 1 >/dev/null
+	auditd -n -c "$tmp/auditd" >"$tmp/auditd.out" 2>&1 {LOCK_AUDIT_FD}>&- &
+	auditd_pid=$!
+	for _ in $(seq 100); do
+		[ "$(audit_status pid)" = "$auditd_pid" ] && break
+		sleep 0.1
+	done
+	[ "$(audit_status pid)" = "$auditd_pid" ]
+}
+
+helper_pid() { pgrep -P "$auditd_pid" -f "$bin" | head -1; }
+
+# audit_wait_helper: auditd has started the plugin.
+audit_wait_helper() {
+	for _ in $(seq 50); do [ -n "$(helper_pid)" ] && break; sleep 0.1; done
+	[ -n "$(helper_pid)" ]
+}
+
+# audit_contrib_rules FILE: the shipped rules, without --loginuid-immutable
+# (which cannot be undone before a reboot), into FILE.
+audit_contrib_rules() {
+	grep -v -- '--loginuid-immutable' "${top_srcdir:-.}/contrib/audit/oidc-audit.rules" >"$1"
+}
+
+# registry SES SUBJECT [BOOT_ID]: the entry pam_oidc writes (DESIGN.md
+# format), of this boot unless BOOT_ID says otherwise.
+registry() {
+	local now
+	now=$(date +%s%6N)
+	printf '{"boot_id":"%s","session":%s,"loginuid":%s,"user":"alice","issuer":"https://idp.example","subject":"%s","username":"alice@example.com","email":"alice@example.com","login_id":"%s","auth_time":%s,"service":"sshd","rhost":"127.0.0.1","opened":%s}\n' \
+		"${3:-$(tr -d '-' </proc/sys/kernel/random/boot_id)}" "$1" "$AUID" "$2" \
+		"$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')" "${now%??????}" "$now" \
+		>"$tmp/reg/.tmp.$1"
+	chmod 0600 "$tmp/reg/.tmp.$1"
+	mv "$tmp/reg/.tmp.$1" "$tmp/reg/$1"
+}
+
+# session_start NAME SCRIPT: run SCRIPT (bash, builtins only until it is
+# told to go) in a new audit session with loginuid $AUID; its session id
+# lands in $tmp/NAME.ses, its pid in ${session_pid[NAME]}; it waits for a
+# line on $tmp/NAME.go first.
+declare -A session_pid=()
+session_start() {
+	local name=$1 script=$2
+	mkfifo "$tmp/$name.go"
+	bash -c 'echo '"$AUID"' >/proc/self/loginuid || exit 9
+		read -r ses </proc/self/sessionid; echo "$ses" >"'"$tmp/$name.ses"'"
+		read -r _ <"'"$tmp/$name.go"'"
+		'"$script" &
+	session_pid[$name]=$!
+	for _ in $(seq 50); do [ -s "$tmp/$name.ses" ] && break; sleep 0.05; done
+}
+session_go() { echo go >"$tmp/$1.go"; }
+
+# count_entries MATCHES...: journal entries that match.
+count_entries() { journalctl -q --no-pager -o cat "$@" 2>/dev/null | wc -l; }
+# wait_count EXPECTED MATCHES...: wait (up to a minute) for EXPECTED entries; prints the count.
+wait_count() {
+	local want=$1 got=0
+	shift
+	for _ in $(seq 300); do
+		got=$(count_entries "$@")
+		[ "$got" -ge "$want" ] && break
+		sleep 0.2
+	done
+	echo "$got"
+}
