@@ -77,12 +77,18 @@ policy_from_conf(const struct oidc_conf *conf, int64_t now, struct policy *ret,
 			return oidc_err_set(err, r == -ENOMEM ? OIDC_R_INTERNAL : OIDC_R_CONFIG, -r,
 					    "acr_values: cannot use the list");
 	}
+	r = conf_required_claims(conf->required_claims, &p.required, err);
+	if (r < 0) {
+		free_list(p.acr);
+		return r;
+	}
 	p.claims.issuer = conf->issuer;
 	p.claims.client_id = conf->client_id;
 	p.claims.now = now;
 	p.claims.leeway = conf->leeway;
 	p.claims.max_age = conf->max_age;
 	p.claims.acr_values = (const char *const *)p.acr;
+	p.claims.required = (const char *const *)p.required;
 	*ret = p;
 	return 0;
 }
@@ -95,4 +101,7 @@ policy_free(struct policy *p)
 	free_list(p->acr);
 	p->acr = NULL;
 	p->claims.acr_values = NULL;
+	conf_required_claims_free(p->required);
+	p->required = NULL;
+	p->claims.required = NULL;
 }
