@@ -8,18 +8,6 @@
 #include "oidc_err.h"
 #include "policy.h"
 
-static void
-free_list(char **list)
-{
-	size_t i;
-
-	if (list == NULL)
-		return;
-	for (i = 0; list[i] != NULL; i++)
-		free(list[i]);
-	free(list);
-}
-
 /* Split "a, b c" into a NULL-terminated list; an empty list is -EINVAL. */
 static int
 split_list(const char *s, char ***ret)
@@ -56,7 +44,7 @@ split_list(const char *s, char ***ret)
 	list = NULL;
 	r = 0;
 out:
-	free_list(list);
+	conf_list_free(list);
 	return r;
 }
 
@@ -79,7 +67,7 @@ policy_from_conf(const struct oidc_conf *conf, int64_t now, struct policy *ret,
 	}
 	r = conf_required_claims(conf->required_claims, &p.required, err);
 	if (r < 0) {
-		free_list(p.acr);
+		conf_list_free(p.acr);
 		return r;
 	}
 	p.claims.issuer = conf->issuer;
@@ -98,10 +86,10 @@ policy_free(struct policy *p)
 {
 	if (p == NULL)
 		return;
-	free_list(p->acr);
+	conf_list_free(p->acr);
 	p->acr = NULL;
 	p->claims.acr_values = NULL;
-	conf_required_claims_free(p->required);
+	conf_list_free(p->required);
 	p->required = NULL;
 	p->claims.required = NULL;
 }

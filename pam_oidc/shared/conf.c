@@ -409,9 +409,9 @@ conf_list_has(const char *list, const char *word)
 	return false;
 }
 
-/* Free a list conf_required_claims() made; NULL-safe. */
+/* Free a NULL-terminated list of strings; NULL-safe. */
 void
-conf_required_claims_free(char **list)
+conf_list_free(char **list)
 {
 	size_t i;
 
@@ -504,7 +504,7 @@ conf_required_claims(const char *value, char ***ret, struct oidc_err *err)
 		list[2 * i] = strndup(w[i], nlen[i]);
 		list[2 * i + 1] = strndup(w[i] + nlen[i] + 1, wlen[i] - nlen[i] - 1);
 		if (list[2 * i] == NULL || list[2 * i + 1] == NULL) {
-			conf_required_claims_free(list);
+			conf_list_free(list);
 			return oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
 		}
 	}
@@ -557,7 +557,7 @@ conf_validate(const struct oidc_conf *conf, struct oidc_err *err)
 
 		if (r < 0)
 			return r;
-		conf_required_claims_free(claims);
+		conf_list_free(claims);
 	}
 	return 0;
 }

@@ -109,13 +109,13 @@ int conf_validate(const struct oidc_conf *conf, struct oidc_err *err);
  * first '=', each value 1..CONF_CLAIM_VALUE_MAX bytes after it; at most
  * CONF_CLAIMS_MAX pairs, no name twice.  conf_validate() applies the same
  * rules, so a loaded configuration always splits.  Returns 0 with *ret set
- * (NULL when value is NULL; free it with conf_required_claims_free()), or
+ * (NULL when value is NULL; free it with conf_list_free()), or
  * -EINVAL / -E2BIG / -ENOMEM with err naming the pair.
  */
 int conf_required_claims(const char *value, char ***ret, struct oidc_err *err);
 
-/* Free a list conf_required_claims() made; NULL-safe. */
-void conf_required_claims_free(char **list);
+/* Free a NULL-terminated list of strings (conf_required_claims()'s, the policy's); NULL-safe. */
+void conf_list_free(char **list);
 
 /* conf_load() flags. */
 #define CONF_LOAD_MODULE	   0x01u /* argv is a PAM module line: module-only options allowed */

@@ -560,8 +560,8 @@ test_required_claims_rules(void **state)
 	assert_string_equal(list[2], "tid");
 	assert_string_equal(list[3], "a=b"); /* the name ends at the first '=' */
 	assert_null(list[4]);
-	conf_required_claims_free(list);
-	conf_required_claims_free(NULL);
+	conf_list_free(list);
+	conf_list_free(NULL);
 
 	/* an empty value unsets the option */
 	assert_int_equal(conf_init(&c), 0);
@@ -587,7 +587,7 @@ test_required_claims_rules(void **state)
 	many[16 * 6 - 1] = '\0';
 	assert_int_equal(conf_required_claims(many, &list, &err), 0); /* 16 are allowed */
 	assert_string_equal(list[30], "c15");
-	conf_required_claims_free(list);
+	conf_list_free(list);
 	memset(longname, 'n', CONF_CLAIM_NAME_MAX + 1);
 	strcpy(longname + CONF_CLAIM_NAME_MAX + 1, "=v");
 	expect_invalid("required_claims", longname, "claim name must have 1..64 bytes");
