@@ -3,3 +3,4 @@ dist_man_MANS += man/pam-oidc.8
 dist_man_MANS += man/pam_oidc.conf.5
 dist_man_MANS += man/pam_oidc.8
 dist_man_MANS += man/oidc-audit.8
+dist_man_MANS += man/pam_oidc-providers.7

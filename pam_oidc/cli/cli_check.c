@@ -57,6 +57,35 @@ print_endpoint(const char *name, const char *url)
 	putchar('\n');
 }
 
+/*
+ * The likely fixes for what check meets at real providers, one line each,
+ * after the line that says what is wrong.
+ */
+static void
+hint_no_device(const char *issuer)
+{
+	size_t n = strlen(issuer);
+
+	if (n > 0 && issuer[n - 1] == '/')
+		n--;
+	fprintf(stderr,
+		"pam-oidc check: hint: the provider's discovery names no device endpoint; "
+		"GitLab 17.1+: set device_authorization_endpoint = %.*s/oauth/authorize_device; "
+		"elsewhere enable the device authorization grant for the client "
+		"(see pam_oidc-providers(7))\n",
+		(int)n, issuer);
+}
+
+static void
+hint_hmac_only(const struct oidc_provider *p)
+{
+	if (!p->id_token_hmac_only)
+		return;
+	fprintf(stderr, "pam-oidc check: the provider signs ID tokens with HMAC (HS256) only; "
+			"HS256 is never accepted: select an asymmetric signing key at the provider "
+			"(authentik: the provider's Signing Key; see pam_oidc-providers(7))\n");
+}
+
 int
 cli_check(int argc, char **argv)
 {
@@ -124,6 +153,7 @@ cli_check(int argc, char **argv)
 	r = jwks_load(&conf, &http, p, now, false, &set, &err);
 	if (r < 0) {
 		fprintf(stderr, "pam-oidc check: JWKS: %s: %s\n", oidc_reason_name(err.reason), err.msg);
+		hint_hmac_only(p);
 		goto out;
 	}
 	printf("keys: %zu usable\n", set->n);
@@ -137,10 +167,14 @@ cli_check(int argc, char **argv)
 	if (p->device_authorization_endpoint == NULL) {
 		fprintf(stderr, "pam-oidc check: the provider announces no device_authorization_endpoint: "
 				"the device flow cannot be used\n");
+		hint_no_device(conf.issuer);
 		goto out;
 	}
-	if (set->n == 0) {
-		fprintf(stderr, "pam-oidc check: the provider publishes no key pam_oidc can use\n");
+	if (set->n == 0 || p->id_token_hmac_only) {
+		if (set->n == 0)
+			fprintf(stderr,
+				"pam-oidc check: the provider publishes no key pam_oidc can use\n");
+		hint_hmac_only(p);
 		goto out;
 	}
 	rc = 0;

@@ -151,9 +151,10 @@ flow_verify(struct flow *f, const struct oidc_provider *prov, const char *token,
 		step_done(f, LOGIN_STEP_CLAIMS, r, NULL, err);
 		goto out;
 	}
-	snprintf(detail, sizeof(detail), "iss, aud, azp, exp, iat, nbf%s%s",
+	snprintf(detail, sizeof(detail), "iss, aud, azp, exp, iat, nbf%s%s%s",
 		 conf->max_age >= 0 ? ", auth_time (max_age)" : "",
-		 pol.claims.acr_values != NULL ? ", acr" : "");
+		 pol.claims.acr_values != NULL ? ", acr" : "",
+		 pol.claims.required != NULL ? ", required_claims" : "");
 	step_done(f, LOGIN_STEP_CLAIMS, 0, detail, NULL);
 	*ret_claims = res.claims;
 	res.claims = NULL;

@@ -8,18 +8,6 @@
 #include "oidc_err.h"
 #include "policy.h"
 
-static void
-free_list(char **list)
-{
-	size_t i;
-
-	if (list == NULL)
-		return;
-	for (i = 0; list[i] != NULL; i++)
-		free(list[i]);
-	free(list);
-}
-
 /* Split "a, b c" into a NULL-terminated list; an empty list is -EINVAL. */
 static int
 split_list(const char *s, char ***ret)
@@ -56,7 +44,7 @@ split_list(const char *s, char ***ret)
 	list = NULL;
 	r = 0;
 out:
-	free_list(list);
+	conf_list_free(list);
 	return r;
 }
 
@@ -77,12 +65,18 @@ policy_from_conf(const struct oidc_conf *conf, int64_t now, struct policy *ret,
 			return oidc_err_set(err, r == -ENOMEM ? OIDC_R_INTERNAL : OIDC_R_CONFIG, -r,
 					    "acr_values: cannot use the list");
 	}
+	r = conf_required_claims(conf->required_claims, &p.required, err);
+	if (r < 0) {
+		conf_list_free(p.acr);
+		return r;
+	}
 	p.claims.issuer = conf->issuer;
 	p.claims.client_id = conf->client_id;
 	p.claims.now = now;
 	p.claims.leeway = conf->leeway;
 	p.claims.max_age = conf->max_age;
 	p.claims.acr_values = (const char *const *)p.acr;
+	p.claims.required = (const char *const *)p.required;
 	*ret = p;
 	return 0;
 }
@@ -92,7 +86,10 @@ policy_free(struct policy *p)
 {
 	if (p == NULL)
 		return;
-	free_list(p->acr);
+	conf_list_free(p->acr);
 	p->acr = NULL;
 	p->claims.acr_values = NULL;
+	conf_list_free(p->required);
+	p->required = NULL;
+	p->claims.required = NULL;
 }

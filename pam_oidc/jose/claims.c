@@ -175,6 +175,35 @@ claims_check_acr(json_object *claims, const char *const *allowed, struct oidc_er
 }
 
 /*
+ * The claims the configuration requires by value (required_claims), such
+ * as Google's hd: a consumer account registered on a Workspace domain's
+ * address carries that domain's email but no hd.
+ */
+static int
+claims_check_required(json_object *claims, const char *const *required, struct oidc_err *err)
+{
+	json_object *v;
+	const char *s;
+	size_t i, n;
+
+	for (i = 0; required != NULL && required[i] != NULL && required[i + 1] != NULL; i += 2) {
+		if (!json_object_object_get_ex(claims, required[i], &v))
+			return oidc_err_set(err, OIDC_R_CLAIM, EINVAL,
+					    "claim %.64s is required (required_claims) but missing",
+					    required[i]);
+		if (claims_string(v, &s, &n) < 0)
+			return oidc_err_set(err, OIDC_R_CLAIM, EINVAL,
+					    "claim %.64s is not a string (required_claims)",
+					    required[i]);
+		if (!claims_equal(v, required[i + 1]))
+			return oidc_err_set(err, OIDC_R_CLAIM, EINVAL,
+					    "claim %.64s is not the required value '%.128s'",
+					    required[i], required[i + 1]);
+	}
+	return 0;
+}
+
+/*
  * Check an ID token's claim set against policy; see claims.h for the
  * rules.  Returns 0, or -EINVAL with err naming the first rule broken.
  */
@@ -250,5 +279,7 @@ claims_check(json_object *claims, const struct claims_policy *policy, struct oid
 					    auth_time, policy->max_age, now, leeway);
 	}
 
-	return claims_check_acr(claims, policy->acr_values, err);
+	if ((r = claims_check_acr(claims, policy->acr_values, err)) < 0)
+		return r;
+	return claims_check_required(claims, policy->required, err);
 }

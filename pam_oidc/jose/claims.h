@@ -19,6 +19,7 @@ struct claims_policy {
 	int64_t leeway;			/* seconds, default 60 */
 	int64_t max_age;		/* < 0: not checked; else auth_time required, now - auth_time <= max_age + leeway */
 	const char *const *acr_values;	/* NULL: any acr; else NULL-terminated allow-list, acr required */
+	const char *const *required;	/* NULL, or NULL-terminated NAME, VALUE, ... pairs */
 };
 
 /*
@@ -28,7 +29,10 @@ struct claims_policy {
  * leeway; iat required, iat <= now + leeway; nbf optional, nbf <= now +
  * leeway; exp/iat/nbf/auth_time JSON numbers within 0..CLAIM_TIME_MAX;
  * sub a non-empty string of at most CLAIM_SUB_MAX bytes without control
- * characters; max_age and acr as described above.
+ * characters; max_age and acr as described above; each NAME of required
+ * present as a JSON string (without NUL bytes) equal to its VALUE byte for
+ * byte (OIDC_R_CLAIM otherwise, the message names the claim, never the
+ * token's value).
  * Returns 0 or a negative errno with err filled.
  */
 int claims_check(json_object *claims, const struct claims_policy *policy, struct oidc_err *err);

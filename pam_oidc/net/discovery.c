@@ -75,6 +75,56 @@ discovery_endpoint(json_object *doc, const char *key, bool required, char **ret,
 	return 0;
 }
 
+/*
+ * Does id_token_signing_alg_values_supported list only HMAC algorithms
+ * (authentik without a signing key signs HS256 with the client secret)?
+ * Such tokens are never accepted; pam-oidc check says why.
+ */
+static bool
+discovery_hmac_only(json_object *doc)
+{
+	json_object *algs, *a;
+	size_t i, n;
+
+	if (!json_object_object_get_ex(doc, "id_token_signing_alg_values_supported", &algs) ||
+	    !json_object_is_type(algs, json_type_array))
+		return false;
+	n = json_object_array_length(algs);
+	for (i = 0; i < n; i++) {
+		a = json_object_array_get_idx(algs, i);
+		if (!json_object_is_type(a, json_type_string) ||
+		    strncmp(json_object_get_string(a), "HS", 2) != 0)
+			return false;
+	}
+	return n > 0;
+}
+
+/*
+ * The document's issuer iss is not the configured one.  When they differ
+ * only by a trailing '/' (Auth0 and authentik publish one, most others
+ * none), say which setting fixes it; the issuer shown is built from the
+ * configured one, so no provider text reaches the log.
+ */
+static int
+discovery_issuer_mismatch(const char *configured, const char *iss, struct oidc_err *err)
+{
+	size_t c = strlen(configured), n = strlen(iss);
+
+	if (n == c + 1 && iss[c] == '/' && memcmp(iss, configured, c) == 0)
+		return oidc_err_set(err, OIDC_R_ISSUER, EINVAL,
+				    "discovery document names the issuer with a trailing slash: "
+				    "set issuer = %.160s/ (with the trailing slash)",
+				    configured);
+	if (c == n + 1 && configured[n] == '/' && memcmp(iss, configured, n) == 0)
+		return oidc_err_set(err, OIDC_R_ISSUER, EINVAL,
+				    "discovery document names the issuer without a trailing slash: "
+				    "set issuer = %.*s (without the trailing slash)",
+				    (int)(n > 160 ? 160 : n), configured);
+	return oidc_err_set(err, OIDC_R_ISSUER, EINVAL,
+			    "discovery document names another issuer than the configured '%.128s'",
+			    configured);
+}
+
 /* Validate a document's text against the configuration; see discovery.h. */
 static int
 discovery_parse(const struct oidc_conf *conf, const char *text, size_t len,
@@ -99,9 +149,7 @@ discovery_parse(const struct oidc_conf *conf, const char *text, size_t len,
 	}
 	/* Byte for byte: no case folding, no trailing-slash leniency. */
 	if (strcmp(iss, conf->issuer) != 0) {
-		r = oidc_err_set(err, OIDC_R_ISSUER, EINVAL,
-				 "discovery document names another issuer than the configured '%.128s'",
-				 conf->issuer);
+		r = discovery_issuer_mismatch(conf->issuer, iss, err);
 		goto out;
 	}
 	p = calloc(1, sizeof(*p));
@@ -109,6 +157,7 @@ discovery_parse(const struct oidc_conf *conf, const char *text, size_t len,
 		r = oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
 		goto out;
 	}
+	p->id_token_hmac_only = discovery_hmac_only(doc);
 	if ((r = discovery_endpoint(doc, "token_endpoint", true, &p->token_endpoint, err)) < 0 ||
 	    (r = discovery_endpoint(doc, "jwks_uri", true, &p->jwks_uri, err)) < 0 ||
 	    (r = discovery_endpoint(doc, "device_authorization_endpoint", false,

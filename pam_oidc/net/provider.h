@@ -6,6 +6,8 @@
 #ifndef OIDC_PROVIDER_H
 #define OIDC_PROVIDER_H
 
+#include <stdbool.h>
+
 struct oidc_provider {
 	char *issuer;
 	char *authorization_endpoint;		/* may be NULL */
@@ -13,6 +15,7 @@ struct oidc_provider {
 	char *device_authorization_endpoint;	/* may be NULL */
 	char *jwks_uri;
 	char *userinfo_endpoint;		/* may be NULL */
+	bool id_token_hmac_only; /* id_token_signing_alg_values_supported: HS* only */
 };
 
 /* Free a provider description (NULL-safe). */

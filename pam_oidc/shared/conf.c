@@ -78,6 +78,7 @@ struct conf_option {
 	X(allowed_subjects, CONF_T_STR, 0, 0, 0, NULL, CONF_F_EMPTY_OK) \
 	X(allowed_groups, CONF_T_STR, 0, 0, 0, NULL, CONF_F_EMPTY_OK) \
 	X(groups_claim, CONF_T_STR, 0, 0, 0, "groups", 0) \
+	X(required_claims, CONF_T_STR, 0, 0, 0, NULL, CONF_F_EMPTY_OK) \
 	X(child_path, CONF_T_PATH, 0, 0, 0, LIBEXECDIR "/oidc-child", 0) \
 	X(debug, CONF_T_BOOL, 0, 1, 0, NULL, 0)
 
@@ -408,6 +409,109 @@ conf_list_has(const char *list, const char *word)
 	return false;
 }
 
+/* Free a NULL-terminated list of strings; NULL-safe. */
+void
+conf_list_free(char **list)
+{
+	size_t i;
+
+	if (list == NULL)
+		return;
+	for (i = 0; list[i] != NULL; i++)
+		free(list[i]);
+	free(list);
+}
+
+/*
+ * One NAME=VALUE pair of required_claims (word, n bytes, the index-th):
+ * a name of printable ASCII, a non-empty value, each within its bound.
+ */
+static int
+conf_claim_pair(const char *word, size_t n, size_t index, size_t *ret_name_len,
+		struct oidc_err *err)
+{
+	const char *eq = memchr(word, '=', n);
+	size_t nlen, vlen, i;
+
+	if (eq == NULL)
+		return oidc_err_set(err, OIDC_R_CONFIG, EINVAL,
+				    "option 'required_claims': pair %zu has no '=' (NAME=VALUE)",
+				    index);
+	nlen = (size_t)(eq - word);
+	vlen = n - nlen - 1;
+	if (nlen == 0 || nlen > CONF_CLAIM_NAME_MAX)
+		return oidc_err_set(err, OIDC_R_CONFIG, EINVAL,
+				    "option 'required_claims': pair %zu: the claim name must have "
+				    "1..%d bytes",
+				    index, CONF_CLAIM_NAME_MAX);
+	for (i = 0; i < nlen; i++)
+		if ((unsigned char)word[i] <= 0x20 || (unsigned char)word[i] >= 0x7f)
+			return oidc_err_set(err, OIDC_R_CONFIG, EINVAL,
+					    "option 'required_claims': pair %zu: the claim name "
+					    "must be printable ASCII",
+					    index);
+	if (vlen == 0 || vlen > CONF_CLAIM_VALUE_MAX)
+		return oidc_err_set(err, OIDC_R_CONFIG, EINVAL,
+				    "option 'required_claims': claim %.*s: the value must have "
+				    "1..%d bytes",
+				    (int)nlen, word, CONF_CLAIM_VALUE_MAX);
+	*ret_name_len = nlen;
+	return 0;
+}
+
+/* Split required_claims into NAME, VALUE, ... NULL; see conf.h. */
+int
+conf_required_claims(const char *value, char ***ret, struct oidc_err *err)
+{
+	const char *sep = " \t", *p, *w[CONF_CLAIMS_MAX];
+	size_t wlen[CONF_CLAIMS_MAX], nlen[CONF_CLAIMS_MAX], n = 0, i, j, len;
+	char **list = NULL;
+	int r;
+
+	*ret = NULL;
+	if (value == NULL)
+		return 0;
+	for (p = value; *p != '\0';) {
+		p += strspn(p, sep);
+		len = strcspn(p, sep);
+		if (len == 0)
+			break;
+		if (n == CONF_CLAIMS_MAX)
+			return oidc_err_set(err, OIDC_R_CONFIG, E2BIG,
+					    "option 'required_claims': more than %d claims",
+					    CONF_CLAIMS_MAX);
+		r = conf_claim_pair(p, len, n + 1, &nlen[n], err);
+		if (r < 0)
+			return r;
+		for (j = 0; j < n; j++)
+			if (nlen[j] == nlen[n] && memcmp(w[j], p, nlen[n]) == 0)
+				return oidc_err_set(err, OIDC_R_CONFIG, EINVAL,
+						    "option 'required_claims': claim %.*s is "
+						    "named twice",
+						    (int)nlen[n], p);
+		w[n] = p;
+		wlen[n] = len;
+		n++;
+		p += len;
+	}
+	if (n == 0)
+		return oidc_err_set(err, OIDC_R_CONFIG, EINVAL,
+				    "option 'required_claims': no NAME=VALUE pair");
+	list = calloc(2 * n + 1, sizeof(*list));
+	if (list == NULL)
+		return oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
+	for (i = 0; i < n; i++) {
+		list[2 * i] = strndup(w[i], nlen[i]);
+		list[2 * i + 1] = strndup(w[i] + nlen[i] + 1, wlen[i] - nlen[i] - 1);
+		if (list[2 * i] == NULL || list[2 * i + 1] == NULL) {
+			conf_list_free(list);
+			return oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
+		}
+	}
+	*ret = list;
+	return 0;
+}
+
 /* Every path option of scope that is set must be absolute. */
 static int
 conf_check_paths(const struct oidc_conf *conf, unsigned scope, struct oidc_err *err)
@@ -447,6 +551,14 @@ conf_validate(const struct oidc_conf *conf, struct oidc_err *err)
 	if (conf->connect_timeout > conf->http_timeout)
 		return oidc_err_set(err, OIDC_R_CONFIG, EINVAL,
 				    "connect_timeout must not exceed http_timeout");
+	if (conf->required_claims != NULL) {
+		char **claims = NULL;
+		int r = conf_required_claims(conf->required_claims, &claims, err);
+
+		if (r < 0)
+			return r;
+		conf_list_free(claims);
+	}
 	return 0;
 }
 

@@ -57,6 +57,7 @@ struct oidc_conf {
 	char *allowed_subjects;		/* optional list */
 	char *allowed_groups;		/* optional list */
 	char *groups_claim;		/* default "groups" */
+	char *required_claims; /* optional: "NAME=VALUE ..." string claims the token must carry */
 	/* misc */
 	char *child_path;		/* default LIBEXECDIR "/oidc-child" */
 	bool debug;
@@ -95,6 +96,26 @@ int conf_set(struct oidc_conf *conf, const char *key, const char *value, struct 
 
 /* Check the combination: issuer and client_id set, https URLs, etc. */
 int conf_validate(const struct oidc_conf *conf, struct oidc_err *err);
+
+/* Bounds of required_claims: pairs, bytes of a name, bytes of a value. */
+#define CONF_CLAIMS_MAX	     16
+#define CONF_CLAIM_NAME_MAX  64
+#define CONF_CLAIM_VALUE_MAX 255
+
+/*
+ * Split a required_claims value ("NAME=VALUE NAME=VALUE", separated by
+ * white space) into a NULL-terminated list NAME, VALUE, NAME, VALUE, ...
+ * Each name is 1..CONF_CLAIM_NAME_MAX bytes of printable ASCII before the
+ * first '=', each value 1..CONF_CLAIM_VALUE_MAX bytes after it; at most
+ * CONF_CLAIMS_MAX pairs, no name twice.  conf_validate() applies the same
+ * rules, so a loaded configuration always splits.  Returns 0 with *ret set
+ * (NULL when value is NULL; free it with conf_list_free()), or
+ * -EINVAL / -E2BIG / -ENOMEM with err naming the pair.
+ */
+int conf_required_claims(const char *value, char ***ret, struct oidc_err *err);
+
+/* Free a NULL-terminated list of strings (conf_required_claims()'s, the policy's); NULL-safe. */
+void conf_list_free(char **list);
 
 /* conf_load() flags. */
 #define CONF_LOAD_MODULE	   0x01u /* argv is a PAM module line: module-only options allowed */

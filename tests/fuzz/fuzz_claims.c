@@ -11,6 +11,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const acr[] = { "urn:mace:incommon:iap:silver", NULL };
+	static const char *const required[] = { "hd", "example.com", "tid", "t-1", NULL };
 	struct claims_policy pol = {
 		.issuer = "https://idp.example.test",
 		.client_id = "pam-oidc",
@@ -18,6 +19,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.leeway = 60,
 		.max_age = 3600,
 		.acr_values = acr,
+		.required = required,
 	};
 	json_object *obj = NULL;
 	struct oidc_err err;
@@ -30,6 +32,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)claims_check(obj, &pol, &err);
 	pol.max_age = -1;
 	pol.acr_values = NULL;
+	pol.required = NULL;
 	oidc_err_clear(&err);
 	(void)claims_check(obj, &pol, &err);
 	json_object_put(obj);

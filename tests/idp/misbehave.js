@@ -42,6 +42,16 @@
 //   corpus          --corpus DIR: any client_id C with a file DIR/C.jwt is
 //                   accepted, and its token answer is that file's ID token;
 //                   /jwks serves DIR/jwks.json (tests/child/verify_agree.sh)
+// Google accounts (required_claims, tests/child/required_claims.sh): an ID
+// token with email --username@example.com, verified, and
+//   hd_workspace    hd "example.com" (an account the Workspace manages)
+//   hd_consumer     no hd (a consumer account registered on that address)
+//   hd_other        hd "example.com.evil.test" (another Workspace)
+// Discovery as providers publish it (pam-oidc check, tests/e2e/cli_check.sh):
+//   issuer_slash    discovery's issuer ends in "/" (Auth0, authentik)
+//   no_device       discovery names no device_authorization_endpoint (GitLab)
+//   hs256_only      ID tokens signed HS256 only, /jwks has no key (authentik
+//                   without a signing key)
 // An ES module, like the rest of tests/idp (package.json "type": "module").
 import https from 'node:https';
 import fs from 'node:fs';
@@ -83,7 +93,8 @@ for (let i = 2; i < process.argv.length; i++) {
 }
 const SCENARIOS = ['ok', 'slow_down', 'expired_token', 'access_denied', 'invalid_grant', 'hang', 'hang_device', 'hang_jwks',
 	'oversized', 'malformed', 'dupkey', 'http500', 'no_id_token', 'badsig', 'wrong_aud',
-	'wrong_iss', 'rotate', 'device_ctl', 'device_http', 'device_500', 'corpus'];
+	'wrong_iss', 'rotate', 'device_ctl', 'device_http', 'device_500', 'corpus',
+	'hd_workspace', 'hd_consumer', 'hd_other', 'issuer_slash', 'no_device', 'hs256_only'];
 if (!opt.certs)
 	usage('--certs DIR is required');
 if ((opt.scenario === 'corpus') !== (opt.corpus !== null))
@@ -176,6 +187,12 @@ function tokenAnswer(res, form) {
 		return tok(idToken({}, newKey));
 	case 'corpus':
 		return tok(fs.readFileSync(corpusFile(form.get('client_id')), 'latin1').trim());
+	case 'hd_workspace':
+	case 'hd_consumer':
+	case 'hd_other': {
+		const hd = { hd_workspace: 'example.com', hd_other: 'example.com.evil.test' }[opt.scenario];
+		return tok(idToken({ email: `${opt.username}@example.com`, ...(hd ? { hd } : {}) }));
+	}
 	default:
 		return tok(idToken());
 	}
@@ -228,7 +245,7 @@ function handle(req, res) {
 	const p = req.url.split('?')[0];
 	if (req.method === 'GET' && p === '/.well-known/openid-configuration') {
 		log(p, 'discovery');
-		return send(res, 200, {
+		const doc = {
 			issuer,
 			authorization_endpoint: `${issuer}/auth`,
 			token_endpoint: `${issuer}/token`,
@@ -238,7 +255,21 @@ function handle(req, res) {
 			subject_types_supported: ['public'],
 			id_token_signing_alg_values_supported: ['ES256'],
 			grant_types_supported: ['urn:ietf:params:oauth:grant-type:device_code'],
-		});
+		};
+		switch (opt.scenario) {
+		case 'issuer_slash':
+			doc.issuer = `${issuer}/`;
+			break;
+		case 'no_device':
+			delete doc.device_authorization_endpoint;
+			break;
+		case 'hs256_only':
+			doc.id_token_signing_alg_values_supported = ['HS256'];
+			break;
+		default:
+			break;
+		}
+		return send(res, 200, doc);
 	}
 	if (req.method === 'GET' && p === '/jwks') {
 		jwksFetches++;
@@ -251,7 +282,9 @@ function handle(req, res) {
 			log(p, `jwks ${jwksFetches} corpus`);
 			return send(res, 200, null, fs.readFileSync(path.join(opt.corpus, 'jwks.json'), 'latin1'));
 		}
-		const keys = opt.scenario === 'rotate' && jwksFetches >= 2 ? [oldKey.jwk, newKey.jwk] : [oldKey.jwk];
+		let keys = opt.scenario === 'rotate' && jwksFetches >= 2 ? [oldKey.jwk, newKey.jwk] : [oldKey.jwk];
+		if (opt.scenario === 'hs256_only')
+			keys = [];
 		log(p, `jwks ${jwksFetches} ${keys.length}`);
 		return send(res, 200, { keys });
 	}

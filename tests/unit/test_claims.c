@@ -480,6 +480,66 @@ test_acr(void **state)
 			 OIDC_R_NONE);
 }
 
+/*
+ * required_claims: Google Workspace's hd.  A consumer account on a
+ * Workspace domain's address has that email but no hd; it must not pass.
+ */
+static void
+test_required_claims(void **state)
+{
+	static const char *const hd[] = { "hd", "example.com", NULL };
+	static const char *const two[] = { "hd", "example.com", "tid", "t-1", NULL };
+	struct claims_policy p = policy();
+	struct oidc_err e;
+	json_object *o = NULL;
+
+#define BASE "{" ISS "," AUD "," SUB "," EXP "," IAT ",\"email\":\"a@example.com\""
+	p.required = hd;
+	assert_int_equal(check_p(BASE ",\"hd\":\"example.com\"}", &p), OIDC_R_NONE);
+	/* the consumer account: same email, no hd */
+	assert_int_equal(check_p(BASE "}", &p), OIDC_R_CLAIM);
+	/* another Workspace, a near miss, other case, a prefix, a suffix */
+	assert_int_equal(check_p(BASE ",\"hd\":\"" TAINT ".com\"}", &p), OIDC_R_CLAIM);
+	assert_int_equal(check_p(BASE ",\"hd\":\"Example.com\"}", &p), OIDC_R_CLAIM);
+	assert_int_equal(check_p(BASE ",\"hd\":\"example.co\"}", &p), OIDC_R_CLAIM);
+	assert_int_equal(check_p(BASE ",\"hd\":\"example.com.\"}", &p), OIDC_R_CLAIM);
+	assert_int_equal(check_p(BASE ",\"hd\":\"example.com\\u0000" TAINT "\"}", &p),
+			 OIDC_R_MALFORMED);
+	/* only a JSON string counts */
+	assert_int_equal(check_p(BASE ",\"hd\":[\"example.com\"]}", &p), OIDC_R_CLAIM);
+	assert_int_equal(check_p(BASE ",\"hd\":null}", &p), OIDC_R_CLAIM);
+	assert_int_equal(check_p(BASE ",\"hd\":{\"v\":\"example.com\"}}", &p), OIDC_R_CLAIM);
+	/* every pair is required */
+	p.required = two;
+	assert_int_equal(check_p(BASE ",\"hd\":\"example.com\",\"tid\":\"t-1\"}", &p), OIDC_R_NONE);
+	assert_int_equal(check_p(BASE ",\"hd\":\"example.com\"}", &p), OIDC_R_CLAIM);
+	assert_int_equal(check_p(BASE ",\"hd\":\"example.com\",\"tid\":\"t-2\"}", &p),
+			 OIDC_R_CLAIM);
+	/* without the option, hd is not looked at */
+	p.required = NULL;
+	assert_int_equal(check_p(BASE "}", &p), OIDC_R_NONE);
+
+	/* the messages name the claim and say what is wrong, never the token's value */
+	p.required = hd;
+	oidc_err_clear(&e);
+	assert_int_equal(json_strict_parse(BASE "}", strlen(BASE "}"), 65536, JSON_STRICT_MAX_DEPTH,
+					   true, &o, &e),
+			 0);
+	assert_int_equal(claims_check(o, &p, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "claim hd is required (required_claims) but missing"));
+	json_object_put(o);
+	o = NULL;
+	oidc_err_clear(&e);
+	assert_int_equal(json_strict_parse(BASE ",\"hd\":\"" TAINT "\"}",
+					   strlen(BASE ",\"hd\":\"" TAINT "\"}"), 65536,
+					   JSON_STRICT_MAX_DEPTH, true, &o, &e),
+			 0);
+	assert_int_equal(claims_check(o, &p, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "claim hd is not the required value 'example.com'"));
+	json_object_put(o);
+#undef BASE
+}
+
 static void
 test_bad_policy_and_input(void **state)
 {
@@ -538,6 +598,7 @@ main(void)
 		cmocka_unit_test(test_subject),
 		cmocka_unit_test(test_max_age),
 		cmocka_unit_test(test_acr),
+		cmocka_unit_test(test_required_claims),
 		cmocka_unit_test(test_bad_policy_and_input),
 	};
 

@@ -94,6 +94,7 @@ test_defaults(void **state)
 	assert_null(c.allowed_subjects);
 	assert_null(c.allowed_groups);
 	assert_string_equal(c.groups_claim, "groups");
+	assert_null(c.required_claims);
 	assert_string_equal(c.child_path, LIBEXECDIR "/oidc-child");
 	assert_false(c.debug);
 	conf_free(&c);
@@ -101,6 +102,8 @@ test_defaults(void **state)
 	conf_free(NULL);
 }
 
+/* one option a line, as in a file */
+/* clang-format off */
 static const char full_conf[] =
 	"# every option\n"
 	"\n"
@@ -131,9 +134,11 @@ static const char full_conf[] =
 	"allowed_subjects = a b\n"
 	"allowed_groups = admins\n"
 	"groups_claim = roles\n"
+	"required_claims = hd=example.com\n"
 	"child_path = /usr/local/libexec/oidc-child\n"
 	"debug = 1\n"
 	"   # indented comment\n";
+/* clang-format on */
 
 static void
 check_full(const struct oidc_conf *c)
@@ -166,6 +171,7 @@ check_full(const struct oidc_conf *c)
 	assert_string_equal(c->allowed_subjects, "a b");
 	assert_string_equal(c->allowed_groups, "admins");
 	assert_string_equal(c->groups_claim, "roles");
+	assert_string_equal(c->required_claims, "hd=example.com");
 	assert_string_equal(c->child_path, "/usr/local/libexec/oidc-child");
 	assert_true(c->debug);
 }
@@ -196,7 +202,7 @@ test_every_option_file(void **state)
 				fail_msg("option %s not exercised", names[n]);
 		}
 	}
-	assert_int_equal(n, 29);
+	assert_int_equal(n, 30);
 }
 
 static void
@@ -236,7 +242,7 @@ test_every_option_args(void **state)
 		assert_true(asprintf(&argv[argc], "%s=%s", k, v) > 0);
 		argc++;
 	}
-	assert_int_equal(argc, 29);
+	assert_int_equal(argc, 30);
 	assert_int_equal(conf_init(&c), 0);
 	oidc_err_clear(&err);
 	for (i = 0; i < argc; i++)
@@ -534,6 +540,65 @@ test_validate(void **state)
 	conf_free(&c);
 }
 
+/* required_claims: NAME=VALUE pairs, split at load by the same rules the policy uses. */
+static void
+test_required_claims_rules(void **state)
+{
+	struct oidc_conf c;
+	struct oidc_err err;
+	char **list = NULL, many[17 * 6 + 1], longname[CONF_CLAIM_NAME_MAX + 4],
+	     longvalue[CONF_CLAIM_VALUE_MAX + 5];
+	int i;
+
+	oidc_err_clear(&err);
+	assert_int_equal(conf_required_claims(NULL, &list, &err), 0);
+	assert_null(list);
+	assert_int_equal(conf_required_claims(" hd=example.com\ttid=a=b ", &list, &err), 0);
+	assert_non_null(list);
+	assert_string_equal(list[0], "hd");
+	assert_string_equal(list[1], "example.com");
+	assert_string_equal(list[2], "tid");
+	assert_string_equal(list[3], "a=b"); /* the name ends at the first '=' */
+	assert_null(list[4]);
+	conf_list_free(list);
+	conf_list_free(NULL);
+
+	/* an empty value unsets the option */
+	assert_int_equal(conf_init(&c), 0);
+	assert_int_equal(conf_set(&c, "issuer", "https://idp.example", &err), 0);
+	assert_int_equal(conf_set(&c, "client_id", "x", &err), 0);
+	assert_int_equal(conf_set(&c, "required_claims", "hd=example.com", &err), 0);
+	assert_int_equal(conf_validate(&c, &err), 0);
+	assert_int_equal(conf_set(&c, "required_claims", "", &err), 0);
+	assert_null(c.required_claims);
+	assert_int_equal(conf_validate(&c, &err), 0);
+	conf_free(&c);
+
+	expect_invalid("required_claims", "hd", "pair 1 has no '='");
+	expect_invalid("required_claims", "hd=example.com tid", "pair 2 has no '='");
+	expect_invalid("required_claims", "=example.com", "claim name must have");
+	expect_invalid("required_claims", "hd=", "claim hd: the value must have");
+	expect_invalid("required_claims", "hd=a tid=b hd=a", "claim hd is named twice");
+	expect_invalid("required_claims", "  ", "no NAME=VALUE pair");
+	expect_invalid("required_claims", "h\xc3\xa9=x", "printable ASCII");
+	for (i = 0; i < 17; i++)
+		snprintf(many + i * 6, sizeof(many) - (size_t)i * 6, "c%02d=v ", i);
+	expect_invalid("required_claims", many, "more than 16 claims");
+	many[16 * 6 - 1] = '\0';
+	assert_int_equal(conf_required_claims(many, &list, &err), 0); /* 16 are allowed */
+	assert_string_equal(list[30], "c15");
+	conf_list_free(list);
+	memset(longname, 'n', CONF_CLAIM_NAME_MAX + 1);
+	strcpy(longname + CONF_CLAIM_NAME_MAX + 1, "=v");
+	expect_invalid("required_claims", longname, "claim name must have 1..64 bytes");
+	longvalue[0] = 'h';
+	longvalue[1] = 'd';
+	longvalue[2] = '=';
+	memset(longvalue + 3, 'v', CONF_CLAIM_VALUE_MAX + 1);
+	longvalue[CONF_CLAIM_VALUE_MAX + 4] = '\0';
+	expect_invalid("required_claims", longvalue, "claim hd: the value must have 1..255 bytes");
+}
+
 static void
 test_option_names(void **state)
 {
@@ -666,11 +731,17 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults),	   cmocka_unit_test(test_every_option_file),
-		cmocka_unit_test(test_every_option_args),  cmocka_unit_test(test_values_and_ranges),
-		cmocka_unit_test(test_file_syntax_errors), cmocka_unit_test(test_file_unsafe),
-		cmocka_unit_test(test_args_override),	   cmocka_unit_test(test_validate),
-		cmocka_unit_test(test_option_names),	   cmocka_unit_test(test_conf_load),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_every_option_file),
+		cmocka_unit_test(test_every_option_args),
+		cmocka_unit_test(test_values_and_ranges),
+		cmocka_unit_test(test_file_syntax_errors),
+		cmocka_unit_test(test_file_unsafe),
+		cmocka_unit_test(test_args_override),
+		cmocka_unit_test(test_validate),
+		cmocka_unit_test(test_option_names),
+		cmocka_unit_test(test_conf_load),
+		cmocka_unit_test(test_required_claims_rules),
 	};
 
 	return cmocka_run_group_tests_name("conf", tests, setup, teardown);

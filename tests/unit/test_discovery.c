@@ -243,6 +243,7 @@ test_issuer_mismatch(void **state)
 	struct oidc_provider *p;
 	struct oidc_err err;
 	int64_t now = time(NULL), n0;
+	char want[300];
 
 	/* Configured with a trailing slash: the URL has no "//", but the issuer differs. */
 	n0 = nt_count(&srv, "/good/.well-known/openid-configuration");
@@ -252,12 +253,20 @@ test_issuer_mismatch(void **state)
 	assert_null(p);
 	assert_int_equal(nt_count(&srv, "/good/.well-known/openid-configuration"), n0 + 1);
 	assert_int_equal(nt_count(&srv, "/good//.well-known/openid-configuration"), 0);
+	/* the message names the fix: the configured issuer without its slash */
+	snprintf(want, sizeof(want), "set issuer = %.*s (without the trailing slash)",
+		 (int)strlen(c.issuer) - 1, c.issuer);
+	if (strstr(err.msg, want) == NULL)
+		fail_msg("'%s' lacks '%s'", err.msg, want);
 	conf_free(&c);
 
 	/* The document's issuer has a trailing slash the configuration lacks. */
 	conf_for(&c, "/slash");
 	assert_true(load(&c, now, &p, &err) < 0);
 	assert_int_equal(err.reason, OIDC_R_ISSUER);
+	snprintf(want, sizeof(want), "set issuer = %s/ (with the trailing slash)", c.issuer);
+	if (strstr(err.msg, want) == NULL)
+		fail_msg("'%s' lacks '%s'", err.msg, want);
 	conf_free(&c);
 
 	/* ... and when both have it, it matches byte for byte. */
@@ -267,10 +276,12 @@ test_issuer_mismatch(void **state)
 	oidc_provider_free(p);
 	conf_free(&c);
 
-	/* Letter case counts. */
+	/* Letter case counts, and is no trailing-slash case. */
 	conf_for(&c, "/case");
 	assert_true(load(&c, now, &p, &err) < 0);
 	assert_int_equal(err.reason, OIDC_R_ISSUER);
+	assert_null(strstr(err.msg, "set issuer"));
+	assert_non_null(strstr(err.msg, "another issuer than the configured"));
 	conf_free(&c);
 }
 
