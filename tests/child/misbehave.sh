@@ -91,6 +91,12 @@ ct_run
 ct_expect "weak_key_in_set: token naming the RSA-1024 key refused" bad_key 4000
 grep -q '^fail bad_key key mis-weak was skipped: RSA modulus of 1024 bits' "$CT_OUT"
 ok $? "weak_key_in_set: the refusal names the skipped key and why"
+"$top_builddir/pam_oidc/pam-oidc" check --config "$CT_DIR/conf" >"$CT_DIR/check.out" 2>&1
+st=$?
+TAP_LOG=$CT_DIR/check.out
+grep -qx 'keys: 3 usable, 1 skipped' "$CT_DIR/check.out" &&
+	grep -Eq '^  skipped +kid mis-weak \(key 0\): RSA modulus of 1024 bits' "$CT_DIR/check.out" || st=1
+ok $st "weak_key_in_set: pam-oidc check lists 3 usable keys and the skipped one with its reason"
 
 # 20 children at once share one cache directory (discovery and JWKS files
 # written concurrently) and all get their identity
