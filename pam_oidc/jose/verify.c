@@ -118,13 +118,17 @@ refetch_cause(int r, const struct oidc_err *err, const struct jwks *set,
 
 /*
  * The one refetch: a fresh set from src (through its throttle), and the
- * signature against it; only that verdict counts.  A failure says why the
- * refetch was made.  Returns what verify_signature() or the load returns.
+ * signature against it; only that verdict counts.  first is the failure
+ * against the cached set.  When the fresh set cannot be had, an unknown kid
+ * fails with the load's reason (nothing else is known), a bad signature
+ * with its own: the cached key did not verify the token, and a provider
+ * that is down or a throttle must not turn that denial into an outage.
+ * Returns what verify_signature() or the load returns.
  */
 static int
 refetch_and_verify(const char *token, size_t len, const struct jwks_source *src,
-		   unsigned allowed_mask, bool id_token, const char *why, struct jws **ret_jws,
-		   struct oidc_err *err)
+		   unsigned allowed_mask, bool id_token, int first_r, const struct oidc_err *first,
+		   const char *why, struct jws **ret_jws, struct oidc_err *err)
 {
 	const struct jwks *set = NULL;
 	struct oidc_err lerr;
@@ -132,11 +136,19 @@ refetch_and_verify(const char *token, size_t len, const struct jwks_source *src,
 
 	oidc_err_clear(&lerr);
 	r = src->load(src->ctx, true, &set, &lerr);
-	if (r == 0)
-		r = verify_signature(token, len, set, allowed_mask, id_token, ret_jws, &lerr);
+	if (r < 0 && first_r == -EBADMSG)
+		return oidc_err_set(err, first->reason, -first_r,
+				    "%.100s (the key set could not be fetched again: %.120s)",
+				    first->msg, lerr.msg);
+	if (r < 0)
+		return oidc_err_set(err, lerr.reason != OIDC_R_NONE ? lerr.reason : OIDC_R_INTERNAL,
+				    -r, "%.150s (on refetching the key set because %s)", lerr.msg,
+				    why);
+	r = verify_signature(token, len, set, allowed_mask, id_token, ret_jws, &lerr);
 	if (r < 0)
 		oidc_err_set(err, lerr.reason != OIDC_R_NONE ? lerr.reason : OIDC_R_INTERNAL, -r,
-			     "%.150s (on refetching the key set because %s)", lerr.msg, why);
+			     "%.150s (also with the key set fetched again because %s)", lerr.msg,
+			     why);
 	return r;
 }
 
@@ -189,7 +201,7 @@ verify_token(const char *token, size_t len, const struct jwks_source *src,
 	ret->refetch_why = refetch_cause(r, &first, set, src);
 	if (ret->refetch_why != NULL) {
 		ret->refetched = true;
-		r = refetch_and_verify(token, len, src, policy->allowed_mask, id_token,
+		r = refetch_and_verify(token, len, src, policy->allowed_mask, id_token, r, &first,
 				       ret->refetch_why, &jws, err);
 	} else if (r < 0) {
 		oidc_err_set(err, first.reason, -r, "%s", first.msg);

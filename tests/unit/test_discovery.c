@@ -528,7 +528,8 @@ test_jwks_bad_set(void **state)
  * (jwks_net_load under verify_token): a bad signature against a set just
  * fetched is final; against the cached set it makes one refetch; a second
  * one at once is throttled; and with a stamp that cannot be written the
- * refetch is refused without a request (the throttle fails closed).
+ * refetch is refused without a request (the throttle fails closed).  A
+ * refetch that cannot be made leaves the verdict a bad signature.
  */
 static void
 test_jwks_bad_signature_refetch_throttled(void **state)
@@ -571,8 +572,10 @@ test_jwks_bad_signature_refetch_throttled(void **state)
 
 	net.now = (int64_t)time(NULL) + 2;
 	oidc_err_clear(&err);
-	assert_int_equal(verify_token(tok, strlen(tok), &src, &vp, &res, &err), -EAGAIN);
-	assert_int_equal(err.reason, OIDC_R_THROTTLED);
+	assert_int_equal(verify_token(tok, strlen(tok), &src, &vp, &res, &err), -EBADMSG);
+	assert_int_equal(err.reason, OIDC_R_SIGNATURE);
+	assert_non_null(
+		strstr(err.msg, "could not be fetched again: JWKS refresh refused: last one"));
 	assert_true(res.refetched);
 	assert_int_equal(nt_count(&srv, "/good/jwks"), n0 + 2);
 	verify_result_free(&res);
@@ -591,8 +594,9 @@ test_jwks_bad_signature_refetch_throttled(void **state)
 	n0 = nt_count(&srv, "/good/jwks");
 	net.now = (int64_t)time(NULL) + 1;
 	oidc_err_clear(&err);
-	assert_int_equal(verify_token(tok, strlen(tok), &src, &vp, &res, &err), -EAGAIN);
-	assert_int_equal(err.reason, OIDC_R_THROTTLED);
+	assert_int_equal(verify_token(tok, strlen(tok), &src, &vp, &res, &err), -EBADMSG);
+	assert_int_equal(err.reason, OIDC_R_SIGNATURE);
+	assert_non_null(strstr(err.msg, "cannot read the refresh stamp"));
 	assert_int_equal(nt_count(&srv, "/good/jwks"), n0);
 	verify_result_free(&res);
 	jwks_free(net.set);
