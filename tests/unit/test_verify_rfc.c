@@ -982,6 +982,27 @@ test_verify_token_refetch_on_bad_signature(void **state)
 	assert_false(res.refetched);
 	verify_result_free(&res);
 
+	/* a kid that names a key the parse skipped: refused with its reason, no refetch */
+	{
+		char *je = kh_jwk(ec2, "enc", NULL, "\"use\":\"enc\""), *te = kh_jwks(ja, je, NULL);
+		struct jwks *with_enc = parse_set(te);
+
+		cs = (struct counting_source){ .sets = { with_enc, with_enc } };
+		bad = kh_token(ec2, JOSE_ALG_ES256, "{\"alg\":\"ES256\",\"kid\":\"enc\"}", good);
+		oidc_err_clear(&err);
+		assert_int_equal(verify_token(bad, strlen(bad), &src, &vp, &res, &err), -EINVAL);
+		assert_int_equal(err.reason, OIDC_R_BAD_KEY);
+		assert_string_equal(err.msg,
+				    "key enc was skipped: JWK is not a signature key (use is "
+				    "not \"sig\")");
+		assert_int_equal(cs.refreshes, 0);
+		verify_result_free(&res);
+		free(bad);
+		jwks_free(with_enc);
+		free(te);
+		free(je);
+	}
+
 	/* an algorithm that does not fit the kid's key is no rotation: no refetch */
 	cs = (struct counting_source){ .sets = { before, after } };
 	bad = kh_token(rsa1, JOSE_ALG_RS256, "{\"alg\":\"RS256\",\"kid\":\"k\"}", good);
