@@ -33,7 +33,7 @@ expect() {
 	fi
 }
 
-plan 16
+plan 18
 
 # RFC 7515 A.3 (ES256) with its published key.
 cat >"$tmp/a3.jwks" <<'JWKS'
@@ -77,6 +77,13 @@ none=$(printf '{"alg":"none"}' | b64u).$(printf '%s' "$claims" | b64u).
 expect "alg none refused" 1 'algorithm' '^$' -- --config "$tmp/good.conf" --jwks "$tmp/ed.jwks" --now 1700000100 "$none"
 tok2=$(mint '{"alg":"EdDSA","kid":"other"}' "$claims")
 expect "unknown kid: no matching key" 1 'no matching key' '^$' -- --config "$tmp/good.conf" --jwks "$tmp/ed.jwks" --now 1700000100 "$tok2"
+# an RSA-1024 key beside the good one (RFC 7517 section 5): skipped, not fatal
+n1024=$(head -c 128 /dev/zero | tr '\0' '\377' | b64u)
+printf '{"keys":[{"kty":"RSA","kid":"weak","n":"%s","e":"AQAB"},{"kty":"OKP","crv":"Ed25519","kid":"k1","x":"%s"}]}' \
+	"$n1024" "$x" >"$tmp/weak.jwks"
+expect "an RSA-1024 key in the set does not stop the good key" 0 '^$' '"sub": ?"248289761001"' -- --config "$tmp/good.conf" --jwks "$tmp/weak.jwks" --now 1700000100 "$tok"
+tok3=$(mint '{"alg":"RS256","kid":"weak"}' "$claims")
+expect "a token naming the skipped key: refused with the reason" 1 'unusable key: key weak was skipped: RSA modulus of 1024 bits' '^$' -- --config "$tmp/good.conf" --jwks "$tmp/weak.jwks" --now 1700000100 "$tok3"
 if "$pam_oidc" verify --config "$tmp/good.conf" --jwks "$tmp/ed.jwks" --now 1700000100 "$tok" 2>&1 | grep -qF "${tok##*.}"; then
 	fail "output never repeats the token"
 else

@@ -156,12 +156,20 @@ cli_check(int argc, char **argv)
 		hint_hmac_only(p);
 		goto out;
 	}
-	printf("keys: %zu usable\n", set->n);
+	printf("keys: %zu usable, %zu skipped\n", set->n, set->n_skipped);
 	for (size_t i = 0; i < set->n; i++) {
 		printf("  %-12s kid ", kty_name(set->keys[i].kty));
 		put_clean(set->keys[i].kid != NULL ? set->keys[i].kid : "(none)");
 		if (set->keys[i].alg != JOSE_ALG_UNKNOWN)
 			printf(" alg %s", jose_alg_name(set->keys[i].alg));
+		putchar('\n');
+	}
+	/* a token naming one of these is refused with the reason given here */
+	for (size_t i = 0; i < set->n_skipped; i++) {
+		printf("  %-12s kid ", "skipped");
+		put_clean(set->skipped[i].kid != NULL ? set->skipped[i].kid : "(none)");
+		printf(" (key %zu): ", set->skipped[i].index);
+		put_clean(set->skipped[i].why);
 		putchar('\n');
 	}
 	if (p->device_authorization_endpoint == NULL) {

@@ -130,7 +130,7 @@ flow_verify(struct flow *f, const struct oidc_provider *prov, const char *token,
 	struct verify_result res = { 0 };
 	struct verify_policy vp;
 	struct policy pol = { 0 };
-	char detail[160];
+	char detail[256];
 	int r;
 
 	r = policy_from_conf(conf, time(NULL), &pol, err);
@@ -144,8 +144,10 @@ flow_verify(struct flow *f, const struct oidc_provider *prov, const char *token,
 		step_done(f, LOGIN_STEP_SIGNATURE, r, NULL, err);
 		goto out;
 	}
-	snprintf(detail, sizeof(detail), "%s%s%.64s", res.alg[0] ? res.alg : "?",
-		 res.kid[0] ? ", kid " : "", res.kid);
+	/* a refetch is worth a line in the log: the provider rotated its keys */
+	snprintf(detail, sizeof(detail), "%s%s%.64s%s%s", res.alg[0] ? res.alg : "?",
+		 res.kid[0] ? ", kid " : "", res.kid, res.refetched ? "; key set refetched: " : "",
+		 res.refetched && res.refetch_why != NULL ? res.refetch_why : "");
 	step_done(f, LOGIN_STEP_SIGNATURE, 0, detail, NULL);
 	if (r < 0) {
 		step_done(f, LOGIN_STEP_CLAIMS, r, NULL, err);

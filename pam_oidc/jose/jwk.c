@@ -84,9 +84,9 @@ get_b64_member(json_object *obj, const char *key, size_t max_in,
 	return 0;
 }
 
-/* A kid we are willing to compare against: 1..JWS_MAX_KID bytes, no control characters. */
-static bool
-kid_is_sane(const char *kid, size_t len)
+/* A kid we are willing to compare against (see jwks.h). */
+bool
+jwk_kid_is_sane(const char *kid, size_t len)
 {
 	size_t i;
 
@@ -462,11 +462,12 @@ jwk_parse(json_object *jwk, struct jwk *ret, struct oidc_err *err)
 		return oidc_err_set(err, OIDC_R_BAD_KEY, EINVAL, "JWK is not a JSON object");
 	for (i = 0; i < sizeof(private_members) / sizeof(private_members[0]); i++) {
 		if (json_object_object_get_ex(jwk, private_members[i], NULL))
-			return oidc_err_set(err, OIDC_R_BAD_KEY, EINVAL,
-					    "JWK carries private parameter \"%s\"", private_members[i]);
+			return oidc_err_set(err, OIDC_R_BAD_KEY, EPERM,
+					    "JWK carries private parameter \"%s\"",
+					    private_members[i]);
 	}
 	if (get_opt_string(jwk, "kid", &kid, &kidlen) < 0 ||
-	    (kid != NULL && !kid_is_sane(kid, kidlen)))
+	    (kid != NULL && !jwk_kid_is_sane(kid, kidlen)))
 		return oidc_err_set(err, OIDC_R_BAD_KEY, EINVAL,
 				    "JWK \"kid\" is not a string of 1 to %d printable bytes", JWS_MAX_KID);
 	r = check_usage(jwk, err);

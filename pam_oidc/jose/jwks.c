@@ -11,12 +11,18 @@
  *    algorithm confusion;
  *  - two keys with the same kid reject the whole set (ambiguous selection),
  *    whether or not we could use them;
- *  - a key we cannot use is skipped: unknown kty or crv, "use" other than
- *    "sig", "key_ops" without "verify", an "alg" that is not an asymmetric
- *    signature algorithm we accept or does not fit the key type;
- *  - a key we could use but that is broken (weak RSA, point off the curve,
- *    wrong sizes, bad base64url, a member of the wrong JSON type) rejects
- *    the whole set: a provider serving it is misconfigured or attacked.
+ *  - a key we cannot use is skipped, not fatal for the set (RFC 7517
+ *    section 5: keys of types not understood, missing required members or
+ *    with values out of the supported ranges SHOULD be ignored): unknown
+ *    kty or crv, "use" other than "sig", "key_ops" without "verify", an
+ *    "alg" that is not an asymmetric signature algorithm we accept or does
+ *    not fit the key type, and keys of our kind whose values are broken
+ *    (RSA under JWK_RSA_MIN_BITS, a bad exponent, a point off the curve,
+ *    wrong sizes, bad base64url, a member of the wrong JSON type, a bad
+ *    kid).  One such key next to good ones must not lock every login
+ *    out; its reason is kept, so that a token naming it is refused with
+ *    that reason rather than as an unknown kid;
+ *  - a set left with no usable key is refused, naming why.
  */
 #include "config.h"
 
@@ -47,8 +53,43 @@ jwks_free(struct jwks *set)
 		return;
 	for (i = 0; i < set->n; i++)
 		jwk_clear(&set->keys[i]);
+	for (i = 0; i < set->n_skipped; i++) {
+		free(set->skipped[i].kid);
+		free(set->skipped[i].why);
+	}
 	free(set->keys);
+	free(set->skipped);
 	free(set);
+}
+
+/*
+ * Record that key number index of the document was skipped for why.  Its
+ * kid is kept only when it is one jwk_parse() would have accepted.
+ * Returns 0 or -ENOMEM.
+ */
+static int
+jwks_note_skipped(struct jwks *set, json_object *jwk, size_t index, const char *why)
+{
+	struct jwk_skipped *s = &set->skipped[set->n_skipped];
+	json_object *kid;
+
+	s->index = index;
+	s->kid = NULL;
+	s->why = strdup(why[0] != '\0' ? why : "unusable key");
+	if (s->why == NULL)
+		return -ENOMEM;
+	if (json_object_is_type(jwk, json_type_object) &&
+	    json_object_object_get_ex(jwk, "kid", &kid) &&
+	    json_object_is_type(kid, json_type_string) &&
+	    jwk_kid_is_sane(json_object_get_string(kid), (size_t)json_object_get_string_len(kid))) {
+		s->kid = strdup(json_object_get_string(kid));
+		if (s->kid == NULL) {
+			free(s->why);
+			return -ENOMEM;
+		}
+	}
+	set->n_skipped++;
+	return 0;
 }
 
 /* Reject the set when two members of "keys" carry the same kid. */
@@ -110,22 +151,50 @@ jwks_parse(const char *text, size_t len, struct jwks **ret, struct oidc_err *err
 		goto out;
 
 	set = calloc(1, sizeof(*set));
-	if (set == NULL || (n > 0 && (set->keys = calloc(n, sizeof(*set->keys))) == NULL)) {
+	if (set == NULL || (n > 0 && ((set->keys = calloc(n, sizeof(*set->keys))) == NULL ||
+				      (set->skipped = calloc(n, sizeof(*set->skipped))) == NULL))) {
 		r = oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
+		json_object *jwk = json_object_array_get_idx(keys, i);
 		struct oidc_err kerr;
 
+		/* "keys" holds JWK objects (RFC 7517 section 5): anything else is a broken document */
+		if (!json_object_is_type(jwk, json_type_object)) {
+			r = oidc_err_set(err, OIDC_R_MALFORMED, EINVAL,
+					 "JWKS key %zu is not a JSON object", i);
+			goto out;
+		}
 		oidc_err_clear(&kerr);
-		r = jwk_parse(json_object_array_get_idx(keys, i), &set->keys[set->n], &kerr);
-		if (r == -EOPNOTSUPP)
+		r = jwk_parse(jwk, &set->keys[set->n], &kerr);
+		if (r == -EOPNOTSUPP || r == -EINVAL) {
+			if (jwks_note_skipped(set, jwk, i, kerr.msg) < 0) {
+				r = oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
+				goto out;
+			}
 			continue;
+		}
 		if (r < 0) {
-			r = oidc_err_set(err, kerr.reason, -r, "JWKS key %zu: %s", i, kerr.msg);
+			/* private material (-EPERM, the set is refused: -EINVAL), or out of memory */
+			r = oidc_err_set(err, kerr.reason, r == -EPERM ? EINVAL : -r,
+					 "JWKS key %zu: %s", i, kerr.msg);
 			goto out;
 		}
 		set->n++;
+	}
+	if (set->n == 0) {
+		if (set->n_skipped == 0)
+			r = oidc_err_set(err, OIDC_R_NO_KEY, EINVAL, "the JWKS holds no key");
+		else
+			r = oidc_err_set(
+				err, OIDC_R_NO_KEY, EINVAL,
+				"the JWKS holds no usable key (%zu skipped; key %zu%s%.64s: %.120s)",
+				set->n_skipped, set->skipped[0].index,
+				set->skipped[0].kid != NULL ? ", kid " : "",
+				set->skipped[0].kid != NULL ? set->skipped[0].kid : "",
+				set->skipped[0].why);
+		goto out;
 	}
 	*ret = set;
 	set = NULL;
@@ -162,8 +231,15 @@ jwks_find_key(const struct jwks *set, const char *kid, enum jose_alg alg,
 				break;
 			}
 		}
-		if (found == NULL)
+		if (found == NULL) {
+			for (i = 0; i < set->n_skipped; i++)
+				if (set->skipped[i].kid != NULL &&
+				    strcmp(set->skipped[i].kid, kid) == 0)
+					return oidc_err_set(err, OIDC_R_BAD_KEY, EINVAL,
+							    "key %.64s was skipped: %.160s", kid,
+							    set->skipped[i].why);
 			return oidc_err_set(err, OIDC_R_NO_KEY, ENOENT, "no key in the JWKS has the token's kid");
+		}
 		if (!jwk_fits_alg(found, alg))
 			return oidc_err_set(err, OIDC_R_ALGORITHM, EINVAL,
 					    "the token's alg does not fit the type of the key its kid names");

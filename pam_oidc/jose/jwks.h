@@ -3,6 +3,7 @@
 #ifndef OIDC_JWKS_H
 #define OIDC_JWKS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <openssl/evp.h>
 #include <json-c/json.h>
@@ -31,9 +32,24 @@ struct jwk {
 	EVP_PKEY *pkey;
 };
 
+/* A key of the document that jwks_parse() left out, and why (for lookups and reports). */
+struct jwk_skipped {
+	size_t index; /* its place in the document's "keys" */
+	char *kid;    /* NULL when it has no usable kid */
+	char *why;    /* one printable sentence */
+};
+
 struct jwks {
 	size_t n;
 	struct jwk *keys;
+	size_t n_skipped;
+	struct jwk_skipped *skipped;
+	/*
+	 * Set by jwks_load() when the set was fetched from the provider just
+	 * now rather than read from the cache: a signature that fails against
+	 * it is not worth a refetch (verify_token).
+	 */
+	bool fetched;
 };
 
 /*
@@ -42,21 +58,30 @@ struct jwks {
  * leading zero octets are tolerated but never add bits; odd, no factor
  * below 2000, no ROCA fingerprint); EC: crv P-256/384/521 with x, y of
  * exactly the field size and on the curve (EVP_PKEY_public_check); OKP:
- * crv Ed25519 with 32-byte x.  Any private member (d, p, q, dp, dq, qi,
- * oth, k) rejects.  Returns 0, -EOPNOTSUPP for a key we cannot use (unknown
- * kty/crv, "use" other than "sig", "key_ops" without "verify", an "alg"
- * that is not one of ours or does not fit the key type), or another
- * negative errno for a broken key; err is filled.
+ * crv Ed25519 with 32-byte x.  Returns 0; -EPERM when the key carries a
+ * private member (d, p, q, dp, dq, qi, oth, k), whatever its type;
+ * -EOPNOTSUPP for a key we do not verify with (unknown kty/crv, "use" other
+ * than "sig", "key_ops" without "verify", an "alg" that is not one of ours
+ * or does not fit the key type); -ENOMEM; or -EINVAL for a key of our kind
+ * whose values are broken or out of range (weak RSA, bad exponent, a point
+ * off the curve, wrong sizes, bad base64url, a member of the wrong type, a
+ * bad kid).  err is filled with a sentence naming the fault.
  */
 int jwk_parse(json_object *jwk, struct jwk *ret, struct oidc_err *err);
 
 /*
  * Parse a JWKS document (strict JSON, at most JWKS_MAX_SIZE bytes, at most
- * JWKS_MAX_KEYS keys, else -EFBIG).  Keys we cannot use are skipped (see
- * jwk_parse); a set with private parameters in any key, a malformed usable
- * key, or two keys with the same kid (usable or not) is rejected as a whole.
+ * JWKS_MAX_KEYS keys, else -EFBIG).  A key jwk_parse() cannot use
+ * (-EOPNOTSUPP or -EINVAL) is skipped and recorded in set->skipped with its
+ * reason (RFC 7517 section 5); a set with private parameters in any key or
+ * two keys with the same kid (usable or not) is rejected as a whole
+ * (-EINVAL, OIDC_R_BAD_KEY), and so is a set left without any usable key
+ * (-EINVAL, OIDC_R_NO_KEY, naming the first skipped key's reason).
  */
 int jwks_parse(const char *text, size_t len, struct jwks **ret, struct oidc_err *err);
+
+/* A kid we are willing to compare against: 1..JWS_MAX_KID bytes, no NUL or control character. */
+bool jwk_kid_is_sane(const char *kid, size_t len);
 
 /* Free a key set; NULL-safe. */
 void jwks_free(struct jwks *set);
@@ -70,6 +95,8 @@ int jwk_fits_alg(const struct jwk *key, enum jose_alg alg);
  * alg.  Keys with their own "alg" must name the same alg.
  * Returns 0 and *ret (borrowed); -ENOENT (OIDC_R_NO_KEY) when the kid is
  * unknown or, without a kid, no key fits (a refetch may help); -EINVAL with
+ * OIDC_R_BAD_KEY when the kid names a key the parse skipped ("key K was
+ * skipped: why"; the same document would skip it again); -EINVAL with
  * OIDC_R_NO_KEY when several keys fit and there is no kid, with
  * OIDC_R_ALGORITHM when the kid's key does not fit alg.
  */

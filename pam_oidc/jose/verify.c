@@ -95,6 +95,63 @@ result_note_header(struct verify_result *res, const char *token, size_t len)
 	jws_free(jws);
 }
 
+/*
+ * Why the key set from src is worth fetching once more after verifying
+ * against set gave r (err): the provider may have rotated its keys.  A new
+ * kid is unknown to a cached set (-ENOENT); a key replaced under the same
+ * kid (a restored or re-created realm, a provider with ephemeral keys)
+ * fails the signature, and that is worth a refetch only when the set did
+ * not just come from the provider.  Returns a static sentence, or NULL.
+ */
+static const char *
+refetch_cause(int r, const struct oidc_err *err, const struct jwks *set,
+	      const struct jwks_source *src)
+{
+	if (src->fixed != NULL || !src->can_refresh || src->load == NULL)
+		return NULL;
+	if (r == -ENOENT)
+		return "no key of the cached set fits the token's kid";
+	if (r == -EBADMSG && err->reason == OIDC_R_SIGNATURE && set != NULL && !set->fetched)
+		return "the signature did not verify with the cached key set";
+	return NULL;
+}
+
+/*
+ * The one refetch: a fresh set from src (through its throttle), and the
+ * signature against it; only that verdict counts.  first is the failure
+ * against the cached set.  When the fresh set cannot be had, an unknown kid
+ * fails with the load's reason (nothing else is known), a bad signature
+ * with its own: the cached key did not verify the token, and a provider
+ * that is down or a throttle must not turn that denial into an outage.
+ * Returns what verify_signature() or the load returns.
+ */
+static int
+refetch_and_verify(const char *token, size_t len, const struct jwks_source *src,
+		   unsigned allowed_mask, bool id_token, int first_r, const struct oidc_err *first,
+		   const char *why, struct jws **ret_jws, struct oidc_err *err)
+{
+	const struct jwks *set = NULL;
+	struct oidc_err lerr;
+	int r;
+
+	oidc_err_clear(&lerr);
+	r = src->load(src->ctx, true, &set, &lerr);
+	if (r < 0 && first_r == -EBADMSG)
+		return oidc_err_set(err, first->reason, -first_r,
+				    "%.100s (the key set could not be fetched again: %.120s)",
+				    first->msg, lerr.msg);
+	if (r < 0)
+		return oidc_err_set(err, lerr.reason != OIDC_R_NONE ? lerr.reason : OIDC_R_INTERNAL,
+				    -r, "%.150s (on refetching the key set because %s)", lerr.msg,
+				    why);
+	r = verify_signature(token, len, set, allowed_mask, id_token, ret_jws, &lerr);
+	if (r < 0)
+		oidc_err_set(err, lerr.reason != OIDC_R_NONE ? lerr.reason : OIDC_R_INTERNAL, -r,
+			     "%.150s (also with the key set fetched again because %s)", lerr.msg,
+			     why);
+	return r;
+}
+
 /* The one ID-token verdict (see verify.h). */
 int
 verify_token(const char *token, size_t len, const struct jwks_source *src,
@@ -141,13 +198,11 @@ verify_token(const char *token, size_t len, const struct jwks_source *src,
 		goto out;
 	oidc_err_clear(&first);
 	r = verify_signature(token, len, set, policy->allowed_mask, id_token, &jws, &first);
-	if (r == -ENOENT && src->fixed == NULL && src->can_refresh) {
-		/* the provider may have rotated its keys: one fresh set, then the verdict */
+	ret->refetch_why = refetch_cause(r, &first, set, src);
+	if (ret->refetch_why != NULL) {
 		ret->refetched = true;
-		r = src->load(src->ctx, true, &set, err);
-		if (r < 0)
-			goto out;
-		r = verify_signature(token, len, set, policy->allowed_mask, id_token, &jws, err);
+		r = refetch_and_verify(token, len, src, policy->allowed_mask, id_token, r, &first,
+				       ret->refetch_why, &jws, err);
 	} else if (r < 0) {
 		oidc_err_set(err, first.reason, -r, "%s", first.msg);
 	}

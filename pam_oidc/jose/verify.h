@@ -34,8 +34,10 @@ int verify_signature(const char *token, size_t len, const struct jwks *set,
  * Where verify_token() gets the key set.  load hands out a set that stays
  * owned by the source (valid until the next load or the source's own
  * cleanup).  refresh is true when a fresh copy is wanted because the
- * cached one had no fitting key; a source that cannot refetch (a fixed
- * set, a file) leaves can_refresh false and is never asked to.
+ * cached one had no fitting key or its key did not verify the signature;
+ * a source that cannot refetch (a fixed set, a file) leaves can_refresh
+ * false and is never asked to.  A set with ->fetched true came from the
+ * provider just now: a bad signature against it asks for no refetch.
  * load returns 0 or a negative errno with err filled.
  */
 struct jwks_source {
@@ -73,6 +75,7 @@ struct verify_result {
 	char alg[16];			/* the token's alg, "" before the header parsed */
 	char kid[JWS_MAX_KID + 1];	/* the token's kid, "" when absent */
 	bool refetched;			/* the key set was refetched once */
+	const char *refetch_why;	/* static text: why it was, or NULL */
 };
 
 /*
@@ -81,7 +84,10 @@ struct verify_result {
  * typing (a JWT typed as an access or logout token is refused, RFC 8725
  * 3.11); the algorithm allow-list and key rules; the signature against
  * the set from src, with one refetch (src->can_refresh) when no key of
- * the cached set fits the token's kid; then the claims.
+ * the set fits the token's kid, or when the key the kid names does not
+ * verify the signature and the set was not fetched just now (a key
+ * replaced under the same kid); the token is admitted only if the fresh
+ * set verifies it.  Then the claims.
  * Returns 0 with *ret filled (release with verify_result_free), or a
  * negative errno with err filled and ret->stage naming where it failed.
  */

@@ -193,6 +193,7 @@ jwks_load(const struct oidc_conf *conf, const struct http_opts *http, const stru
 	r = jwks_fetch(http, p, ret, &resp, err);
 	if (r < 0)
 		goto out;
+	(*ret)->fetched = true; /* not worth a refetch for a bad signature (verify_token) */
 	if (dfd >= 0 && conf->jwks_ttl > 0)
 		(void)cache_write(dfd, name, resp.body, resp.body_len);	/* best effort */
 out:

@@ -15,8 +15,9 @@ struct oidc_err;
 
 /*
  * Get the provider's JWKS: from the cache when younger than jwks_ttl,
- * else fetched from jwks_uri and cached.  With force_refresh (a kid was
- * unknown) it refetches, but at most once per jwks_refresh_interval: the
+ * else fetched from jwks_uri and cached (a fetched set has ->fetched set).
+ * With force_refresh (a kid was unknown, or a signature did not verify with
+ * the cached set) it refetches, but at most once per jwks_refresh_interval: the
  * throttle is kept in a stamp file and, when that cannot be written, the
  * refetch is refused (fails closed, OIDC_R_THROTTLED).
  */

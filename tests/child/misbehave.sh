@@ -43,6 +43,12 @@ for row in "ok ok 4000" "expired_token timeout 4000" "access_denied denied 4000"
 		grep -qF -e "$sig" -e "$at" "$CT_OUT" "$CT_ERR" && st=1
 		ok $st "ok: neither the ID token nor the access token leaves the child"
 		;;
+	badsig)
+		# the set was fetched for this login: a bad signature is final, no refetch
+		n=$(grep -c ' /jwks ' "$MB_LOG")
+		[ "$n" -eq 1 ]
+		ok $? "badsig: no refetch of a key set fetched just now ($n JWKS fetch)"
+		;;
 	device_ctl | device_http | device_500)
 		st=0
 		grep -q '^user_code' "$CT_OUT" && st=1
@@ -58,6 +64,39 @@ ct_expect "rotate: new kid accepted after one refetch" ok 4000
 n=$(grep -c ' /jwks ' "$MB_LOG")
 [ "$n" -eq 2 ]
 ok $? "rotate: exactly two JWKS fetches ($n)"
+
+# a key replaced under the same kid: the first login after the change
+# verifies against the cached set, fails, refetches once and is admitted;
+# the replaced key then no longer verifies
+mb_start rotate_same_kid --pending 0 && mb_conf && ct_run
+ct_expect "rotate_same_kid: login with the first key" ok 4000
+ct_run
+ct_expect "rotate_same_kid: first login after the key changed under its kid admitted" ok 4000
+n=$(grep -c ' /jwks ' "$MB_LOG")
+[ "$n" -eq 2 ]
+ok $? "rotate_same_kid: one refetch ($n JWKS fetches in two logins)"
+grep -q '^step signature ok .*key set refetched: the signature did not verify with the cached key set' "$CT_OUT"
+ok $? "rotate_same_kid: the signature step says the key set was refetched and why"
+ct_run
+ct_expect "rotate_same_kid: a token of the replaced key is refused" signature 4000
+st=0
+grep -q '^fail signature bad signature (the key set could not be fetched again: JWKS refresh refused' "$CT_OUT" || st=1
+[ "$(grep -c ' /jwks ' "$MB_LOG")" -eq 2 ] || st=1
+ok $st "rotate_same_kid: refused on its signature, the refetch throttled"
+
+# RSA-1024 beside good RSA-2048, P-256 and Ed25519 keys: only the weak key is refused
+mb_start weak_key_in_set --pending 0 && mb_conf && ct_run
+ct_expect "weak_key_in_set: RS256 token of the RSA-2048 key admitted" ok 4000
+ct_run
+ct_expect "weak_key_in_set: token naming the RSA-1024 key refused" bad_key 4000
+grep -q '^fail bad_key key mis-weak was skipped: RSA modulus of 1024 bits' "$CT_OUT"
+ok $? "weak_key_in_set: the refusal names the skipped key and why"
+"$top_builddir/pam_oidc/pam-oidc" check --config "$CT_DIR/conf" >"$CT_DIR/check.out" 2>&1
+st=$?
+TAP_LOG=$CT_DIR/check.out
+grep -qx 'keys: 3 usable, 1 skipped' "$CT_DIR/check.out" &&
+	grep -Eq '^  skipped +kid mis-weak \(key 0\): RSA modulus of 1024 bits' "$CT_DIR/check.out" || st=1
+ok $st "weak_key_in_set: pam-oidc check lists 3 usable keys and the skipped one with its reason"
 
 # 20 children at once share one cache directory (discovery and JWKS files
 # written concurrently) and all get their identity

@@ -44,8 +44,10 @@ const K = {
 	ec384: key('ec-384', 'ec', { namedCurve: 'P-384' }),
 	ed: key('ed-1', 'ed25519'),
 	outsider: key('ec-1', 'ec', { namedCurve: 'P-256' }),	// same kid, not in the set
+	weak: key('rsa-weak', 'rsa', { modulusLength: 1024 }),	// published, skipped by the verifier
 };
-const published = [K.rsa, K.ec, K.ec384, K.ed];
+// the weak key goes first: it must not cost the good keys beside it (RFC 7517 section 5)
+const published = [K.weak, K.rsa, K.ec, K.ec384, K.ed];
 
 // sign(alg, keyobj, input): the raw JWS signature.
 function sign(alg, k, input) {
@@ -123,6 +125,7 @@ R('alg-unknown', { rawHeader: JSON.stringify({ alg: 'ES999', kid: 'ec-1' }), sig
 R('alg-key-mismatch', { alg: 'RS256', key: K.rsa, header: { kid: 'ec-1' } });
 R('kid-unknown', { header: { kid: 'nobody' } });
 R('outsider-key', { key: K.outsider });
+R('kid-of-skipped-key', { alg: 'RS256', key: K.weak });
 R('embedded-jwk', { key: K.outsider, header: { kid: 'own', jwk: K.outsider.jwk } });
 R('crit', { header: { crit: ['exp'], exp: 1 } });
 R('es256-der', { sig: (input) => crypto.sign('sha256', Buffer.from(input), K.ec.privateKey) });

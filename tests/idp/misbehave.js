@@ -36,6 +36,12 @@
 //   wrong_aud       signed, aud is another client
 //   wrong_iss       signed, iss is another issuer
 //   rotate          signed with a new kid that /jwks shows only from its 2nd fetch
+//   rotate_same_kid the key under kid mis-1 is replaced after the first /jwks
+//                   fetch; the 1st login's token is signed with the first key,
+//                   the 2nd with its replacement, the 3rd with the first (removed)
+//   weak_key_in_set /jwks holds RSA-1024 (mis-weak) beside RSA-2048 (mis-rsa),
+//                   P-256 (mis-1) and Ed25519 (mis-ed); odd logins get an RS256
+//                   token of mis-rsa, even ones of mis-weak
 //   device_ctl      the user_code holds an escape character
 //   device_http     the verification_uri is http://
 //   device_500      the device authorization endpoint answers HTTP 500
@@ -93,7 +99,7 @@ for (let i = 2; i < process.argv.length; i++) {
 }
 const SCENARIOS = ['ok', 'slow_down', 'expired_token', 'access_denied', 'invalid_grant', 'hang', 'hang_device', 'hang_jwks',
 	'oversized', 'malformed', 'dupkey', 'http500', 'no_id_token', 'badsig', 'wrong_aud',
-	'wrong_iss', 'rotate', 'device_ctl', 'device_http', 'device_500', 'corpus',
+	'wrong_iss', 'rotate', 'rotate_same_kid', 'weak_key_in_set', 'device_ctl', 'device_http', 'device_500', 'corpus',
 	'hd_workspace', 'hd_consumer', 'hd_other', 'issuer_slash', 'no_device', 'hs256_only'];
 if (!opt.certs)
 	usage('--certs DIR is required');
@@ -112,9 +118,23 @@ function makeKey(kid) {
 
 const oldKey = makeKey('mis-1');
 const newKey = makeKey('mis-2');
+// rotate_same_kid: another P-256 key under oldKey's kid
+const sameKidKey = makeKey('mis-1');
+// weak_key_in_set: the keys beside oldKey
+function makeOtherKey(kid, type, options, alg) {
+	const { privateKey, publicKey } = crypto.generateKeyPairSync(type, options);
+	const jwk = publicKey.export({ format: 'jwk' });
+	return { kid, alg, privateKey, jwk: { ...jwk, kid, alg, use: 'sig' } };
+}
+const weakKeys = opt.scenario !== 'weak_key_in_set' ? null : {
+	weak: makeOtherKey('mis-weak', 'rsa', { modulusLength: 1024 }, 'RS256'),
+	rsa: makeOtherKey('mis-rsa', 'rsa', { modulusLength: 2048 }, 'RS256'),
+	ed: makeOtherKey('mis-ed', 'ed25519', {}, 'EdDSA'),
+};
 let issuer = null;
 let jwksFetches = 0;
 let polls = 0;
+let logins = 0;	// device authorization requests answered
 const deviceCode = b64u(crypto.randomBytes(24));
 const hung = [];
 
@@ -124,9 +144,12 @@ function log(p, what) {
 }
 
 function sign(claims, key) {
-	const header = { alg: 'ES256', typ: 'JWT', kid: key.kid };
+	const alg = key.alg || 'ES256';
+	const header = { alg, typ: 'JWT', kid: key.kid };
 	const input = `${b64u(JSON.stringify(header))}.${b64u(JSON.stringify(claims))}`;
-	const sig = crypto.sign('sha256', Buffer.from(input), { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
+	const sig = alg === 'ES256' ?
+		crypto.sign('sha256', Buffer.from(input), { key: key.privateKey, dsaEncoding: 'ieee-p1363' }) :
+		crypto.sign(alg === 'RS256' ? 'sha256' : null, Buffer.from(input), key.privateKey);
 	return `${input}.${b64u(sig)}`;
 }
 
@@ -185,6 +208,10 @@ function tokenAnswer(res, form) {
 		return tok(idToken({ iss: 'https://evil.example' }));
 	case 'rotate':
 		return tok(idToken({}, newKey));
+	case 'rotate_same_kid':
+		return tok(idToken({}, logins === 2 ? sameKidKey : oldKey));
+	case 'weak_key_in_set':
+		return tok(idToken({}, logins % 2 === 1 ? weakKeys.rsa : weakKeys.weak));
 	case 'corpus':
 		return tok(fs.readFileSync(corpusFile(form.get('client_id')), 'latin1').trim());
 	case 'hd_workspace':
@@ -285,6 +312,10 @@ function handle(req, res) {
 		let keys = opt.scenario === 'rotate' && jwksFetches >= 2 ? [oldKey.jwk, newKey.jwk] : [oldKey.jwk];
 		if (opt.scenario === 'hs256_only')
 			keys = [];
+		if (opt.scenario === 'rotate_same_kid' && jwksFetches >= 2)
+			keys = [sameKidKey.jwk];
+		if (weakKeys !== null)
+			keys = [weakKeys.weak.jwk, weakKeys.rsa.jwk, oldKey.jwk, weakKeys.ed.jwk];
 		log(p, `jwks ${jwksFetches} ${keys.length}`);
 		return send(res, 200, { keys });
 	}
@@ -304,6 +335,7 @@ function handle(req, res) {
 				log(p, '500');
 				return send(res, 500, null, 'oops');
 			}
+			logins++;
 			const ans = {
 				device_code: deviceCode,
 				user_code: opt.scenario === 'device_ctl' ? 'ABCD-\u001b[2J' : 'WDJB-MJHT',

@@ -13,10 +13,11 @@ tests_unit_test_http_LDADD = $(TEST_LIBS)
 
 check_PROGRAMS += tests/unit/test_discovery
 TESTS += tests/unit/test_discovery
-tests_unit_test_discovery_SOURCES = tests/unit/test_discovery.c $(NET_TEST_SOURCES)
+tests_unit_test_discovery_SOURCES = tests/unit/test_discovery.c $(NET_TEST_SOURCES) \
+	tests/unit/keyhelp.c tests/unit/keyhelp.h
 tests_unit_test_discovery_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_discovery_CFLAGS = $(TEST_CFLAGS)
-tests_unit_test_discovery_LDADD = $(TEST_LIBS)
+tests_unit_test_discovery_LDADD = $(TEST_LIBS) $(LIBCRYPTO_LIBS) $(JSONC_LIBS)
 
 check_PROGRAMS += tests/unit/test_conf
 TESTS += tests/unit/test_conf

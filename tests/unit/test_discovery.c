@@ -26,8 +26,10 @@
 #include "jwks_fetch.h"
 #include "http.h"
 #include "jwks.h"
+#include "keyhelp.h"
 #include "net_testlib.h"
 #include "oidc_err.h"
+#include "verify.h"
 
 static struct nt_server srv;
 static unsigned cache_seq;
@@ -533,6 +535,89 @@ test_jwks_bad_set(void **state)
 }
 
 /*
+ * A key replaced under the same kid, through the real cache and throttle
+ * (jwks_net_load under verify_token): a bad signature against a set just
+ * fetched is final; against the cached set it makes one refetch; a second
+ * one at once is throttled; and with a stamp that cannot be written the
+ * refetch is refused without a request (the throttle fails closed).  A
+ * refetch that cannot be made leaves the verdict a bad signature.
+ */
+static void
+test_jwks_bad_signature_refetch_throttled(void **state)
+{
+	struct oidc_conf c;
+	struct oidc_provider *p;
+	struct oidc_err err;
+	struct jwks_net net = { 0 };
+	struct jwks_source src = { .load = jwks_net_load, .ctx = &net, .can_refresh = true };
+	struct verify_policy vp = { .allowed_mask = JOSE_ALG_ALL_MASK, .claims = NULL };
+	struct verify_result res;
+	EVP_PKEY *other = kh_keygen("P-256", 0);
+	char *tok = kh_token(other, JOSE_ALG_ES256, "{\"alg\":\"ES256\",\"kid\":\"k1\"}", "{}");
+	char key[CACHE_KEY_LEN], path[512];
+	int64_t n0;
+
+	(void)state;
+	provider_for(&c, &p, "/good");
+	net = (struct jwks_net){ .conf = &c, .prov = p, .now = time(NULL) };
+	http_opts_from_conf(&c, 0, 0, &net.http);
+	n0 = nt_count(&srv, "/good/jwks");
+
+	oidc_err_clear(&err);
+	assert_int_equal(verify_token(tok, strlen(tok), &src, &vp, &res, &err), -EBADMSG);
+	assert_int_equal(err.reason, OIDC_R_SIGNATURE);
+	assert_false(res.refetched);
+	assert_non_null(net.set);
+	assert_true(net.set->fetched);
+	assert_int_equal(nt_count(&srv, "/good/jwks"), n0 + 1);
+	verify_result_free(&res);
+
+	net.now = (int64_t)time(NULL) + 1; /* not before the cache file's mtime */
+	oidc_err_clear(&err);
+	assert_int_equal(verify_token(tok, strlen(tok), &src, &vp, &res, &err), -EBADMSG);
+	assert_int_equal(err.reason, OIDC_R_SIGNATURE);
+	assert_true(res.refetched);
+	assert_true(net.set->fetched);
+	assert_int_equal(nt_count(&srv, "/good/jwks"), n0 + 2);
+	verify_result_free(&res);
+
+	net.now = (int64_t)time(NULL) + 2;
+	oidc_err_clear(&err);
+	assert_int_equal(verify_token(tok, strlen(tok), &src, &vp, &res, &err), -EBADMSG);
+	assert_int_equal(err.reason, OIDC_R_SIGNATURE);
+	assert_non_null(
+		strstr(err.msg, "could not be fetched again: JWKS refresh refused: last one"));
+	assert_true(res.refetched);
+	assert_int_equal(nt_count(&srv, "/good/jwks"), n0 + 2);
+	verify_result_free(&res);
+	jwks_free(net.set);
+	oidc_provider_free(p);
+	conf_free(&c);
+
+	/* a fresh cache whose refetch stamp is a directory: refused, no request */
+	provider_for(&c, &p, "/good");
+	net = (struct jwks_net){ .conf = &c, .prov = p, .now = time(NULL) };
+	http_opts_from_conf(&c, 0, 0, &net.http);
+	assert_int_equal(jload(&c, p, net.now, false, &err), 0);
+	assert_int_equal(cache_key(p->issuer, p->jwks_uri, key), 0);
+	snprintf(path, sizeof(path), "%s/jwks-%s.stamp", c.cache_dir, key);
+	assert_int_equal(mkdir(path, 0700), 0);
+	n0 = nt_count(&srv, "/good/jwks");
+	net.now = (int64_t)time(NULL) + 1;
+	oidc_err_clear(&err);
+	assert_int_equal(verify_token(tok, strlen(tok), &src, &vp, &res, &err), -EBADMSG);
+	assert_int_equal(err.reason, OIDC_R_SIGNATURE);
+	assert_non_null(strstr(err.msg, "cannot read the refresh stamp"));
+	assert_int_equal(nt_count(&srv, "/good/jwks"), n0);
+	verify_result_free(&res);
+	jwks_free(net.set);
+	oidc_provider_free(p);
+	conf_free(&c);
+	EVP_PKEY_free(other);
+	free(tok);
+}
+
+/*
  * A discovery document cached under one configuration's trust (CA, proxy,
  * client) is not served to a configuration whose CA could not verify the
  * provider, or whose proxy or client differ: each fetches (and fails) on
@@ -699,6 +784,7 @@ main(void)
 		cmocka_unit_test(test_jwks_stamp_odd),
 		cmocka_unit_test(test_jwks_throttle_readonly_mount),
 		cmocka_unit_test(test_jwks_bad_set),
+		cmocka_unit_test(test_jwks_bad_signature_refetch_throttled),
 		cmocka_unit_test(test_discovery_cache_keyed_by_trust_settings),
 		cmocka_unit_test(test_jwks_cache_keyed_by_trust_settings),
 		cmocka_unit_test(test_jwks_throttle_shared_across_configurations),

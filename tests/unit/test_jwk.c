@@ -377,13 +377,13 @@ test_private_members_rejected(void **state)
 	for (i = 0; i < sizeof(priv) / sizeof(priv[0]); i++) {
 		snprintf(extra, sizeof(extra), "\"%s\":\"AQAB\"", priv[i]);
 		t = kh_jwk(p256, "x", NULL, extra);
-		expect_key_rejected(t, -EINVAL, OIDC_R_BAD_KEY);
+		expect_key_rejected(t, -EPERM, OIDC_R_BAD_KEY);
 		free(t);
 	}
 	/* even on a key type we would otherwise skip */
 	expect_key_rejected("{\"kty\":\"oct\",\"k\":\"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ\"}",
-			    -EINVAL, OIDC_R_BAD_KEY);
-	expect_key_rejected("{\"kty\":\"XYZ\",\"d\":\"AQAB\"}", -EINVAL, OIDC_R_BAD_KEY);
+			    -EPERM, OIDC_R_BAD_KEY);
+	expect_key_rejected("{\"kty\":\"XYZ\",\"d\":\"AQAB\"}", -EPERM, OIDC_R_BAD_KEY);
 }
 
 /* jwks_parse on text; returns its result. */
@@ -463,13 +463,23 @@ test_jwks_skips_unusable_keys(void **state)
 	assert_int_equal(set->n, 2);
 	assert_string_equal(set->keys[0].kid, "good");
 	assert_string_equal(set->keys[1].kid, "verify");
+	/* each skipped key is remembered with its place, kid and reason */
+	assert_int_equal(set->n_skipped, 8);
+	assert_int_equal(set->skipped[0].index, 1);
+	assert_string_equal(set->skipped[0].kid, "enc");
+	assert_non_null(strstr(set->skipped[0].why, "not a signature key"));
+	assert_string_equal(set->skipped[6].kid, "x");
+	assert_non_null(strstr(set->skipped[6].why, "key type not supported"));
 	jwks_free(set);
 	free(text);
-	/* an empty usable set is a set, not an error: lookups then say ENOENT */
+	/* a set with no usable key at all is refused, with the reason of the first */
 	text = kh_jwks(enc, NULL);
-	assert_int_equal(parse_set(text, &set, &err), 0);
-	assert_int_equal(set->n, 0);
-	jwks_free(set);
+	assert_int_equal(parse_set(text, &set, &err), -EINVAL);
+	assert_int_equal(err.reason, OIDC_R_NO_KEY);
+	assert_null(set);
+	if (strstr(err.msg,
+		   "no usable key (1 skipped; key 0, kid enc: JWK is not a signature key") == NULL)
+		fail_msg("message: %s", err.msg);
 	free(text);
 	free(good);
 	free(enc);
@@ -481,45 +491,156 @@ test_jwks_skips_unusable_keys(void **state)
 	free(verify);
 }
 
+/* The set of keys that a parse must skip, each with the reason it names. */
 static void
-test_jwks_broken_usable_key_rejects_set(void **state)
+expect_skipped(const char *bad, const char *kid, const char *why)
 {
-	static const char *const extras[] = {
-		"\"use\":5", "\"key_ops\":\"verify\"", "\"key_ops\":[1]", "\"alg\":7",
-	};
 	struct oidc_err err;
 	struct jwks *set;
-	char *good = kh_jwk(p256, "good", NULL, NULL), *bad, *text;
+	const struct jwk *k;
+	char *good = kh_jwk(p256, "good", NULL, NULL), *text = kh_jwks(good, bad, NULL);
+
+	if (parse_set(text, &set, &err) != 0)
+		fail_msg("set refused for one bad key (%s): %.200s", err.msg, bad);
+	assert_int_equal(set->n, 1);
+	assert_string_equal(set->keys[0].kid, "good");
+	assert_int_equal(set->n_skipped, 1);
+	assert_int_equal(set->skipped[0].index, 1);
+	if (strstr(set->skipped[0].why, why) == NULL)
+		fail_msg("skip reason '%s' lacks '%s'", set->skipped[0].why, why);
+	if (kid == NULL) {
+		assert_null(set->skipped[0].kid);
+	} else {
+		assert_string_equal(set->skipped[0].kid, kid);
+		oidc_err_clear(&err);
+		assert_int_equal(jwks_find_key(set, kid, JOSE_ALG_ES256, &k, &err), -EINVAL);
+		assert_int_equal(err.reason, OIDC_R_BAD_KEY);
+		if (strncmp(err.msg, "key ", 4) != 0 || strstr(err.msg, " was skipped: ") == NULL ||
+		    strstr(err.msg, why) == NULL)
+			fail_msg("lookup of a skipped kid says: %s", err.msg);
+	}
+	/* the good key is still found */
+	assert_int_equal(jwks_find_key(set, "good", JOSE_ALG_ES256, &k, NULL), 0);
+	jwks_free(set);
+	free(text);
+	free(good);
+}
+
+/*
+ * RFC 7517 section 5: a key whose values are out of the supported range,
+ * or that is missing members or has them of the wrong type, is ignored;
+ * the good keys beside it stay usable.  (The code before this skipped only
+ * unknown types and refused the whole set for any of these.)
+ */
+static void
+test_jwks_broken_key_is_skipped_not_fatal(void **state)
+{
+	static const char *const extras[][2] = {
+		{ "\"use\":5", "\"use\" is not a string" },
+		{ "\"key_ops\":\"verify\"", "\"key_ops\" is not an array" },
+		{ "\"key_ops\":[1]", "\"key_ops\" holds a non-string" },
+		{ "\"alg\":7", "\"alg\" is not a string" },
+	};
+	char *bad, *text, *x, *n, *nb;
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(extras) / sizeof(extras[0]); i++) {
-		bad = kh_jwk(p384, "bad", NULL, extras[i]);
-		text = kh_jwks(good, bad, NULL);
-		assert_int_equal(parse_set(text, &set, &err), -EINVAL);
-		assert_null(set);
-		free(text);
+		bad = kh_jwk(p384, "bad", NULL, extras[i][0]);
+		expect_skipped(bad, "bad", extras[i][1]);
 		free(bad);
 	}
-	/* kids: not a string, empty, with a control character */
-	text = kh_jwks(good, "{\"kty\":\"EC\",\"kid\":5}", NULL);
-	assert_int_equal(parse_set(text, &set, &err), -EINVAL);
+	/* RSA under 2048 bits, with its kid */
+	bad = kh_jwk(rsa1024, "weak", NULL, NULL);
+	expect_skipped(bad, "weak", "RSA modulus of 1024 bits");
+	free(bad);
+	/* a bad exponent */
+	bad = kh_jwk(rsa, "e", NULL, NULL);
+	n = member(bad, "n");
+	free(bad);
+	nb = rsa_jwk_text(n, "Ag");
+	text = malloc(strlen(nb) + 16);
+	assert_non_null(text);
+	snprintf(text, strlen(nb) + 16, "{\"kid\":\"e2\",%s", nb + 1);
+	expect_skipped(text, "e2", "exponent");
 	free(text);
+	free(nb);
+	free(n);
+	/* a P-256 point off the curve (y = x) */
+	bad = kh_jwk(p256, "p", NULL, NULL);
+	x = member(bad, "x");
+	free(bad);
+	text = malloc(strlen(x) * 2 + 96);
+	assert_non_null(text);
+	snprintf(
+		text, strlen(x) * 2 + 96,
+		"{\"kty\":\"EC\",\"crv\":\"P-256\",\"kid\":\"offcurve\",\"x\":\"%s\",\"y\":\"%s\"}",
+		x, x);
+	expect_skipped(text, "offcurve", "P-256");
+	free(text);
+	free(x);
+	/* a usable-looking RSA key without e */
+	expect_skipped("{\"kty\":\"RSA\",\"kid\":\"noe\",\"n\":\"AQAB\"}", "noe", "\"e\" missing");
+	/* kids we would not compare against: the key is skipped and has no kid */
+	expect_skipped("{\"kty\":\"EC\",\"kid\":5}", NULL, "kid");
 	bad = kh_jwk(p384, "", NULL, NULL);
-	text = kh_jwks(good, bad, NULL);
-	assert_int_equal(parse_set(text, &set, &err), -EINVAL);
-	free(text);
+	expect_skipped(bad, NULL, "kid");
 	free(bad);
 	bad = kh_jwk(p384, "a\\tb", NULL, NULL);
-	text = kh_jwks(good, bad, NULL);
-	assert_int_equal(parse_set(text, &set, &err), -EINVAL);
-	free(text);
+	expect_skipped(bad, NULL, "kid");
 	free(bad);
-	/* a usable-looking RSA key without e */
-	text = kh_jwks(good, "{\"kty\":\"RSA\",\"n\":\"AQAB\"}", NULL);
-	assert_int_equal(parse_set(text, &set, &err), -EINVAL);
+}
+
+/*
+ * The issue's set: RSA-1024 beside good RSA-2048, P-256 and Ed25519 keys.
+ * The set is accepted, the good keys are found, the weak one is named.
+ */
+static void
+test_jwks_weak_rsa_beside_good_keys(void **state)
+{
+	struct oidc_err err;
+	struct jwks *set;
+	const struct jwk *k;
+	char *a = kh_jwk(rsa, "rsa", NULL, NULL), *b = kh_jwk(p256, "ec", NULL, NULL);
+	char *c = kh_jwk(ed, "ed", NULL, NULL), *d = kh_jwk(rsa1024, "weak", "RS256", NULL);
+	char *text = kh_jwks(a, b, c, d, NULL);
+
+	(void)state;
+	if (parse_set(text, &set, &err) != 0)
+		fail_msg("set refused: %s", err.msg);
+	assert_int_equal(set->n, 3);
+	assert_int_equal(set->n_skipped, 1);
+	assert_int_equal(jwks_find_key(set, "rsa", JOSE_ALG_RS256, &k, NULL), 0);
+	assert_int_equal(jwks_find_key(set, "ec", JOSE_ALG_ES256, &k, NULL), 0);
+	assert_int_equal(jwks_find_key(set, "ed", JOSE_ALG_EDDSA, &k, NULL), 0);
+	/* no kid: the only RSA key that fits is the good one */
+	assert_int_equal(jwks_find_key(set, NULL, JOSE_ALG_RS256, &k, NULL), 0);
+	assert_string_equal(k->kid, "rsa");
+	oidc_err_clear(&err);
+	assert_int_equal(jwks_find_key(set, "weak", JOSE_ALG_RS256, &k, &err), -EINVAL);
+	assert_int_equal(err.reason, OIDC_R_BAD_KEY);
+	assert_string_equal(
+		err.msg, "key weak was skipped: RSA modulus of 1024 bits (allowed: 2048 to 16384)");
+	jwks_free(set);
 	free(text);
-	free(good);
+	/* still refused as a whole: a private member, or a duplicate kid, anywhere */
+	free(d);
+	d = kh_jwk(rsa1024, "weak", NULL, "\"d\":\"AQAB\"");
+	text = kh_jwks(a, b, c, d, NULL);
+	assert_int_equal(parse_set(text, &set, &err), -EINVAL);
+	assert_int_equal(err.reason, OIDC_R_BAD_KEY);
+	assert_null(set);
+	free(text);
+	free(d);
+	d = kh_jwk(rsa1024, "ec", NULL, NULL);
+	text = kh_jwks(a, b, c, d, NULL);
+	assert_int_equal(parse_set(text, &set, &err), -EINVAL);
+	assert_null(set);
+	free(text);
+	free(a);
+	free(b);
+	free(c);
+	free(d);
 }
 
 static void
@@ -537,9 +658,11 @@ test_jwks_document_shape_and_caps(void **state)
 	assert_int_equal(parse_set("{\"keys\":[1]}", &set, &err), -EINVAL);
 	assert_int_equal(parse_set("{\"keys\":[]} x", &set, &err), -EINVAL);
 	assert_int_equal(parse_set("{\"keys\":[],\"keys\":[]}", &set, &err), -EINVAL);
-	assert_int_equal(parse_set("{\"keys\":[]}", &set, &err), 0);
-	assert_int_equal(set->n, 0);
-	jwks_free(set);
+	/* no key at all: refused, there is nothing to verify with */
+	oidc_err_clear(&err);
+	assert_int_equal(parse_set("{\"keys\":[]}", &set, &err), -EINVAL);
+	assert_int_equal(err.reason, OIDC_R_NO_KEY);
+	assert_null(set);
 
 	/* JWKS_MAX_KEYS keys are fine, one more is not */
 	cap = (JWKS_MAX_KEYS + 1) * (len + 32) + 32;
@@ -820,7 +943,8 @@ main(void)
 		cmocka_unit_test(test_jwks_private_key_rejects_set),
 		cmocka_unit_test(test_jwks_duplicate_kids),
 		cmocka_unit_test(test_jwks_skips_unusable_keys),
-		cmocka_unit_test(test_jwks_broken_usable_key_rejects_set),
+		cmocka_unit_test(test_jwks_broken_key_is_skipped_not_fatal),
+		cmocka_unit_test(test_jwks_weak_rsa_beside_good_keys),
 		cmocka_unit_test(test_jwks_document_shape_and_caps),
 		cmocka_unit_test(test_find_key),
 		cmocka_unit_test(test_verify_with_key_rules),

@@ -869,6 +869,160 @@ test_verify_token_refetch(void **state)
 	free(all2);
 }
 
+/*
+ * A key replaced under the same kid (a restored realm, ephemeral development
+ * keys): a signature that fails against a cached set makes one refetch, and
+ * only the fresh set's verdict counts.  Before, the failure was final until
+ * the cached set expired (jwks_ttl).
+ */
+static void
+test_verify_token_refetch_on_bad_signature(void **state)
+{
+	static const char good[] = "{\"iss\":\"https://idp.example\",\"aud\":\"pam\","
+				   "\"sub\":\"alice\",\"iat\":1000000000,\"exp\":1000000300}";
+	static const char hdr[] = "{\"alg\":\"ES256\",\"kid\":\"k\"}";
+	struct claims_policy pol = {
+		.issuer = "https://idp.example",
+		.client_id = "pam",
+		.now = 1000000100,
+		.leeway = 60,
+		.max_age = -1,
+		.acr_values = NULL,
+	};
+	struct counting_source cs = { 0 };
+	struct jwks_source src = { .load = counting_load, .ctx = &cs, .can_refresh = true };
+	struct jwks_source fixed;
+	struct verify_policy vp = { .allowed_mask = JOSE_ALG_ALL_MASK, .claims = &pol };
+	struct verify_result res;
+	struct jwks *before, *after;
+	struct oidc_err err;
+	char *ja = kh_jwk(ec1, "k", "ES256", NULL), *jb = kh_jwk(ec2, "k", "ES256", NULL);
+	char *ta = kh_jwks(ja, NULL), *tb = kh_jwks(jb, NULL), *tok_new, *tok_old, *bad;
+
+	(void)state;
+	before = parse_set(ta); /* the cached set: kid k is ec1 */
+	after = parse_set(tb);	/* the provider's now: kid k is ec2 */
+	tok_new = kh_token(ec2, JOSE_ALG_ES256, hdr, good);
+	tok_old = kh_token(ec1, JOSE_ALG_ES256, hdr, good);
+
+	/* the first login after the change: one refetch, admitted */
+	cs = (struct counting_source){ .sets = { before, after } };
+	oidc_err_clear(&err);
+	if (verify_token(tok_new, strlen(tok_new), &src, &vp, &res, &err) != 0)
+		fail_msg("key replaced under its kid refused: %s", err.msg);
+	assert_int_equal(res.stage, VERIFY_STAGE_DONE);
+	assert_true(res.refetched);
+	assert_non_null(res.refetch_why);
+	assert_non_null(strstr(res.refetch_why, "signature did not verify"));
+	assert_int_equal(cs.loads, 2);
+	assert_int_equal(cs.refreshes, 1);
+	verify_result_free(&res);
+
+	/* the removed key verifies from the cache until a refetch, then never again */
+	cs = (struct counting_source){ .sets = { before, after } };
+	oidc_err_clear(&err);
+	assert_int_equal(verify_token(tok_old, strlen(tok_old), &src, &vp, &res, &err), 0);
+	assert_false(res.refetched);
+	verify_result_free(&res);
+	cs = (struct counting_source){ .sets = { after, after } };
+	oidc_err_clear(&err);
+	assert_int_equal(verify_token(tok_old, strlen(tok_old), &src, &vp, &res, &err), -EBADMSG);
+	assert_int_equal(err.reason, OIDC_R_SIGNATURE);
+	assert_true(res.refetched);
+	assert_int_equal(cs.refreshes, 1);
+	assert_null(res.claims);
+	assert_string_equal(err.msg, "bad signature (also with the key set fetched again because "
+				     "the signature did not verify with the cached key set)");
+	verify_result_free(&res);
+
+	/* a set fetched just now: a bad signature is final, no second fetch */
+	after->fetched = true;
+	cs = (struct counting_source){ .sets = { after, after } };
+	oidc_err_clear(&err);
+	assert_int_equal(verify_token(tok_old, strlen(tok_old), &src, &vp, &res, &err), -EBADMSG);
+	assert_int_equal(err.reason, OIDC_R_SIGNATURE);
+	assert_false(res.refetched);
+	assert_null(res.refetch_why);
+	assert_int_equal(cs.loads, 1);
+	assert_int_equal(cs.refreshes, 0);
+	verify_result_free(&res);
+	after->fetched = false;
+
+	/* signed by a key the provider never had: one refetch at most, then refused */
+	bad = kh_token(att_ec, JOSE_ALG_ES256, hdr, good);
+	cs = (struct counting_source){ .sets = { before, after } };
+	oidc_err_clear(&err);
+	assert_int_equal(verify_token(bad, strlen(bad), &src, &vp, &res, &err), -EBADMSG);
+	assert_int_equal(err.reason, OIDC_R_SIGNATURE);
+	assert_int_equal(cs.refreshes, 1);
+	assert_int_equal(cs.loads, 2);
+	assert_null(res.claims);
+	verify_result_free(&res);
+	free(bad);
+
+	/*
+	 * the refetch refused by the throttle: fails closed as the bad
+	 * signature it is (a denial, not an outage), saying why no fresh set
+	 */
+	cs = (struct counting_source){ .sets = { before, after }, .refresh_fails = 1 };
+	oidc_err_clear(&err);
+	assert_int_equal(verify_token(tok_new, strlen(tok_new), &src, &vp, &res, &err), -EBADMSG);
+	assert_int_equal(err.reason, OIDC_R_SIGNATURE);
+	assert_true(res.refetched);
+	assert_int_equal(cs.refreshes, 1);
+	assert_string_equal(err.msg, "bad signature (the key set could not be fetched again: "
+				     "refetch throttled)");
+	assert_null(res.claims);
+	verify_result_free(&res);
+
+	/* a fixed set (pam-oidc verify --jwks FILE) is never refetched */
+	fixed = jwks_source_fixed(before);
+	oidc_err_clear(&err);
+	assert_int_equal(verify_token(tok_new, strlen(tok_new), &fixed, &vp, &res, &err), -EBADMSG);
+	assert_false(res.refetched);
+	verify_result_free(&res);
+
+	/* a kid that names a key the parse skipped: refused with its reason, no refetch */
+	{
+		char *je = kh_jwk(ec2, "enc", NULL, "\"use\":\"enc\""), *te = kh_jwks(ja, je, NULL);
+		struct jwks *with_enc = parse_set(te);
+
+		cs = (struct counting_source){ .sets = { with_enc, with_enc } };
+		bad = kh_token(ec2, JOSE_ALG_ES256, "{\"alg\":\"ES256\",\"kid\":\"enc\"}", good);
+		oidc_err_clear(&err);
+		assert_int_equal(verify_token(bad, strlen(bad), &src, &vp, &res, &err), -EINVAL);
+		assert_int_equal(err.reason, OIDC_R_BAD_KEY);
+		assert_string_equal(err.msg,
+				    "key enc was skipped: JWK is not a signature key (use is "
+				    "not \"sig\")");
+		assert_int_equal(cs.refreshes, 0);
+		verify_result_free(&res);
+		free(bad);
+		jwks_free(with_enc);
+		free(te);
+		free(je);
+	}
+
+	/* an algorithm that does not fit the kid's key is no rotation: no refetch */
+	cs = (struct counting_source){ .sets = { before, after } };
+	bad = kh_token(rsa1, JOSE_ALG_RS256, "{\"alg\":\"RS256\",\"kid\":\"k\"}", good);
+	oidc_err_clear(&err);
+	assert_true(verify_token(bad, strlen(bad), &src, &vp, &res, &err) < 0);
+	assert_int_equal(err.reason, OIDC_R_ALGORITHM);
+	assert_int_equal(cs.refreshes, 0);
+	verify_result_free(&res);
+	free(bad);
+
+	jwks_free(before);
+	jwks_free(after);
+	free(tok_new);
+	free(tok_old);
+	free(ta);
+	free(tb);
+	free(ja);
+	free(jb);
+}
+
 int
 main(void)
 {
@@ -896,6 +1050,7 @@ main(void)
 		cmocka_unit_test(test_alg_none_rejected),
 		cmocka_unit_test(test_verify_id_token_glue),
 		cmocka_unit_test(test_verify_token_refetch),
+		cmocka_unit_test(test_verify_token_refetch_on_bad_signature),
 	};
 
 	return cmocka_run_group_tests_name("verify_rfc", tests, setup_keys, teardown_keys);
