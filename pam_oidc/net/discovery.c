@@ -97,11 +97,18 @@ discovery_parse(const struct oidc_conf *conf, const char *text, size_t len,
 				 "discovery document has no issuer string");
 		goto out;
 	}
-	/* Byte for byte: no case folding, no trailing-slash leniency. */
+	/*
+	 * Byte for byte: no case folding, no trailing-slash leniency.  A
+	 * mismatch here is a configuration or provider fault, not a verdict
+	 * on anyone's token: OIDC_R_DISCOVERY, which pam_code() makes
+	 * PAM_AUTHINFO_UNAVAIL, so that pam_faillock does not count it
+	 * against every user who tries.
+	 */
 	if (strcmp(iss, conf->issuer) != 0) {
-		r = oidc_err_set(err, OIDC_R_ISSUER, EINVAL,
-				 "discovery document names another issuer than the configured '%.128s'",
-				 conf->issuer);
+		r = oidc_err_set(
+			err, OIDC_R_DISCOVERY, EINVAL,
+			"discovery document names another issuer than the configured '%.128s'",
+			conf->issuer);
 		goto out;
 	}
 	p = calloc(1, sizeof(*p));

@@ -248,7 +248,7 @@ test_issuer_mismatch(void **state)
 	n0 = nt_count(&srv, "/good/.well-known/openid-configuration");
 	conf_for(&c, "/good/");
 	assert_true(load(&c, now, &p, &err) < 0);
-	assert_int_equal(err.reason, OIDC_R_ISSUER);
+	assert_int_equal(err.reason, OIDC_R_DISCOVERY);
 	assert_null(p);
 	assert_int_equal(nt_count(&srv, "/good/.well-known/openid-configuration"), n0 + 1);
 	assert_int_equal(nt_count(&srv, "/good//.well-known/openid-configuration"), 0);
@@ -257,7 +257,7 @@ test_issuer_mismatch(void **state)
 	/* The document's issuer has a trailing slash the configuration lacks. */
 	conf_for(&c, "/slash");
 	assert_true(load(&c, now, &p, &err) < 0);
-	assert_int_equal(err.reason, OIDC_R_ISSUER);
+	assert_int_equal(err.reason, OIDC_R_DISCOVERY);
 	conf_free(&c);
 
 	/* ... and when both have it, it matches byte for byte. */
@@ -270,7 +270,7 @@ test_issuer_mismatch(void **state)
 	/* Letter case counts. */
 	conf_for(&c, "/case");
 	assert_true(load(&c, now, &p, &err) < 0);
-	assert_int_equal(err.reason, OIDC_R_ISSUER);
+	assert_int_equal(err.reason, OIDC_R_DISCOVERY);
 	conf_free(&c);
 }
 
