@@ -79,6 +79,13 @@ pam_code(int r, const struct oidc_err *err)
 		return PAM_AUTHINFO_UNAVAIL;
 	}
 	switch (err->reason) {
+	/*
+	 * Not well formed: a provider's answer (token endpoint, device
+	 * authorization, JWKS) or token that came over verified TLS and
+	 * judged nobody's login; a broken provider, not a denial that
+	 * pam_faillock should count against the person.
+	 */
+	case OIDC_R_MALFORMED:
 	case OIDC_R_NETWORK:
 	case OIDC_R_HTTP:
 	case OIDC_R_TOO_LARGE:
