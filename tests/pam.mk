@@ -24,6 +24,12 @@ if HAVE_PAMTEST
 TESTS += tests/pam/pam_oidc.sh
 endif
 dist_check_SCRIPTS += tests/pam/pam_oidc.sh
+# The fault matrix: one login per provider or network fault, code, message
+# and time to fail; its table is in pam_oidc(8), FAULTS.
+if HAVE_PAMTEST
+TESTS += tests/pam/fault_matrix.sh
+endif
+dist_check_SCRIPTS += tests/pam/fault_matrix.sh
 TESTS += tests/pam/module_symbols.sh
 dist_check_SCRIPTS += tests/pam/module_symbols.sh
 

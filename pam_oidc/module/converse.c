@@ -69,6 +69,13 @@ converse_info(pam_handle_t *pamh, const char *text)
 
 /* See converse.h. */
 int
+converse_error(pam_handle_t *pamh, const char *text)
+{
+	return converse_one(pamh, PAM_ERROR_MSG, text);
+}
+
+/* See converse.h. */
+int
 converse_prompt_enter(pam_handle_t *pamh, const char *prompt)
 {
 	return converse_one(pamh, PAM_PROMPT_ECHO_ON, prompt);

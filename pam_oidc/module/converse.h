@@ -21,6 +21,9 @@
  */
 int converse_info(pam_handle_t *pamh, const char *text);
 
+/* Show an error message (PAM_ERROR_MSG); the same returns as converse_info. */
+int converse_error(pam_handle_t *pamh, const char *text);
+
 /*
  * Ask with an echoed prompt (PAM_PROMPT_ECHO_ON) and discard the answer
  * (wiped).  The same returns as converse_info; -ECONNABORTED also when the

@@ -79,6 +79,13 @@ pam_code(int r, const struct oidc_err *err)
 		return PAM_AUTHINFO_UNAVAIL;
 	}
 	switch (err->reason) {
+	/*
+	 * Not well formed: a provider's answer (token endpoint, device
+	 * authorization, JWKS) or token that came over verified TLS and
+	 * judged nobody's login; a broken provider, not a denial that
+	 * pam_faillock should count against the person.
+	 */
+	case OIDC_R_MALFORMED:
 	case OIDC_R_NETWORK:
 	case OIDC_R_HTTP:
 	case OIDC_R_TOO_LARGE:
@@ -438,6 +445,47 @@ log_failure(pam_handle_t *pamh, const struct session_ctx *ctx, int r, const stru
 	(void)session_log_failure(ctx, reason, msg);
 }
 
+/*
+ * Tell the person why the login failed, in one sentence: the class of the
+ * failure and its reason token, never the detail (that is in the log), so
+ * nothing from the provider or the token reaches the screen.
+ */
+static void
+tell_failure(pam_handle_t *pamh, int code, const struct oidc_err *err)
+{
+	char text[320];
+	const char *reason = err->reason != OIDC_R_NONE ? child_proto_reason_token(err->reason)
+							: NULL;
+	const char *what;
+
+	if (reason == NULL)
+		reason = "internal";
+	if (code == PAM_AUTHINFO_UNAVAIL) {
+		snprintf(
+			text, sizeof(text),
+			"Single sign-on is unavailable (%s): the identity provider could not be used. Try again later or tell your administrator; the details are in the system log.",
+			reason);
+		(void)converse_error(pamh, text);
+		return;
+	}
+	switch (err->reason) {
+	case OIDC_R_TIMEOUT:
+		what = "the login was not completed in time";
+		break;
+	case OIDC_R_DENIED:
+		what = "the login was denied";
+		break;
+	case OIDC_R_USER:
+		what = "the signed-in account may not log in as this user";
+		break;
+	default:
+		what = "the identity provider's answer did not pass the checks";
+		break;
+	}
+	snprintf(text, sizeof(text), "Single sign-on failed (%s): %s.", reason, what);
+	(void)converse_error(pamh, text);
+}
+
 static void
 log_success(pam_handle_t *pamh, const struct session_ctx *ctx, const struct oidc_identity *id)
 {
@@ -474,7 +522,8 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	const char *user = NULL;
 	char *kept;
 	int64_t delay_ms = CONF_FAIL_DELAY_DEFAULT_MS;
-	int r, pr;
+	bool shown = false; /* the person saw the probe: a failure is told too */
+	int r, pr, code;
 
 	oidc_err_clear(&err);
 	r = conf_load(&conf, NULL, argc, argv, LOAD_MODULE_ARGS, &err);
@@ -517,6 +566,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 				 "no usable conversation (non-interactive caller?); the provider was not contacted");
 		goto out;
 	}
+	shown = true;
 	if ((r = run_child(pamh, argc, argv, &conf, user, ctx.service, &id, &err)) < 0)
 		goto out;
 	if ((r = pending_write(conf.pending_dir, &id, handle, &err)) < 0)
@@ -545,12 +595,16 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	log_success(pamh, &ctx, &id);
 	r = 0;
 out:
+	code = pam_code(r, &err);
 	if (r < 0)
 		log_failure(pamh, &ctx, r, &err);
+	/* a conversation that failed cannot be told; PAM_SILENT asks for no messages */
+	if (r < 0 && shown && code != PAM_CONV_ERR && code != PAM_BUF_ERR && !(flags & PAM_SILENT))
+		tell_failure(pamh, code, &err);
 	oidc_identity_clear(&id);
 	conf_free(&conf);
 	explicit_bzero(pwbuf, sizeof(pwbuf));
-	return pam_code(r, &err);
+	return code;
 }
 
 /* Credentials are the session's business here: nothing to set. */

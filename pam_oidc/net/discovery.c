@@ -111,16 +111,16 @@ discovery_issuer_mismatch(const char *configured, const char *iss, struct oidc_e
 	size_t c = strlen(configured), n = strlen(iss);
 
 	if (n == c + 1 && iss[c] == '/' && memcmp(iss, configured, c) == 0)
-		return oidc_err_set(err, OIDC_R_ISSUER, EINVAL,
+		return oidc_err_set(err, OIDC_R_DISCOVERY, EINVAL,
 				    "discovery document names the issuer with a trailing slash: "
 				    "set issuer = %.160s/ (with the trailing slash)",
 				    configured);
 	if (c == n + 1 && configured[n] == '/' && memcmp(iss, configured, n) == 0)
-		return oidc_err_set(err, OIDC_R_ISSUER, EINVAL,
+		return oidc_err_set(err, OIDC_R_DISCOVERY, EINVAL,
 				    "discovery document names the issuer without a trailing slash: "
 				    "set issuer = %.*s (without the trailing slash)",
 				    (int)(n > 160 ? 160 : n), configured);
-	return oidc_err_set(err, OIDC_R_ISSUER, EINVAL,
+	return oidc_err_set(err, OIDC_R_DISCOVERY, EINVAL,
 			    "discovery document names another issuer than the configured '%.128s'",
 			    configured);
 }
@@ -147,7 +147,13 @@ discovery_parse(const struct oidc_conf *conf, const char *text, size_t len,
 				 "discovery document has no issuer string");
 		goto out;
 	}
-	/* Byte for byte: no case folding, no trailing-slash leniency. */
+	/*
+	 * Byte for byte: no case folding, no trailing-slash leniency.  A
+	 * mismatch here is a configuration or provider fault, not a verdict
+	 * on anyone's token: OIDC_R_DISCOVERY, which pam_code() makes
+	 * PAM_AUTHINFO_UNAVAIL, so that pam_faillock does not count it
+	 * against every user who tries.
+	 */
 	if (strcmp(iss, conf->issuer) != 0) {
 		r = discovery_issuer_mismatch(conf->issuer, iss, err);
 		goto out;

@@ -58,6 +58,15 @@
 //   no_device       discovery names no device_authorization_endpoint (GitLab)
 //   hs256_only      ID tokens signed HS256 only, /jwks has no key (authentik
 //                   without a signing key)
+// The fault matrix (tests/pam/fault_matrix.sh), see faultMatrix() below:
+//   die_polling     the process exits once it answered the first poll
+//   slow_body       discovery trickles one byte every 250 ms, never ending
+//   redirect        discovery answers 302 to a valid copy of itself
+//   slow_down_storm every poll answers slow_down
+//   kid_storm       every ID token is signed with a new kid /jwks never shows
+//   jwks_404        /jwks answers 404
+//   skew_ahead      iat, nbf, auth_time and exp 2 h ahead (a fast provider clock)
+//   skew_behind     the same 2 h behind (a slow one: the token has expired)
 // An ES module, like the rest of tests/idp (package.json "type": "module").
 import https from 'node:https';
 import fs from 'node:fs';
@@ -101,6 +110,10 @@ const SCENARIOS = ['ok', 'slow_down', 'expired_token', 'access_denied', 'invalid
 	'oversized', 'malformed', 'dupkey', 'http500', 'no_id_token', 'badsig', 'wrong_aud',
 	'wrong_iss', 'rotate', 'rotate_same_kid', 'weak_key_in_set', 'device_ctl', 'device_http', 'device_500', 'corpus',
 	'hd_workspace', 'hd_consumer', 'hd_other', 'issuer_slash', 'no_device', 'hs256_only'];
+// the fault matrix's scenarios, handled by faultMatrix()
+const FAULT_SCENARIOS = ['die_polling', 'slow_body', 'redirect', 'slow_down_storm', 'kid_storm',
+	'jwks_404', 'skew_ahead', 'skew_behind'];
+SCENARIOS.push(...FAULT_SCENARIOS);
 if (!opt.certs)
 	usage('--certs DIR is required');
 if ((opt.scenario === 'corpus') !== (opt.corpus !== null))
@@ -268,8 +281,68 @@ function clientOk(req, form) {
 		formDecode(cred.slice(i + 1)) === opt.secret;
 }
 
+// The fault matrix's scenarios (tests/pam/fault_matrix.sh): true when the
+// request was answered here, false to let handle() answer it as usual.
+function faultMatrix(req, res, p) {
+	const sc = opt.scenario;
+	const discovery = req.method === 'GET' && p === '/.well-known/openid-configuration';
+	const token = req.method === 'POST' && p === '/token';
+	const skew = { skew_ahead: 7200, skew_behind: -7200 }[sc];
+	if (sc === 'die_polling' && token) {
+		// the usual pending answer, then the provider is gone
+		res.on('finish', () => process.exit(0));
+		return false;
+	}
+	if (sc === 'slow_body' && discovery) {
+		log(p, 'slow_body');
+		res.writeHead(200, { 'content-type': 'application/json' });
+		const body = `{"issuer": "${issuer}", "pad": "${' '.repeat(4096)}"}`;
+		let i = 0;
+		const t = setInterval(() => {
+			if (i < body.length)
+				res.write(body[i++]);
+		}, 250);
+		res.on('close', () => clearInterval(t));
+		return true;
+	}
+	if (sc === 'redirect' && discovery && !req.url.includes('?')) {
+		// the target is a valid document: following it would log in
+		log(p, 'redirect');
+		res.writeHead(302, { location: `${issuer}${p}?moved=1` });
+		res.end();
+		return true;
+	}
+	if (sc === 'jwks_404' && req.method === 'GET' && p === '/jwks') {
+		log(p, 'jwks 404');
+		send(res, 404, { error: 'not_found' });
+		return true;
+	}
+	if (!token || !['slow_down_storm', 'kid_storm', 'skew_ahead', 'skew_behind'].includes(sc))
+		return false;
+	readBody(req, () => {
+		polls++;
+		if (sc === 'slow_down_storm') {
+			log(p, 'slow_down');
+			return send(res, 400, { error: 'slow_down' });
+		}
+		let t;
+		if (sc === 'kid_storm') {
+			t = idToken({}, makeKey(`storm-${b64u(crypto.randomBytes(6))}`));
+		} else {
+			const now = Math.floor(Date.now() / 1000) + skew;
+			t = idToken({ iat: now, nbf: now, auth_time: now, exp: now + 300 });
+		}
+		log(p, `answer ${sc}`);
+		log('issued', `id_token_sig=${t.slice(t.lastIndexOf('.') + 1)}`);
+		return send(res, 200, { access_token: 'at-fm', token_type: 'Bearer', expires_in: 300, id_token: t });
+	});
+	return true;
+}
+
 function handle(req, res) {
 	const p = req.url.split('?')[0];
+	if (faultMatrix(req, res, p))
+		return undefined;
 	if (req.method === 'GET' && p === '/.well-known/openid-configuration') {
 		log(p, 'discovery');
 		const doc = {

@@ -93,7 +93,7 @@ CA=$IDP_CA
 ES="issuer=$IDP_ISSUER client_id=test-es256"
 echo "auth required $SECDIR/pam_deny.so" >"$T/svc/other"
 
-plan 34
+plan 36
 
 # --- approve: success, the session environment, the registry entry --------
 service login "$ES" qr=on
@@ -130,6 +130,8 @@ ok $? "Enter pressed before the approval: the module waits for the child and suc
 run noqr alice deny:alice
 has "auth PAM_AUTH_ERR"
 ok $? "deny -> PAM_AUTH_ERR"
+grep -qx 'msg 3 Single sign-on failed (denied): the login was denied\.' "$T/out"
+ok $? "failure_told_denied: a denial is told to the person as one error message naming it"
 run noqr bob approve:alice
 has "auth PAM_AUTH_ERR"
 ok $? "alice approving for PAM_USER=bob -> PAM_AUTH_ERR"
@@ -197,6 +199,9 @@ run down alice enter
 ms=$(total_ms)
 has "auth PAM_AUTHINFO_UNAVAIL" && [ -n "$ms" ] && [ "$ms" -lt 1000 ]
 ok $? "provider down -> PAM_AUTHINFO_UNAVAIL in under a second (${ms:-?} ms)"
+[ "$(grep -c '^msg 3 ' "$T/out")" = 1 ] &&
+	grep -q '^msg 3 Single sign-on is unavailable (network): .*system log\.$' "$T/out"
+ok $? "failure_told_unavailable: provider down -> one error message: unavailable (network)"
 service down2 "issuer=https://127.0.0.1:9 client_id=test-es256" qr=off
 sed -i 's/fail_delay=0/fail_delay=1500/' "$T/svc/down2"
 run down2 alice enter

@@ -251,7 +251,7 @@ test_issuer_mismatch(void **state)
 	n0 = nt_count(&srv, "/good/.well-known/openid-configuration");
 	conf_for(&c, "/good/");
 	assert_true(load(&c, now, &p, &err) < 0);
-	assert_int_equal(err.reason, OIDC_R_ISSUER);
+	assert_int_equal(err.reason, OIDC_R_DISCOVERY);
 	assert_null(p);
 	assert_int_equal(nt_count(&srv, "/good/.well-known/openid-configuration"), n0 + 1);
 	assert_int_equal(nt_count(&srv, "/good//.well-known/openid-configuration"), 0);
@@ -265,7 +265,7 @@ test_issuer_mismatch(void **state)
 	/* The document's issuer has a trailing slash the configuration lacks. */
 	conf_for(&c, "/slash");
 	assert_true(load(&c, now, &p, &err) < 0);
-	assert_int_equal(err.reason, OIDC_R_ISSUER);
+	assert_int_equal(err.reason, OIDC_R_DISCOVERY);
 	snprintf(want, sizeof(want), "set issuer = %s/ (with the trailing slash)", c.issuer);
 	if (strstr(err.msg, want) == NULL)
 		fail_msg("'%s' lacks '%s'", err.msg, want);
@@ -281,7 +281,7 @@ test_issuer_mismatch(void **state)
 	/* Letter case counts, and is no trailing-slash case. */
 	conf_for(&c, "/case");
 	assert_true(load(&c, now, &p, &err) < 0);
-	assert_int_equal(err.reason, OIDC_R_ISSUER);
+	assert_int_equal(err.reason, OIDC_R_DISCOVERY);
 	assert_null(strstr(err.msg, "set issuer"));
 	assert_non_null(strstr(err.msg, "another issuer than the configured"));
 	conf_free(&c);
