@@ -79,11 +79,11 @@ fi
 mb ok /
 run "$mbconf"
 check "issuer configured with a slash the provider lacks: names the fix" 1 '' \
-	"issuer mismatch: .*set issuer = $MB_ISSUER \\(without the trailing slash\\)"
+	"discovery error: .*set issuer = $MB_ISSUER \\(without the trailing slash\\)"
 mb issuer_slash
 run "$mbconf"
 check "provider's issuer ends in a slash (Auth0, authentik): names the fix" 1 '' \
-	"issuer mismatch: .*set issuer = $MB_ISSUER/ \\(with the trailing slash\\)"
+	"discovery error: .*set issuer = $MB_ISSUER/ \\(with the trailing slash\\)"
 timeout 30 "$PAM_OIDC" login --config "$mbconf" --user daemon >"$work/out" 2>"$work/err"
 rc=$?
 cp "$work/out" "$work/err.login"
