@@ -209,7 +209,15 @@ login_flow_run(const struct oidc_conf *conf, const char *want_user,
 	if (r == 0 && prov->device_authorization_endpoint == NULL)
 		r = oidc_err_set(err, OIDC_R_DISCOVERY, EOPNOTSUPP,
 				 "the provider announces no device_authorization_endpoint");
-	step_done(&f, LOGIN_STEP_DISCOVERY, r, r == 0 ? prov->issuer : NULL, err);
+	if (r == 0)
+		snprintf(
+			detail, sizeof(detail), "%.128s%s", prov->issuer,
+			prov->device_endpoint_option_ignored
+				? " (option device_authorization_endpoint ignored: discovery names one)"
+			: prov->device_endpoint_from_conf
+				? " (device endpoint from the configuration)"
+				: "");
+	step_done(&f, LOGIN_STEP_DISCOVERY, r, r == 0 ? detail : NULL, err);
 	if (r < 0)
 		goto out;
 

@@ -6,6 +6,8 @@
 #ifndef OIDC_PROVIDER_H
 #define OIDC_PROVIDER_H
 
+#include <stdbool.h>
+
 struct oidc_provider {
 	char *issuer;
 	char *authorization_endpoint;		/* may be NULL */
@@ -13,6 +15,9 @@ struct oidc_provider {
 	char *device_authorization_endpoint;	/* may be NULL */
 	char *jwks_uri;
 	char *userinfo_endpoint;		/* may be NULL */
+	/* the device_authorization_endpoint option: used (discovery named none), or ignored */
+	bool device_endpoint_from_conf;
+	bool device_endpoint_option_ignored;
 };
 
 /* Free a provider description (NULL-safe). */
