@@ -9,6 +9,8 @@
 #     idp_start [--device-ttl S] [--id-token-ttl S]
 #     idp_kill; idp_restart [--jwks "$IDP_SRC/jwks-next.json"]   (same issuer)
 #     token=$(idp_device_token --client test-es256 alice)
+#     mb_launch DIR CERTDIR SCENARIO ...   (misbehave.js)
+#     pf_launch DIR CERTDIR PROFILE ...    (profiles.js)
 #
 # idp_start exports IDP_ISSUER (https://127.0.0.1:PORT), IDP_PORT, IDP_CA
 # (the test CA, PEM), IDP_PID, IDP_LOG and IDP_DIR (a private temporary
@@ -152,4 +154,39 @@ mb_launch() {
 mb_stop() {
 	stop "${MB_PID:-}"
 	MB_PID=
+}
+
+# pf_launch DIR CERTDIR PROFILE [profiles.js options]: start the provider
+# emulator (tests/idp/profiles.js) as PROFILE with the certificate in
+# CERTDIR, its request log in DIR; stops one started before.  Exports
+# PF_PID (spawned: reap stops it too), PF_ISSUER, PF_CLIENT (the profile's
+# client_id), PF_ORIGIN (https://127.0.0.1:PORT) and PF_LOG.  Returns 1,
+# with the emulator's stderr on ours, when it does not come up within 20 s
+# (it makes RSA keys and certificates first).
+pf_launch() {
+	local dir=$1 certs=$2 prof=$3
+	shift 3
+	pf_stop
+	PF_LOG=$dir/pf-$prof.log
+	: >"$PF_LOG"
+	rm -f "$dir/pf.port"
+	spawn node "$IDP_SRC/profiles.js" --certs "$certs" --profile "$prof" \
+		--port-file "$dir/pf.port" --log "$PF_LOG" --watch-pid $$ "$@" \
+		>"$dir/pf.out" 2>"$dir/pf.err" </dev/null
+	PF_PID=$!
+	if wait_for -p "$PF_PID" 20 test -s "$dir/pf.port"; then
+		PF_ISSUER=$(sed -n 's/^issuer //p' "$dir/pf.out")
+		PF_CLIENT=$(sed -n 's/^client_id //p' "$dir/pf.out")
+		PF_ORIGIN=$(sed -n 's/^origin //p' "$dir/pf.out")
+		return 0
+	fi
+	echo "# profiles.js did not start:" >&2
+	sed 's/^/# /' "$dir/pf.err" >&2
+	return 1
+}
+
+# Stop the emulator started by pf_launch, if any.
+pf_stop() {
+	stop "${PF_PID:-}"
+	PF_PID=
 }
