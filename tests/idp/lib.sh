@@ -123,6 +123,24 @@ idp_json_get() {
 		});' "$1"
 }
 
+# _emu_launch DIR NAME SECONDS SCRIPT [options]: spawn one of the plain-Node
+# providers (misbehave.js, profiles.js) with its port file DIR/NAME.port,
+# stdout in DIR/NAME.out and stderr in DIR/NAME.err; sets _EMU_PID and
+# returns 0 once the port file is written, 1 (with its stderr on ours) when
+# that takes more than SECONDS.
+_emu_launch() {
+	local dir=$1 name=$2 secs=$3 script=$4
+	shift 4
+	rm -f "$dir/$name.port"
+	spawn node "$IDP_SRC/$script" --port-file "$dir/$name.port" --watch-pid $$ "$@" \
+		>"$dir/$name.out" 2>"$dir/$name.err" </dev/null
+	_EMU_PID=$!
+	wait_for -p "$_EMU_PID" "$secs" test -s "$dir/$name.port" && return 0
+	echo "# $script did not start:" >&2
+	sed 's/^/# /' "$dir/$name.err" >&2
+	return 1
+}
+
 # mb_launch DIR CERTDIR SCENARIO [misbehave.js options]: start the scripted
 # misbehaving provider (tests/idp/misbehave.js) with the certificate in
 # CERTDIR, its request log and port file in DIR; stops one started before.
@@ -130,24 +148,16 @@ idp_json_get() {
 # MB_LOG.  Returns 1, with the server's stderr on ours, when it does not
 # come up within 10 s.
 mb_launch() {
-	local dir=$1 certs=$2 sc=$3
+	local dir=$1 certs=$2 sc=$3 r=0
 	shift 3
 	mb_stop
 	MB_LOG=$dir/mb-$sc.log
 	: >"$MB_LOG"
-	rm -f "$dir/mb.port"
-	spawn node "$IDP_SRC/misbehave.js" --certs "$certs" --scenario "$sc" \
-		--port-file "$dir/mb.port" --log "$MB_LOG" --watch-pid $$ "$@" \
-		>/dev/null 2>"$dir/mb.err" </dev/null
-	MB_PID=$!
-	if wait_for -p "$MB_PID" 10 test -s "$dir/mb.port"; then
-		MB_PORT=$(cat "$dir/mb.port")
-		MB_ISSUER=https://127.0.0.1:$MB_PORT
-		return 0
-	fi
-	echo "# misbehave.js did not start:" >&2
-	sed 's/^/# /' "$dir/mb.err" >&2
-	return 1
+	_emu_launch "$dir" mb 10 misbehave.js --certs "$certs" --scenario "$sc" --log "$MB_LOG" "$@" || r=1
+	MB_PID=$_EMU_PID
+	[ "$r" -eq 0 ] || return 1
+	MB_PORT=$(cat "$dir/mb.port")
+	MB_ISSUER=https://127.0.0.1:$MB_PORT
 }
 
 # Stop the misbehaving provider started by mb_launch, if any.
@@ -164,25 +174,17 @@ mb_stop() {
 # with the emulator's stderr on ours, when it does not come up within 20 s
 # (it makes RSA keys and certificates first).
 pf_launch() {
-	local dir=$1 certs=$2 prof=$3
+	local dir=$1 certs=$2 prof=$3 r=0
 	shift 3
 	pf_stop
 	PF_LOG=$dir/pf-$prof.log
 	: >"$PF_LOG"
-	rm -f "$dir/pf.port"
-	spawn node "$IDP_SRC/profiles.js" --certs "$certs" --profile "$prof" \
-		--port-file "$dir/pf.port" --log "$PF_LOG" --watch-pid $$ "$@" \
-		>"$dir/pf.out" 2>"$dir/pf.err" </dev/null
-	PF_PID=$!
-	if wait_for -p "$PF_PID" 20 test -s "$dir/pf.port"; then
-		PF_ISSUER=$(sed -n 's/^issuer //p' "$dir/pf.out")
-		PF_CLIENT=$(sed -n 's/^client_id //p' "$dir/pf.out")
-		PF_ORIGIN=$(sed -n 's/^origin //p' "$dir/pf.out")
-		return 0
-	fi
-	echo "# profiles.js did not start:" >&2
-	sed 's/^/# /' "$dir/pf.err" >&2
-	return 1
+	_emu_launch "$dir" pf 20 profiles.js --certs "$certs" --profile "$prof" --log "$PF_LOG" "$@" || r=1
+	PF_PID=$_EMU_PID
+	[ "$r" -eq 0 ] || return 1
+	PF_ISSUER=$(sed -n 's/^issuer //p' "$dir/pf.out")
+	PF_CLIENT=$(sed -n 's/^client_id //p' "$dir/pf.out")
+	PF_ORIGIN=$(sed -n 's/^origin //p' "$dir/pf.out")
 }
 
 # Stop the emulator started by pf_launch, if any.
