@@ -142,7 +142,7 @@ ok $? "authentik: the issuer without its trailing slash is another issuer (refus
 pf gitlab
 pconf
 login
-[ "$RC" -ne 0 ] && grep -Eq '^\[ *[0-9.]+s\] discovery +FAILED.*device_authorization_endpoint' "$OUT" &&
+[ "$RC" -ne 0 ] && grep -Eq '^\[ *[0-9.]+s\] discovery +FAILED.*set the option device_authorization_endpoint' "$OUT" &&
 	! grep -q ' device ' "$PF_LOG"
 ok $? "gitlab: without the option the login fails at discovery"
 pconf "device_authorization_endpoint=$PF_ORIGIN/oauth/authorize_device"
@@ -150,6 +150,9 @@ login
 admitted && grep -Eq '^\[ *[0-9.]+s\] discovery +ok .*device endpoint from the configuration' "$OUT" &&
 	grep -q ' device 200 ' "$PF_LOG"
 ok $? "gitlab: with device_authorization_endpoint it logs in"
+"$PAM_OIDC" check --config "$CT_DIR/conf" >"$OUT" 2>&1
+grep -q 'note: device_authorization_endpoint from the configuration (discovery names none)' "$OUT"
+TAP_LOG=$OUT ok $? "pam-oidc check says the option is used"
 # where discovery names one, discovery wins and the option is reported ignored
 pf keycloak
 pconf "device_authorization_endpoint=$PF_ORIGIN/elsewhere"
