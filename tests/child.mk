@@ -8,10 +8,10 @@ tests_child_child_driver_LDADD = $(TEST_LIBS)
 
 CHILD_SH_TESTS = tests/child/misbehave.sh tests/child/misbehave_slow.sh \
 	tests/child/hygiene.sh tests/child/idp_login.sh tests/child/cli_login.sh \
-	tests/child/verify_agree.sh tests/child/required_claims.sh
+	tests/child/verify_agree.sh tests/child/required_claims.sh tests/child/providers.sh
 TESTS += $(CHILD_SH_TESTS)
 dist_check_SCRIPTS += $(CHILD_SH_TESTS)
-EXTRA_DIST += tests/child/lib.sh tests/idp/misbehave.js tests/idp/corpus.js
+EXTRA_DIST += tests/child/lib.sh tests/idp/misbehave.js tests/idp/corpus.js tests/idp/profiles.js
 
 check_PROGRAMS += tests/child/test_child
 TESTS += tests/child/test_child

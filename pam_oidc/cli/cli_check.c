@@ -148,6 +148,10 @@ cli_check(int argc, char **argv)
 	printf("discovery: ok\n");
 	print_endpoint("issuer", p->issuer);
 	print_endpoint("device_authorization_endpoint", p->device_authorization_endpoint);
+	if (p->device_endpoint_option_ignored)
+		printf("  note: option device_authorization_endpoint is ignored: discovery names one\n");
+	else if (p->device_endpoint_from_conf)
+		printf("  note: device_authorization_endpoint from the configuration (discovery names none)\n");
 	print_endpoint("token_endpoint", p->token_endpoint);
 	print_endpoint("jwks_uri", p->jwks_uri);
 	r = jwks_load(&conf, &http, p, now, false, &set, &err);

@@ -182,6 +182,7 @@ login_flow_run(const struct oidc_conf *conf, const char *want_user,
 	struct oidc_err lerr;
 	json_object *claims = NULL;
 	char *secret = NULL, *token = NULL, detail[200];
+	const char *note = "";
 	unsigned polls = 0;
 	int r;
 
@@ -211,8 +212,16 @@ login_flow_run(const struct oidc_conf *conf, const char *want_user,
 	}
 	if (r == 0 && prov->device_authorization_endpoint == NULL)
 		r = oidc_err_set(err, OIDC_R_DISCOVERY, EOPNOTSUPP,
-				 "the provider announces no device_authorization_endpoint");
-	step_done(&f, LOGIN_STEP_DISCOVERY, r, r == 0 ? prov->issuer : NULL, err);
+				 "the provider announces no device_authorization_endpoint (if it "
+				 "supports the grant anyway, as GitLab does, set the option "
+				 "device_authorization_endpoint)");
+	if (r == 0 && prov->device_endpoint_option_ignored)
+		note = " (option device_authorization_endpoint ignored: discovery names one)";
+	else if (r == 0 && prov->device_endpoint_from_conf)
+		note = " (device endpoint from the configuration)";
+	if (r == 0)
+		snprintf(detail, sizeof(detail), "%.128s%s", prov->issuer, note);
+	step_done(&f, LOGIN_STEP_DISCOVERY, r, r == 0 ? detail : NULL, err);
 	if (r < 0)
 		goto out;
 

@@ -194,7 +194,7 @@ device_auth_parse(long status, const char *body, size_t len, int64_t default_int
 {
 	struct device_auth *da = NULL;
 	json_object *o = NULL;
-	const char *e = NULL;
+	const char *e = NULL, *uri_name;
 	int64_t v;
 	int r;
 
@@ -218,9 +218,18 @@ device_auth_parse(long status, const char *body, size_t len, int64_t default_int
 		r = oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
 		goto out;
 	}
+	/*
+	 * RFC 8628 names it verification_uri; Google's device endpoint sends
+	 * verification_url instead.  That one spelling is taken, only when the
+	 * standard member is absent, and checked the same way.
+	 */
+	uri_name = "verification_uri";
+	if (json_get_string(o, "verification_uri", &e) == -ENOENT &&
+	    json_get_string(o, "verification_url", &e) != -ENOENT)
+		uri_name = "verification_url";
 	if ((r = dup_field(o, "device_code", true, &da->device_code, err)) < 0 ||
 	    (r = dup_field(o, "user_code", true, &da->user_code, err)) < 0 ||
-	    (r = dup_field(o, "verification_uri", true, &da->verification_uri, err)) < 0 ||
+	    (r = dup_field(o, uri_name, true, &da->verification_uri, err)) < 0 ||
 	    (r = dup_field(o, "verification_uri_complete", false, &da->verification_uri_complete,
 			   err)) < 0)
 		goto out;
@@ -234,7 +243,7 @@ device_auth_parse(long status, const char *body, size_t len, int64_t default_int
 				 "device authorization: user_code is empty, too long or has control characters");
 		goto out;
 	}
-	if ((r = check_uri("verification_uri", da->verification_uri, err)) < 0)
+	if ((r = check_uri(uri_name, da->verification_uri, err)) < 0)
 		goto out;
 	if (da->verification_uri_complete != NULL &&
 	    (r = check_uri("verification_uri_complete", da->verification_uri_complete, err)) < 0)
@@ -265,6 +274,25 @@ out:
 	return r;
 }
 
+/* The RFC 8628 section 3.5 answers (and Entra's denial), by their error code alone. */
+static int
+token_error(long status, const char *e, struct oidc_err *err)
+{
+	if (strcmp(e, "authorization_pending") == 0)
+		return DEVICE_POLL_PENDING;
+	if (strcmp(e, "slow_down") == 0)
+		return DEVICE_POLL_SLOW_DOWN;
+	/* Entra ID says authorization_declined where RFC 8628 says access_denied */
+	if (strcmp(e, "access_denied") == 0 || strcmp(e, "authorization_declined") == 0)
+		return oidc_err_set(err, OIDC_R_DENIED, EACCES,
+				    "the sign-in was denied at the provider");
+	if (strcmp(e, "expired_token") == 0)
+		return oidc_err_set(err, OIDC_R_TIMEOUT, ETIMEDOUT,
+				    "the device code expired before the sign-in");
+	return oidc_err_set(err, OIDC_R_HTTP, EPROTO, "token endpoint refused (HTTP %ld): %s",
+			    status, error_token(e));
+}
+
 /* Classify one token endpoint answer; a device_poll_result, or -errno with err filled. */
 int
 device_token_parse(long status, const char *body, size_t len, char **ret_id_token,
@@ -272,39 +300,43 @@ device_token_parse(long status, const char *body, size_t len, char **ret_id_toke
 {
 	json_object *o = NULL;
 	const char *e = NULL, *tok;
+	/* 400 and 401 are RFC 6749's error statuses; any other 4xx must prove it is one */
+	bool rfc_status = status == 400 || status == 401;
 	int r;
 
-	if (status != 200 && status != 400 && status != 401) {
+	if (status != 200 && (status < 400 || status > 499)) {
 		r = oidc_err_set(err, OIDC_R_HTTP, EPROTO, "token endpoint answered HTTP %ld", status);
 		goto out;
 	}
+	/* the parser's own message only where a malformed body is the verdict */
 	r = json_strict_parse(body, len, HTTP_DEFAULT_MAX_BODY, JSON_STRICT_MAX_DEPTH, true, &o,
-			      err);
+			      status == 200 || rfc_status ? err : NULL);
+	if (r < 0 && status != 200 && !rfc_status) {
+		r = oidc_err_set(err, OIDC_R_HTTP, EPROTO, "token endpoint answered HTTP %ld",
+				 status);
+		goto out;
+	}
 	if (r < 0) {
 		oidc_err_set(err, OIDC_R_MALFORMED, EINVAL, "token endpoint: malformed JSON");
 		goto out;
 	}
 	if (status != 200) {
+		/*
+		 * Providers differ in the status of the same answer (Auth0:
+		 * 403 pending, 429 slow_down; Google: 428 pending, 403
+		 * slow_down and denial): the error member decides.
+		 */
 		r = json_get_string(o, "error", &e);
-		if (r < 0) {
+		if (r < 0 && !rfc_status)
+			r = oidc_err_set(
+				err, OIDC_R_HTTP, EPROTO,
+				"token endpoint answered HTTP %ld without a string \"error\"",
+				status);
+		else if (r < 0)
 			r = oidc_err_set(err, OIDC_R_MALFORMED, EINVAL,
 					 "token endpoint: HTTP %ld without a string \"error\"", status);
-			goto out;
-		}
-		if (strcmp(e, "authorization_pending") == 0) {
-			r = DEVICE_POLL_PENDING;
-		} else if (strcmp(e, "slow_down") == 0) {
-			r = DEVICE_POLL_SLOW_DOWN;
-		} else if (strcmp(e, "access_denied") == 0) {
-			r = oidc_err_set(err, OIDC_R_DENIED, EACCES,
-					 "the sign-in was denied at the provider");
-		} else if (strcmp(e, "expired_token") == 0) {
-			r = oidc_err_set(err, OIDC_R_TIMEOUT, ETIMEDOUT,
-					 "the device code expired before the sign-in");
-		} else {
-			r = oidc_err_set(err, OIDC_R_HTTP, EPROTO, "token endpoint refused: %s",
-					 error_token(e));
-		}
+		else
+			r = token_error(status, e, err);
 		goto out;
 	}
 	r = json_get_string(o, "id_token", &tok);
@@ -340,13 +372,16 @@ out:
 	return r;
 }
 
+/*
+ * client_id goes into every form, also when a confidential client
+ * authenticates with HTTP Basic: RFC 6749 section 3.2.1 allows it, and
+ * authentik's device endpoint reads the client only from the body.  The
+ * secret itself never goes into the form.
+ */
 static int
 client_form(const struct device_client *client, struct buf *form)
 {
-	/* a confidential client authenticates with HTTP Basic only */
-	if (client->secret == NULL)
-		return http_form_append(form, "client_id", client->client_id);
-	return 0;
+	return http_form_append(form, "client_id", client->client_id);
 }
 
 /* Send the device authorization request; 0 and *ret, or -errno with err filled. */

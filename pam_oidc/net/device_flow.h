@@ -30,7 +30,8 @@ struct oidc_provider;
 
 struct device_client {
 	const char *client_id;
-	const char *secret;		/* NULL: public client (client_id in the form) */
+	const char *
+		secret; /* NULL: public client; else HTTP Basic (client_id in the form either way) */
 };
 
 struct device_auth {
@@ -69,25 +70,30 @@ int device_read_client_secret(const char *path, char **ret, struct oidc_err *err
 
 /*
  * Parse the answer to the device authorization request (status and body).
- * default_interval is used when the provider gives no interval; both are
+ * The link is verification_uri, or Google's verification_url when
+ * verification_uri is absent (same checks).  default_interval is used when the provider gives no interval; both are
  * clamped to DEVICE_INTERVAL_MIN..MAX.  Returns 0 and *ret.
  */
 int device_auth_parse(long status, const char *body, size_t len, int64_t default_interval,
 		      struct device_auth **ret, struct oidc_err *err);
 
 /*
- * Parse one answer of the token endpoint.  Returns a non-negative enum
- * device_poll_result (DEVICE_POLL_TOKEN with *ret_id_token, free with
- * secure_free_str), or a negative errno with err filled: access_denied
- * -> OIDC_R_DENIED, expired_token -> OIDC_R_TIMEOUT, any other error or
- * status -> OIDC_R_HTTP, a 200 without id_token -> OIDC_R_MALFORMED.
+ * Parse one answer of the token endpoint.  Any 4xx whose body is strict
+ * JSON with a string "error" is judged by that error, whatever the status
+ * (Auth0 and Google answer pending and slow_down with 403, 428 or 429).
+ * Returns a non-negative enum device_poll_result (DEVICE_POLL_TOKEN with
+ * *ret_id_token, free with secure_free_str), or a negative errno with err
+ * filled: access_denied and authorization_declined -> OIDC_R_DENIED
+ * (-EACCES), expired_token -> OIDC_R_TIMEOUT, any other error, a 5xx or
+ * another 4xx without such a body -> OIDC_R_HTTP, a 400/401 that is not
+ * JSON with a string error or a 200 without id_token -> OIDC_R_MALFORMED.
  */
 int device_token_parse(long status, const char *body, size_t len, char **ret_id_token,
 		       struct oidc_err *err);
 
 /*
- * POST the device authorization request (client_id or HTTP Basic with the
- * secret, scope conf->scopes) to p->device_authorization_endpoint, giving
+ * POST the device authorization request (client_id in the form, and HTTP
+ * Basic with the secret for a confidential client; scope conf->scopes) to p->device_authorization_endpoint, giving
  * the request at most timeout_ms.  Returns 0 and *ret.
  */
 int device_authorize(const struct oidc_conf *conf, const struct oidc_provider *p,

@@ -19,9 +19,9 @@
 #include "http.h"
 #include "json_strict.h"
 #include "oidc_err.h"
+#include "url.h"
 
 #define DISCOVERY_MAX_SIZE (128 * 1024)
-#define DISCOVERY_SUFFIX "/.well-known/openid-configuration"
 
 /* Free a provider description; NULL-safe. */
 void
@@ -173,6 +173,22 @@ discovery_parse(const struct oidc_conf *conf, const char *text, size_t len,
 	    (r = discovery_endpoint(doc, "userinfo_endpoint", false, &p->userinfo_endpoint,
 				    err)) < 0)
 		goto out;
+	/*
+	 * device_authorization_endpoint (the option) fills the gap of a
+	 * provider that supports the grant but leaves it out of discovery
+	 * (GitLab); when discovery names one, discovery wins.
+	 */
+	if (conf->device_authorization_endpoint != NULL &&
+	    p->device_authorization_endpoint != NULL) {
+		p->device_endpoint_option_ignored = true;
+	} else if (conf->device_authorization_endpoint != NULL) {
+		p->device_authorization_endpoint = strdup(conf->device_authorization_endpoint);
+		if (p->device_authorization_endpoint == NULL) {
+			r = oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
+			goto out;
+		}
+		p->device_endpoint_from_conf = true;
+	}
 	*ret = p;
 	p = NULL;
 	r = 0;
@@ -181,23 +197,6 @@ out:
 	if (doc != NULL)
 		json_object_put(doc);
 	return r;
-}
-
-/* <issuer without one trailing '/'>/.well-known/openid-configuration */
-static char *
-discovery_url(const char *issuer)
-{
-	size_t n = strlen(issuer);
-	char *url;
-
-	if (n > 0 && issuer[n - 1] == '/')
-		n--;
-	url = malloc(n + sizeof(DISCOVERY_SUFFIX));
-	if (url == NULL)
-		return NULL;
-	memcpy(url, issuer, n);
-	memcpy(url + n, DISCOVERY_SUFFIX, sizeof(DISCOVERY_SUFFIX));
-	return url;
 }
 
 /* Load the provider's metadata, from the cache when fresh; see discovery.h. */
@@ -215,7 +214,9 @@ discovery_load(const struct oidc_conf *conf, const struct http_opts *http, int64
 
 	if (conf->issuer == NULL)
 		return oidc_err_set(err, OIDC_R_CONFIG, EINVAL, "no issuer configured");
-	url = discovery_url(conf->issuer);
+	/* discovery_url differs from the standard one by a query at most (conf_validate) */
+	url = conf->discovery_url != NULL ? strdup(conf->discovery_url)
+					  : url_discovery_default(conf->issuer);
 	if (url == NULL)
 		return oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
 	/* keyed by every setting that decides trust, not by the issuer alone */

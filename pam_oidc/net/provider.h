@@ -16,6 +16,9 @@ struct oidc_provider {
 	char *jwks_uri;
 	char *userinfo_endpoint;		/* may be NULL */
 	bool id_token_hmac_only; /* id_token_signing_alg_values_supported: HS* only */
+	/* the device_authorization_endpoint option: used (discovery named none), or ignored */
+	bool device_endpoint_from_conf;
+	bool device_endpoint_option_ignored;
 };
 
 /* Free a provider description (NULL-safe). */

@@ -54,6 +54,8 @@ struct conf_option {
 	X(issuer, CONF_T_STR, 0, 0, 0, NULL, 0) \
 	X(client_id, CONF_T_STR, 0, 0, 0, NULL, 0) \
 	X(client_secret_file, CONF_T_PATH, 0, 0, 0, NULL, 0) \
+	X(discovery_url, CONF_T_STR, 0, 0, 0, NULL, CONF_F_EMPTY_OK) \
+	X(device_authorization_endpoint, CONF_T_STR, 0, 0, 0, NULL, CONF_F_EMPTY_OK) \
 	X(scopes, CONF_T_STR, 0, 0, 0, "openid profile email", 0) \
 	X(algorithms, CONF_T_ALGS, 0, 0, JOSE_ALG_DEFAULT_MASK, NULL, 0) \
 	X(leeway, CONF_T_INT, 0, 600, 60, NULL, 0) \
@@ -393,6 +395,35 @@ conf_check_issuer(const char *issuer, struct oidc_err *err)
 	return 0;
 }
 
+/*
+ * discovery_url: the discovery URL of the issuer, with at most a query
+ * added (Entra ID's ?appid=), so that it cannot lead to another provider.
+ */
+static int
+conf_check_discovery_url(const struct oidc_conf *conf, struct oidc_err *err)
+{
+	char *std;
+	size_t n;
+	int r = 0;
+
+	if (conf->discovery_url == NULL)
+		return 0;
+	std = url_discovery_default(conf->issuer);
+	if (std == NULL)
+		return oidc_err_set(err, OIDC_R_INTERNAL, ENOMEM, "out of memory");
+	n = strlen(std);
+	if (http_url_allowed(conf->discovery_url) < 0 ||
+	    strncmp(conf->discovery_url, std, n) != 0 ||
+	    (conf->discovery_url[n] != '\0' &&
+	     (conf->discovery_url[n] != '?' || conf->discovery_url[n + 1] == '\0')))
+		r = oidc_err_set(
+			err, OIDC_R_CONFIG, EINVAL,
+			"option 'discovery_url' must be %.256s, optionally followed by a query (?...)",
+			std);
+	free(std);
+	return r;
+}
+
 /* Is word one of the space-separated entries of list? */
 static bool
 conf_list_has(const char *list, const char *word)
@@ -543,6 +574,12 @@ conf_validate(const struct oidc_conf *conf, struct oidc_err *err)
 		return -EINVAL;
 	if (conf_check_paths(conf, CONF_IN_FILE | CONF_IN_MODULE, err) < 0)
 		return -EINVAL;
+	if (conf_check_discovery_url(conf, err) < 0)
+		return -EINVAL;
+	if (conf->device_authorization_endpoint != NULL &&
+	    http_url_allowed(conf->device_authorization_endpoint) < 0)
+		return oidc_err_set(err, OIDC_R_CONFIG, EINVAL,
+				    "option 'device_authorization_endpoint' must be an https URL");
 	if (conf->algorithms == 0 || (conf->algorithms & ~(unsigned)JOSE_ALG_ALL_MASK))
 		return oidc_err_set(err, OIDC_R_CONFIG, EINVAL, "option 'algorithms' is empty");
 	if (!conf_list_has(conf->scopes, "openid"))

@@ -29,6 +29,8 @@ struct oidc_conf {
 	char *issuer;			/* required; https URL */
 	char *client_id;		/* required */
 	char *client_secret_file;	/* optional; root-owned file with the secret */
+	char *discovery_url; /* optional; <issuer>/.well-known/openid-configuration[?query] */
+	char *device_authorization_endpoint; /* optional; https, used when discovery names none */
 	char *scopes;			/* default "openid profile email" */
 	unsigned algorithms;		/* mask of enum jose_alg; default all asymmetric */
 	int64_t leeway;			/* seconds, default 60, 0..600 */

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "url.h"
@@ -41,4 +42,23 @@ http_url_allowed(const char *url)
 	if (strchr(url, '#') != NULL)
 		return -EINVAL;
 	return 0;
+}
+
+#define DISCOVERY_SUFFIX "/.well-known/openid-configuration"
+
+/* <issuer without one trailing '/'>/.well-known/openid-configuration (url.h). */
+char *
+url_discovery_default(const char *issuer)
+{
+	size_t n = strlen(issuer);
+	char *url;
+
+	if (n > 0 && issuer[n - 1] == '/')
+		n--;
+	url = malloc(n + sizeof(DISCOVERY_SUFFIX));
+	if (url == NULL)
+		return NULL;
+	memcpy(url, issuer, n);
+	memcpy(url + n, DISCOVERY_SUFFIX, sizeof(DISCOVERY_SUFFIX));
+	return url;
 }

@@ -13,4 +13,12 @@
  */
 int http_url_allowed(const char *url);
 
+/*
+ * The discovery URL of an issuer (OpenID Connect Discovery 1.0, section
+ * 4): issuer without one trailing '/', then
+ * "/.well-known/openid-configuration".  Returns a string to free(), or
+ * NULL when out of memory.
+ */
+char *url_discovery_default(const char *issuer);
+
 #endif

@@ -3,7 +3,8 @@
  * Fuzz what oidc-child takes from outside: the first byte picks the
  * parser, the rest is its input.  0: a protocol line (child_proto_split,
  * then child_proto_step_parse for a step line); 1: a device authorization
- * response; 2: a token response (status 200 / 400 by the second byte); 3:
+ * response; 2: a token response (its status picked by the second byte:
+ * 200, 400, 401, 403, 428, 429, 500, 302); 3:
  * a claim set through the user mapping (strict JSON first, as after
  * verification).
  */
@@ -32,7 +33,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *s, *key, *value, *tok = NULL, enc[CHILD_PROTO_MAX_LINE + 1];
 	char email[] = "email", dom[] = "example.test", groups[] = "admins dev";
 	struct child_proto_step step;
+	static const long statuses[] = { 200, 400, 401, 403, 428, 429, 500, 302 };
 	const char *p;
+	long status;
+	int r;
 
 	if (size < 2 || size > (1 << 20))
 		return 0;
@@ -65,9 +69,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		break;
 	case 2:
-		if (size > 2 && device_token_parse(data[1] & 1 ? 400 : 200, s + 1, size - 2, &tok,
-						   &err) == DEVICE_POLL_TOKEN)
+		if (size <= 2)
+			break;
+		status = statuses[data[1] % (sizeof(statuses) / sizeof(statuses[0]))];
+		r = device_token_parse(status, s + 1, size - 2, &tok, &err);
+		if (r == DEVICE_POLL_TOKEN)
 			secure_free_str(tok);
+		/* only a 4xx may keep the flow polling, only a 200 hand out a token */
+		if ((r == DEVICE_POLL_PENDING || r == DEVICE_POLL_SLOW_DOWN) &&
+		    (status < 400 || status > 499))
+			abort();
+		if (r == DEVICE_POLL_TOKEN && status != 200)
+			abort();
 		break;
 	case 3:
 		if (json_strict_parse(s, size - 1, 1 << 16, JSON_STRICT_MAX_DEPTH, true, &claims,

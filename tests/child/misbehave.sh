@@ -8,7 +8,7 @@ command -v node >/dev/null || skip_all "node is not installed"
 ct_init
 
 # scenario verdict [max ms]
-for row in "ok ok 4000" "expired_token timeout 4000" "access_denied denied 4000" \
+for row in "ok ok 4000" "expired_token timeout 4000" "access_denied denied 4000" "denied_403 denied 4000" \
 	"invalid_grant http 4000" "oversized too_large 4000" "malformed malformed 4000" \
 	"dupkey malformed 4000" "http500 http 4000" "no_id_token malformed 4000" \
 	"badsig signature 4000" "wrong_aud audience 4000" "wrong_iss issuer 4000" \

@@ -297,6 +297,68 @@ test_device_auth_bad(void **state)
 	}
 }
 
+/* Google's device endpoint says verification_url: taken only without verification_uri. */
+static void
+test_device_auth_google_verification_url(void **state)
+{
+	static const char *const bad[] = {
+		/* the same checks as verification_uri */
+		"{\"device_code\":\"d\",\"user_code\":\"A\",\"verification_url\":\"http://g/d\",\"expires_in\":5}",
+		"{\"device_code\":\"d\",\"user_code\":\"A\",\"verification_url\":\"https://g/\\u001b[2J\",\"expires_in\":5}",
+		"{\"device_code\":\"d\",\"user_code\":\"A\",\"verification_url\":\"\",\"expires_in\":5}",
+		"{\"device_code\":\"d\",\"user_code\":\"A\",\"verification_url\":7,\"expires_in\":5}",
+		/* a verification_uri that is no string is not replaced by the other */
+		"{\"device_code\":\"d\",\"user_code\":\"A\",\"verification_uri\":7,\"verification_url\":\"https://g/d\",\"expires_in\":5}",
+		/* no other spelling */
+		"{\"device_code\":\"d\",\"user_code\":\"A\",\"verification_uri_\":\"https://g/d\",\"expires_in\":5}",
+		"{\"device_code\":\"d\",\"user_code\":\"A\",\"verificationUri\":\"https://g/d\",\"expires_in\":5}",
+		"{\"device_code\":\"d\",\"user_code\":\"A\",\"verification_URL\":\"https://g/d\",\"expires_in\":5}",
+	};
+	struct device_auth *da;
+	struct oidc_err err;
+	char big[DEVICE_URI_MAX + 200];
+	size_t i;
+
+	(void)state;
+	/* Google's answer, as its documentation shows it */
+	assert_int_equal(parse_da(200,
+				  "{\"device_code\":\"AH-1Ng\",\"user_code\":\"GQVQ-JKEC\","
+				  "\"verification_url\":\"https://www.google.com/device\","
+				  "\"expires_in\":1800,\"interval\":5}",
+				  5, &da, &err),
+			 0);
+	assert_string_equal(da->verification_uri, "https://www.google.com/device");
+	assert_int_equal(da->interval, 5);
+	device_auth_free(da);
+	/* both: verification_uri wins */
+	assert_int_equal(parse_da(200,
+				  DA_GOOD_HEAD ",\"verification_url\":\"https://other.example/d\"}",
+				  5, &da, &err),
+			 0);
+	assert_string_equal(da->verification_uri, "https://idp.example/device");
+	device_auth_free(da);
+	/* ... also when the other one would be refused */
+	assert_int_equal(parse_da(200, DA_GOOD_HEAD ",\"verification_url\":\"http://x\"}", 5, &da,
+				  &err),
+			 0);
+	device_auth_free(da);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (parse_da(200, bad[i], 5, &da, &err) == 0 || err.reason != OIDC_R_MALFORMED)
+			fail_msg("case %zu accepted or wrong reason (%s)", i, err.msg);
+		assert_null(da);
+	}
+	/* the error names the member the provider sent */
+	assert_true(parse_da(200, bad[0], 5, &da, &err) < 0);
+	assert_non_null(strstr(err.msg, "verification_url is not an https URL"));
+	/* the same length bound */
+	snprintf(
+		big, sizeof(big),
+		"{\"device_code\":\"d\",\"user_code\":\"A\",\"verification_url\":\"https://g/%0*d\",\"expires_in\":5}",
+		DEVICE_URI_MAX, 0);
+	assert_true(parse_da(200, big, 5, &da, &err) < 0);
+	assert_int_equal(err.reason, OIDC_R_MALFORMED);
+}
+
 /* ---- token responses ---- */
 
 static int
@@ -348,6 +410,75 @@ test_token_parse(void **state)
 	assert_true(parse_tok(200, "{\"id_token\":\"a.b.c\"", &tok, &err) < 0);
 	assert_true(parse_tok(400, "{\"error\":\"authorization_pending\"}x", &tok, &err) < 0);
 	assert_null(tok);
+}
+
+/*
+ * Any 4xx with a strict JSON body and a string "error" is judged by the
+ * error: Auth0 (403 pending, 429 slow_down, 403 denied), Google (428
+ * pending, 403 slow_down and denied), Entra ID (400 authorization_declined).
+ */
+static void
+test_token_parse_error_by_member(void **state)
+{
+	static const struct {
+		long status;
+		const char *body;
+		int want;
+		enum oidc_reason reason;
+	} cases[] = {
+		{ 403,
+		  "{\"error\":\"authorization_pending\",\"error_description\":\"User has yet to authorize device code.\"}",
+		  DEVICE_POLL_PENDING, OIDC_R_NONE },
+		{ 429,
+		  "{\"error\":\"slow_down\",\"error_description\":\"You are polling faster than the specified interval of 5 seconds.\"}",
+		  DEVICE_POLL_SLOW_DOWN, OIDC_R_NONE },
+		{ 403,
+		  "{\"error\":\"access_denied\",\"error_description\":\"User cancelled the confirmation prompt or consent page.\"}",
+		  -EACCES, OIDC_R_DENIED },
+		{ 403, "{\"error\":\"expired_token\"}", -ETIMEDOUT, OIDC_R_TIMEOUT },
+		{ 428,
+		  "{\"error\":\"authorization_pending\",\"error_description\":\"Precondition Required\"}",
+		  DEVICE_POLL_PENDING, OIDC_R_NONE },
+		{ 403, "{\"error\":\"slow_down\",\"error_description\":\"Forbidden\"}",
+		  DEVICE_POLL_SLOW_DOWN, OIDC_R_NONE },
+		{ 400, "{\"error\":\"authorization_declined\",\"error_codes\":[70000]}", -EACCES,
+		  OIDC_R_DENIED },
+		{ 403, "{\"error\":\"authorization_declined\"}", -EACCES, OIDC_R_DENIED },
+		{ 401, "{\"error\":\"authorization_pending\"}", DEVICE_POLL_PENDING, OIDC_R_NONE },
+		/* other errors, 5xx, non-JSON bodies: fatal as before */
+		{ 403, "{\"error\":\"invalid_client\"}", -EPROTO, OIDC_R_HTTP },
+		{ 429, "{\"error\":\"rate_limit_exceeded\"}", -EPROTO, OIDC_R_HTTP },
+		{ 403, "<html>Forbidden</html>", -EPROTO, OIDC_R_HTTP },
+		{ 429, "", -EPROTO, OIDC_R_HTTP },
+		{ 428, "{\"error\":\"authorization_pending\"} x", -EPROTO, OIDC_R_HTTP },
+		{ 403, "{\"error\":\"slow_down\",\"error\":\"access_denied\"}", -EPROTO,
+		  OIDC_R_HTTP },
+		{ 403, "{\"error\":5}", -EPROTO, OIDC_R_HTTP },
+		{ 403, "[\"authorization_pending\"]", -EPROTO, OIDC_R_HTTP },
+		{ 403, "{\"error\":\"Authorization_Pending\"}", -EPROTO, OIDC_R_HTTP },
+		{ 500, "{\"error\":\"slow_down\"}", -EPROTO, OIDC_R_HTTP },
+		{ 503, "{\"error\":\"access_denied\"}", -EPROTO, OIDC_R_HTTP },
+		{ 302, "{\"error\":\"authorization_pending\"}", -EPROTO, OIDC_R_HTTP },
+		{ 399, "{\"error\":\"authorization_pending\"}", -EPROTO, OIDC_R_HTTP },
+		{ 500, "{\"error\":\"authorization_declined\"}", -EPROTO, OIDC_R_HTTP },
+	};
+	struct oidc_err err;
+	char *tok;
+	size_t i;
+	int r;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		r = parse_tok(cases[i].status, cases[i].body, &tok, &err);
+		if (r != cases[i].want || err.reason != cases[i].reason)
+			fail_msg("case %zu (HTTP %ld %s): r=%d reason=%d (%s)", i, cases[i].status,
+				 cases[i].body, r, err.reason, err.msg);
+		assert_null(tok);
+	}
+	/* the status of an unknown error is in the message, for the administrator */
+	assert_true(parse_tok(403, "{\"error\":\"invalid_client\"}", &tok, &err) < 0);
+	assert_non_null(strstr(err.msg, "HTTP 403"));
+	assert_non_null(strstr(err.msg, "invalid_client"));
 }
 
 /* ---- client secret file ---- */
@@ -725,14 +856,23 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_proto_roundtrip),	 cmocka_unit_test(test_proto_bad),
-		cmocka_unit_test(test_proto_reasons),	 cmocka_unit_test(test_proto_step),
-		cmocka_unit_test(test_device_auth_good), cmocka_unit_test(test_device_auth_bad),
-		cmocka_unit_test(test_token_parse),	 cmocka_unit_test(test_client_secret),
-		cmocka_unit_test(test_name_valid),	 cmocka_unit_test(test_list_contains),
-		cmocka_unit_test(test_map_claim),	 cmocka_unit_test(test_map_email),
-		cmocka_unit_test(test_map_lists),	 cmocka_unit_test(test_map_file),
+		cmocka_unit_test(test_proto_roundtrip),
+		cmocka_unit_test(test_proto_bad),
+		cmocka_unit_test(test_proto_reasons),
+		cmocka_unit_test(test_proto_step),
+		cmocka_unit_test(test_device_auth_good),
+		cmocka_unit_test(test_device_auth_bad),
+		cmocka_unit_test(test_token_parse),
+		cmocka_unit_test(test_client_secret),
+		cmocka_unit_test(test_name_valid),
+		cmocka_unit_test(test_list_contains),
+		cmocka_unit_test(test_map_claim),
+		cmocka_unit_test(test_map_email),
+		cmocka_unit_test(test_map_lists),
+		cmocka_unit_test(test_map_file),
 		cmocka_unit_test(test_map_needs_domain),
+		cmocka_unit_test(test_device_auth_google_verification_url),
+		cmocka_unit_test(test_token_parse_error_by_member),
 	};
 
 	return cmocka_run_group_tests_name("child", tests, setup_dir, teardown_dir);

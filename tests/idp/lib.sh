@@ -9,6 +9,8 @@
 #     idp_start [--device-ttl S] [--id-token-ttl S]
 #     idp_kill; idp_restart [--jwks "$IDP_SRC/jwks-next.json"]   (same issuer)
 #     token=$(idp_device_token --client test-es256 alice)
+#     mb_launch DIR CERTDIR SCENARIO ...   (misbehave.js)
+#     pf_launch DIR CERTDIR PROFILE ...    (profiles.js)
 #
 # idp_start exports IDP_ISSUER (https://127.0.0.1:PORT), IDP_PORT, IDP_CA
 # (the test CA, PEM), IDP_PID, IDP_LOG and IDP_DIR (a private temporary
@@ -121,6 +123,24 @@ idp_json_get() {
 		});' "$1"
 }
 
+# _emu_launch DIR NAME SECONDS SCRIPT [options]: spawn one of the plain-Node
+# providers (misbehave.js, profiles.js) with its port file DIR/NAME.port,
+# stdout in DIR/NAME.out and stderr in DIR/NAME.err; sets _EMU_PID and
+# returns 0 once the port file is written, 1 (with its stderr on ours) when
+# that takes more than SECONDS.
+_emu_launch() {
+	local dir=$1 name=$2 secs=$3 script=$4
+	shift 4
+	rm -f "$dir/$name.port"
+	spawn node "$IDP_SRC/$script" --port-file "$dir/$name.port" --watch-pid $$ "$@" \
+		>"$dir/$name.out" 2>"$dir/$name.err" </dev/null
+	_EMU_PID=$!
+	wait_for -p "$_EMU_PID" "$secs" test -s "$dir/$name.port" && return 0
+	echo "# $script did not start:" >&2
+	sed 's/^/# /' "$dir/$name.err" >&2
+	return 1
+}
+
 # mb_launch DIR CERTDIR SCENARIO [misbehave.js options]: start the scripted
 # misbehaving provider (tests/idp/misbehave.js) with the certificate in
 # CERTDIR, its request log and port file in DIR; stops one started before.
@@ -128,28 +148,47 @@ idp_json_get() {
 # MB_LOG.  Returns 1, with the server's stderr on ours, when it does not
 # come up within 10 s.
 mb_launch() {
-	local dir=$1 certs=$2 sc=$3
+	local dir=$1 certs=$2 sc=$3 r=0
 	shift 3
 	mb_stop
 	MB_LOG=$dir/mb-$sc.log
 	: >"$MB_LOG"
-	rm -f "$dir/mb.port"
-	spawn node "$IDP_SRC/misbehave.js" --certs "$certs" --scenario "$sc" \
-		--port-file "$dir/mb.port" --log "$MB_LOG" --watch-pid $$ "$@" \
-		>/dev/null 2>"$dir/mb.err" </dev/null
-	MB_PID=$!
-	if wait_for -p "$MB_PID" 10 test -s "$dir/mb.port"; then
-		MB_PORT=$(cat "$dir/mb.port")
-		MB_ISSUER=https://127.0.0.1:$MB_PORT
-		return 0
-	fi
-	echo "# misbehave.js did not start:" >&2
-	sed 's/^/# /' "$dir/mb.err" >&2
-	return 1
+	_emu_launch "$dir" mb 10 misbehave.js --certs "$certs" --scenario "$sc" --log "$MB_LOG" "$@" || r=1
+	MB_PID=$_EMU_PID
+	[ "$r" -eq 0 ] || return 1
+	MB_PORT=$(cat "$dir/mb.port")
+	MB_ISSUER=https://127.0.0.1:$MB_PORT
 }
 
 # Stop the misbehaving provider started by mb_launch, if any.
 mb_stop() {
 	stop "${MB_PID:-}"
 	MB_PID=
+}
+
+# pf_launch DIR CERTDIR PROFILE [profiles.js options]: start the provider
+# emulator (tests/idp/profiles.js) as PROFILE with the certificate in
+# CERTDIR, its request log in DIR; stops one started before.  Exports
+# PF_PID (spawned: reap stops it too), PF_ISSUER, PF_CLIENT (the profile's
+# client_id), PF_ORIGIN (https://127.0.0.1:PORT) and PF_LOG.  Returns 1,
+# with the emulator's stderr on ours, when it does not come up within 20 s
+# (it makes RSA keys and certificates first).
+pf_launch() {
+	local dir=$1 certs=$2 prof=$3 r=0
+	shift 3
+	pf_stop
+	PF_LOG=$dir/pf-$prof.log
+	: >"$PF_LOG"
+	_emu_launch "$dir" pf 20 profiles.js --certs "$certs" --profile "$prof" --log "$PF_LOG" "$@" || r=1
+	PF_PID=$_EMU_PID
+	[ "$r" -eq 0 ] || return 1
+	PF_ISSUER=$(sed -n 's/^issuer //p' "$dir/pf.out")
+	PF_CLIENT=$(sed -n 's/^client_id //p' "$dir/pf.out")
+	PF_ORIGIN=$(sed -n 's/^origin //p' "$dir/pf.out")
+}
+
+# Stop the emulator started by pf_launch, if any.
+pf_stop() {
+	stop "${PF_PID:-}"
+	PF_PID=
 }

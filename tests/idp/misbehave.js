@@ -23,6 +23,7 @@
 //   slow_down       first poll slow_down, then pending, then ok
 //   expired_token   error expired_token
 //   access_denied   error access_denied
+//   denied_403      error access_denied with HTTP 403 (Auth0's and Google's status)
 //   invalid_grant   error invalid_grant
 //   hang            never answers the token request
 //   hang_device     never answers the device authorization request
@@ -106,7 +107,7 @@ for (let i = 2; i < process.argv.length; i++) {
 	default: usage(`unknown argument ${a}`);
 	}
 }
-const SCENARIOS = ['ok', 'slow_down', 'expired_token', 'access_denied', 'invalid_grant', 'hang', 'hang_device', 'hang_jwks',
+const SCENARIOS = ['ok', 'slow_down', 'expired_token', 'access_denied', 'denied_403', 'invalid_grant', 'hang', 'hang_device', 'hang_jwks',
 	'oversized', 'malformed', 'dupkey', 'http500', 'no_id_token', 'badsig', 'wrong_aud',
 	'wrong_iss', 'rotate', 'rotate_same_kid', 'weak_key_in_set', 'device_ctl', 'device_http', 'device_500', 'corpus',
 	'hd_workspace', 'hd_consumer', 'hd_other', 'issuer_slash', 'no_device', 'hs256_only'];
@@ -195,6 +196,8 @@ function tokenAnswer(res, form) {
 	case 'access_denied':
 	case 'invalid_grant':
 		return send(res, 400, { error: opt.scenario });
+	case 'denied_403':
+		return send(res, 403, { error: 'access_denied', error_description: 'User cancelled the confirmation prompt' });
 	case 'hang':
 		hung.push(res);
 		return undefined;

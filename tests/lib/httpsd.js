@@ -176,6 +176,40 @@ const routes = {
 	},
 	// Discovery answered with HTTP 500.
 	['/err' + WK]: (req, res) => ctx.json(res, 500, { error: 'server_error' }),
+	// Entra ID with a claims-mapping policy: the document (and its key set)
+	// only under ?appid=test; without the query a 404.
+	['/appid' + WK]: (req, res) => {
+		if (new URL(req.url, 'https://127.0.0.1').search !== '?appid=test')
+			return ctx.json(res, 404, { error: 'not_found' });
+		return ctx.json(res, 200, ctx.discovery('/appid', {
+			jwks_uri: `${ctx.base}/appid/jwks?appid=test` }));
+	},
+	// GitLab: the grant works, discovery names no device endpoint.
+	['/nodev' + WK]: (req, res) => {
+		const d = ctx.discovery('/nodev');
+		delete d.device_authorization_endpoint;
+		ctx.json(res, 200, d);
+	},
+	// authentik with a confidential client: HTTP Basic, and client_id read
+	// from the body only; anything else is invalid_client.
+	'/basic/device': (req, res, c, body) => {
+		const form = new URLSearchParams(body.toString('latin1'));
+		const auth = req.headers.authorization || '';
+		const want = 'Basic ' + Buffer.from('test:s3cret').toString('base64');
+		if (auth !== want || form.get('client_id') !== 'test' || form.has('client_secret'))
+			return ctx.json(res, 400, { error: 'invalid_client' });
+		return ctx.json(res, 200, { device_code: 'dc-basic', user_code: 'ABCD-EFGH',
+			verification_uri: `${ctx.base}/device`, expires_in: 60, interval: 1 });
+	},
+	'/basic/token': (req, res, c, body) => {
+		const form = new URLSearchParams(body.toString('latin1'));
+		const auth = req.headers.authorization || '';
+		const want = 'Basic ' + Buffer.from('test:s3cret').toString('base64');
+		if (auth !== want || form.get('client_id') !== 'test' || form.has('client_secret') ||
+		    form.get('device_code') !== 'dc-basic')
+			return ctx.json(res, 400, { error: 'invalid_client' });
+		return ctx.json(res, 200, { access_token: 'at', token_type: 'Bearer', id_token: 'a.b.c' });
+	},
 	// A JWKS that is not a key set.
 	['/badjwks' + WK]: (req, res) => ctx.json(res, 200, ctx.discovery('/badjwks')),
 	'/badjwks/jwks': (req, res) => ctx.json(res, 200, { keys: 'nope' }),

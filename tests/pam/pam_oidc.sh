@@ -93,7 +93,7 @@ CA=$IDP_CA
 ES="issuer=$IDP_ISSUER client_id=test-es256"
 echo "auth required $SECDIR/pam_deny.so" >"$T/svc/other"
 
-plan 36
+plan 37
 
 # --- approve: success, the session environment, the registry entry --------
 service login "$ES" qr=on
@@ -188,6 +188,11 @@ service mb "issuer=$MB_ISSUER client_id=misbehave" qr=off
 run mb alice enter
 has "auth PAM_AUTH_ERR"
 ok $? "expired device code -> PAM_AUTH_ERR"
+misbehave denied_403 --username alice --client-id misbehave
+service mb "issuer=$MB_ISSUER client_id=misbehave" qr=off
+run mb alice enter
+has "auth PAM_AUTH_ERR" && grep -q 'SYSLOG(5).*OIDC login as alice via mb from .* failed (denied): ' "$T/out"
+ok $? "access_denied with HTTP 403 (Auth0, Google) -> PAM_AUTH_ERR, logged at notice as a denial"
 misbehave device_ctl --username alice --client-id misbehave
 service mb "issuer=$MB_ISSUER client_id=misbehave" qr=off
 run mb alice enter

@@ -70,6 +70,8 @@ test_defaults(void **state)
 	assert_null(c.issuer);
 	assert_null(c.client_id);
 	assert_null(c.client_secret_file);
+	assert_null(c.discovery_url);
+	assert_null(c.device_authorization_endpoint);
 	assert_string_equal(c.scopes, "openid profile email");
 	assert_int_equal(c.algorithms, JOSE_ALG_DEFAULT_MASK);
 	assert_int_equal(c.leeway, 60);
@@ -110,6 +112,8 @@ static const char full_conf[] =
 	"issuer = https://idp.example/realms/corp\n"
 	"client_id=pam-client\n"
 	"  client_secret_file\t=  /etc/security/pam_oidc.secret  \n"
+	"discovery_url = https://idp.example/realms/corp/.well-known/openid-configuration?appid=pam-client\n"
+	"device_authorization_endpoint = https://idp.example/oauth/authorize_device\n"
 	"scopes = openid email\n"
 	"algorithms = ES256, RS256\n"
 	"leeway = 30\n"
@@ -146,6 +150,11 @@ check_full(const struct oidc_conf *c)
 	assert_string_equal(c->issuer, "https://idp.example/realms/corp");
 	assert_string_equal(c->client_id, "pam-client");
 	assert_string_equal(c->client_secret_file, "/etc/security/pam_oidc.secret");
+	assert_string_equal(
+		c->discovery_url,
+		"https://idp.example/realms/corp/.well-known/openid-configuration?appid=pam-client");
+	assert_string_equal(c->device_authorization_endpoint,
+			    "https://idp.example/oauth/authorize_device");
 	assert_string_equal(c->scopes, "openid email");
 	assert_int_equal(c->algorithms,
 			 JOSE_ALG_BIT(JOSE_ALG_ES256) | JOSE_ALG_BIT(JOSE_ALG_RS256));
@@ -202,7 +211,7 @@ test_every_option_file(void **state)
 				fail_msg("option %s not exercised", names[n]);
 		}
 	}
-	assert_int_equal(n, 30);
+	assert_int_equal(n, 32);
 }
 
 static void
@@ -242,7 +251,7 @@ test_every_option_args(void **state)
 		assert_true(asprintf(&argv[argc], "%s=%s", k, v) > 0);
 		argc++;
 	}
-	assert_int_equal(argc, 30);
+	assert_int_equal(argc, 32);
 	assert_int_equal(conf_init(&c), 0);
 	oidc_err_clear(&err);
 	for (i = 0; i < argc; i++)
@@ -599,6 +608,89 @@ test_required_claims_rules(void **state)
 	expect_invalid("required_claims", longvalue, "claim hd: the value must have 1..255 bytes");
 }
 
+/* discovery_url set on a configuration of issuer; the validation's result and message. */
+static int
+validate_discovery_url(const char *issuer, const char *url, struct oidc_err *err)
+{
+	struct oidc_conf c;
+	int r;
+
+	assert_int_equal(conf_init(&c), 0);
+	oidc_err_clear(err);
+	assert_int_equal(conf_set(&c, "issuer", issuer, err), 0);
+	assert_int_equal(conf_set(&c, "client_id", "cid", err), 0);
+	assert_int_equal(conf_set(&c, "discovery_url", url, err), 0);
+	r = conf_validate(&c, err);
+	conf_free(&c);
+	return r;
+}
+
+/* discovery_url may add a query to the issuer's discovery URL, and nothing else. */
+static void
+test_discovery_url_only_adds_a_query(void **state)
+{
+	static const char *const good[] = {
+		"https://login.example/tid/v2.0/.well-known/openid-configuration",
+		"https://login.example/tid/v2.0/.well-known/openid-configuration?appid=cid",
+		"https://login.example/tid/v2.0/.well-known/openid-configuration?appid=cid&x=%2F",
+	};
+	static const char *const bad[] = {
+		"https://login.example/tid/v2.0/.well-known/openid-configuration?",
+		"https://login.example/tid/v2.0/.well-known/openid-configuration/?appid=cid",
+		"https://login.example/tid/v2.0/.well-known/openid-configurationx",
+		"https://login.example/tid/v2.0/.well-known/openid-configuration#f",
+		"https://login.example/tid/v2.0/.well-known/openid-configuration?a=b#f",
+		"https://login.example/tid/v2.0/.well-known/oauth-authorization-server",
+		"https://login.example/other/v2.0/.well-known/openid-configuration?appid=cid",
+		"https://evil.example/tid/v2.0/.well-known/openid-configuration?appid=cid",
+		"https://login.example.evil/tid/v2.0/.well-known/openid-configuration",
+		"http://login.example/tid/v2.0/.well-known/openid-configuration?appid=cid",
+		"https://login.example/tid/v2.0/.well-known/openid-configuration?a b",
+		"https://login.example/tid/v2.0//.well-known/openid-configuration",
+	};
+	struct oidc_err err;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		if (validate_discovery_url("https://login.example/tid/v2.0", good[i], &err) != 0)
+			fail_msg("refused %s: %s", good[i], err.msg);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (validate_discovery_url("https://login.example/tid/v2.0", bad[i], &err) == 0)
+			fail_msg("accepted %s", bad[i]);
+		assert_int_equal(err.reason, OIDC_R_CONFIG);
+		assert_non_null(
+			strstr(err.msg,
+			       "'discovery_url' must be "
+			       "https://login.example/tid/v2.0/.well-known/openid-configuration"));
+	}
+	/* an issuer with a trailing slash has its discovery URL without "//" (Auth0, authentik) */
+	assert_int_equal(validate_discovery_url(
+				 "https://t.example/",
+				 "https://t.example/.well-known/openid-configuration?a=1", &err),
+			 0);
+	assert_true(validate_discovery_url("https://t.example/",
+					   "https://t.example//.well-known/openid-configuration",
+					   &err) < 0);
+	/* empty: unset, the standard URL */
+	assert_int_equal(validate_discovery_url("https://t.example", "", &err), 0);
+}
+
+/* device_authorization_endpoint: the URL rule of every endpoint (https, no user info). */
+static void
+test_device_authorization_endpoint_https_only(void **state)
+{
+	(void)state;
+	expect_invalid("device_authorization_endpoint", "http://idp.example/device",
+		       "'device_authorization_endpoint' must be an https URL");
+	expect_invalid("device_authorization_endpoint", "https://u@idp.example/device",
+		       "'device_authorization_endpoint' must be an https URL");
+	expect_invalid("device_authorization_endpoint", "https://idp.example/device#x",
+		       "'device_authorization_endpoint' must be an https URL");
+	expect_invalid("device_authorization_endpoint", "/oauth/authorize_device",
+		       "'device_authorization_endpoint' must be an https URL");
+}
+
 static void
 test_option_names(void **state)
 {
@@ -742,6 +834,8 @@ main(void)
 		cmocka_unit_test(test_option_names),
 		cmocka_unit_test(test_conf_load),
 		cmocka_unit_test(test_required_claims_rules),
+		cmocka_unit_test(test_discovery_url_only_adds_a_query),
+		cmocka_unit_test(test_device_authorization_endpoint_https_only),
 	};
 
 	return cmocka_run_group_tests_name("conf", tests, setup, teardown);

@@ -20,8 +20,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "buf.h"
 #include "cache.h"
 #include "conf.h"
+#include "device_flow.h"
 #include "discovery.h"
 #include "jwks_fetch.h"
 #include "http.h"
@@ -664,6 +666,152 @@ test_discovery_cache_keyed_by_trust_settings(void **state)
 	conf_free(&c);
 }
 
+/*
+ * discovery_url: the document is fetched from it (Entra ID's ?appid=), its
+ * issuer is still held to issuer byte for byte, and it is cached under a
+ * key of its own, apart from the standard URL's.
+ */
+static void
+test_discovery_url_with_query(void **state)
+{
+	const char *wk = "/appid/.well-known/openid-configuration";
+	struct oidc_conf c;
+	struct oidc_provider *p;
+	struct oidc_err err;
+	struct http_opts http;
+	struct stat st;
+	char url[256], key[CACHE_KEY_LEN], path[512];
+	int64_t n0 = nt_count(&srv, wk);
+
+	/* without the query the provider publishes no document for this app */
+	conf_for(&c, "/appid");
+	assert_true(load(&c, time(NULL), &p, &err) < 0);
+	assert_int_equal(err.reason, OIDC_R_HTTP);
+	assert_int_equal(nt_count(&srv, wk), n0 + 1);
+
+	snprintf(url, sizeof(url), "%s/appid/.well-known/openid-configuration?appid=test",
+		 srv.base);
+	conf_change(&c, "discovery_url", url);
+	assert_int_equal(conf_validate(&c, &err), 0);
+	assert_int_equal(load(&c, time(NULL), &p, &err), 0);
+	assert_string_equal(p->issuer, c.issuer);
+	assert_non_null(strstr(p->jwks_uri, "/appid/jwks?appid=test"));
+	oidc_provider_free(p);
+	assert_int_equal(nt_count(&srv, wk), n0 + 2);
+	/* cached under the key of the URL it came from */
+	http_opts_from_conf(&c, 0, 0, &http);
+	assert_int_equal(cache_doc_key("discovery", c.issuer, url, c.client_id, &http, key), 0);
+	snprintf(path, sizeof(path), "%s/disc-%s.json", c.cache_dir, key);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_int_equal(load(&c, time(NULL), &p, &err), 0);
+	oidc_provider_free(p);
+	assert_int_equal(nt_count(&srv, wk), n0 + 2);
+	/* the standard URL does not find that copy: it asks (and gets a 404) */
+	free(c.discovery_url);
+	c.discovery_url = NULL;
+	assert_true(load(&c, time(NULL), &p, &err) < 0);
+	assert_int_equal(nt_count(&srv, wk), n0 + 3);
+	conf_free(&c);
+
+	/* the issuer is still checked byte for byte */
+	conf_for(&c, "/case");
+	snprintf(url, sizeof(url), "%s/case/.well-known/openid-configuration?appid=test", srv.base);
+	conf_change(&c, "discovery_url", url);
+	assert_true(load(&c, time(NULL), &p, &err) < 0);
+	assert_int_equal(err.reason, OIDC_R_ISSUER);
+	assert_null(p);
+	conf_free(&c);
+}
+
+/*
+ * device_authorization_endpoint: used when discovery names none (GitLab),
+ * ignored, and said so, when discovery names one.
+ */
+static void
+test_device_endpoint_option_only_fills_a_gap(void **state)
+{
+	struct oidc_conf c;
+	struct oidc_provider *p;
+	struct oidc_err err;
+	char exp[256];
+
+	conf_for(&c, "/nodev");
+	assert_int_equal(load(&c, time(NULL), &p, &err), 0);
+	assert_null(p->device_authorization_endpoint);
+	assert_false(p->device_endpoint_from_conf);
+	assert_false(p->device_endpoint_option_ignored);
+	oidc_provider_free(p);
+	snprintf(exp, sizeof(exp), "%s/nodev/oauth/authorize_device", srv.base);
+	conf_change(&c, "device_authorization_endpoint", exp);
+	/* from the cache too: the option is applied to every parse */
+	assert_int_equal(load(&c, time(NULL), &p, &err), 0);
+	assert_string_equal(p->device_authorization_endpoint, exp);
+	assert_true(p->device_endpoint_from_conf);
+	assert_false(p->device_endpoint_option_ignored);
+	oidc_provider_free(p);
+	conf_free(&c);
+
+	conf_for(&c, "/good");
+	conf_change(&c, "device_authorization_endpoint", "https://elsewhere.example/device");
+	assert_int_equal(load(&c, time(NULL), &p, &err), 0);
+	snprintf(exp, sizeof(exp), "%s/good/device", srv.base);
+	assert_string_equal(p->device_authorization_endpoint, exp);
+	assert_false(p->device_endpoint_from_conf);
+	assert_true(p->device_endpoint_option_ignored);
+	oidc_provider_free(p);
+	conf_free(&c);
+}
+
+static int
+no_wait(void *ctx, int64_t ms, struct oidc_err *err)
+{
+	(void)ctx;
+	(void)ms;
+	(void)err;
+	return 0;
+}
+
+/*
+ * A confidential client (HTTP Basic) also sends client_id in the form of
+ * the device authorization request and of the polls: authentik reads it
+ * from the body only (the server answers invalid_client without it).
+ */
+static void
+test_client_id_in_body_under_basic(void **state)
+{
+	struct oidc_conf c;
+	struct oidc_provider prov = { 0 };
+	struct device_client client = { .client_id = "test", .secret = "s3cret" };
+	struct device_auth *da = NULL;
+	struct oidc_err err;
+	char dev[256], tok[256], *id_token = NULL;
+	unsigned polls = 0;
+
+	conf_for(&c, "/good");
+	snprintf(dev, sizeof(dev), "%s/basic/device", srv.base);
+	snprintf(tok, sizeof(tok), "%s/basic/token", srv.base);
+	prov.device_authorization_endpoint = dev;
+	prov.token_endpoint = tok;
+	oidc_err_clear(&err);
+	assert_int_equal(device_authorize(&c, &prov, &client, 5000, &da, &err), 0);
+	assert_string_equal(da->user_code, "ABCD-EFGH");
+	oidc_err_clear(&err);
+	assert_int_equal(device_poll(&c, &prov, &client, da, nt_now_ms() + 5000, no_wait, NULL,
+				     &id_token, &polls, &err),
+			 0);
+	assert_string_equal(id_token, "a.b.c");
+	assert_int_equal(polls, 1);
+	secure_free_str(id_token);
+	device_auth_free(da);
+	da = NULL;
+	/* and the server does refuse a wrong secret: the check is real */
+	client.secret = "wrong";
+	oidc_err_clear(&err);
+	assert_true(device_authorize(&c, &prov, &client, 5000, &da, &err) < 0);
+	assert_null(da);
+	conf_free(&c);
+}
+
 /* The same for the JWKS: a set cached under one CA is not served under another. */
 static void
 test_jwks_cache_keyed_by_trust_settings(void **state)
@@ -789,6 +937,9 @@ main(void)
 		cmocka_unit_test(test_jwks_cache_keyed_by_trust_settings),
 		cmocka_unit_test(test_jwks_throttle_shared_across_configurations),
 		cmocka_unit_test(test_jwks_throttle_lock_wait_bounded),
+		cmocka_unit_test(test_discovery_url_with_query),
+		cmocka_unit_test(test_device_endpoint_option_only_fills_a_gap),
+		cmocka_unit_test(test_client_id_in_body_under_basic),
 	};
 
 	return cmocka_run_group_tests_name("discovery", tests, setup, teardown);
