@@ -718,7 +718,7 @@ test_discovery_url_with_query(void **state)
 	snprintf(url, sizeof(url), "%s/case/.well-known/openid-configuration?appid=test", srv.base);
 	conf_change(&c, "discovery_url", url);
 	assert_true(load(&c, time(NULL), &p, &err) < 0);
-	assert_int_equal(err.reason, OIDC_R_ISSUER);
+	assert_int_equal(err.reason, OIDC_R_DISCOVERY);
 	assert_null(p);
 	conf_free(&c);
 }
