@@ -25,7 +25,7 @@ include tests/child.mk
 include tests/pam.mk
 
 # The shell tests' shared library (TAP, processes, locks, accounts).
-EXTRA_DIST += tests/lib/tap.sh tests/lib/procs.sh tests/lib/locks.sh tests/lib/accounts.sh \
+EXTRA_DIST += tests/lib/tap.sh tests/lib/procs.sh tests/lib/locks.sh tests/lib/accounts.sh tests/lib/deps.sh \
 	tests/lib/auditd.sh
 
 TESTS += tests/manlint.sh tests/doc_journalctl_uid.sh tests/arch/include_graph.sh
