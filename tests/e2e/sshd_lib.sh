@@ -112,9 +112,13 @@ e2e_free_port() {
 # Start sshd (after idp_start) with pam_oidc in its PAM stack; extra
 # arguments are appended to sshd_config and MODULE_ARGS to the auth line;
 # E2E_PRE_SESSION (a whole line) goes between pam_loginuid and pam_oidc.
+# It listens on E2E_SSHD_PORT when that is set (contrib/demo/run --port),
+# else on a free port.  When $E2E_DIR/sudoers.d exists it is bind-mounted
+# on /etc/sudoers.d in sshd's namespace too, so a sudo in a session reads
+# the test's sudoers (and $E2E_DIR/pam.d/sudo) only.
 e2e_sshd_start() {
 	local B=$top_builddir line
-	E2E_PORT=$(e2e_free_port)
+	E2E_PORT=${E2E_SSHD_PORT:-$(e2e_free_port)}
 	mkdir -m 700 "$E2E_DIR/pam.d" "$E2E_DIR/cache"
 	ssh-keygen -q -t ed25519 -N '' -f "$E2E_DIR/hostkey" || return 1
 	cat >"$E2E_DIR/pam.d/sshd" <<-EOT
@@ -154,8 +158,10 @@ e2e_sshd_start() {
 	fi
 	/usr/sbin/sshd -t -f "$E2E_DIR/sshd_config" || return 1
 	unshare -m --propagation private sh -c \
-		'mount --bind "$1" /etc/pam.d && exec /usr/sbin/sshd -D -e -f "$2"' \
-		sh "$E2E_DIR/pam.d" "$E2E_DIR/sshd_config" >"$E2E_DIR/sshd.log" 2>&1 </dev/null &
+		'mount --bind "$1" /etc/pam.d &&
+		{ [ ! -d "$3" ] || mount --bind "$3" /etc/sudoers.d; } &&
+		exec /usr/sbin/sshd -D -e -f "$2"' \
+		sh "$E2E_DIR/pam.d" "$E2E_DIR/sshd_config" "$E2E_DIR/sudoers.d" >"$E2E_DIR/sshd.log" 2>&1 </dev/null &
 	E2E_SSHD_PID=$!
 	wait_for -p "$E2E_SSHD_PID" 10 listening "$E2E_PORT" && return 0
 	sed 's/^/# sshd: /' "$E2E_DIR/sshd.log" >&2
