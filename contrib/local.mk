@@ -27,3 +27,6 @@ contrib/audit/plugins.d/oidc-audit.conf: $(top_srcdir)/contrib/audit/plugins.d/o
 # there.
 pamexamplesdir = $(docdir)/examples/pam.d
 dist_pamexamples_DATA = contrib/pam.d/sshd contrib/pam.d/sudo
+
+# The demo (contrib/demo/run --help); tests/e2e/demo.sh runs it unattended.
+EXTRA_DIST += contrib/demo/run contrib/demo/story.exp
