@@ -46,5 +46,8 @@ EXTRA_DIST += tests/bench/login_bench.sh
 TESTS += tests/e2e/sudo_login.sh
 dist_check_SCRIPTS += tests/e2e/sudo_login.sh
 EXTRA_DIST += tests/e2e/sudo_login.exp
+# contrib/demo/run --auto, its timeline and its cleanup (root)
+TESTS += tests/e2e/demo.sh
+dist_check_SCRIPTS += tests/e2e/demo.sh
 TESTS += tests/pam/module_manpage.sh
 dist_check_SCRIPTS += tests/pam/module_manpage.sh
