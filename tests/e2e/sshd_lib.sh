@@ -115,14 +115,15 @@ e2e_free_port() {
 # It listens on E2E_SSHD_PORT when that is set (contrib/demo/run --port),
 # else on a free port.  When $E2E_DIR/sudoers.d exists it is bind-mounted
 # on /etc/sudoers.d in sshd's namespace too, so a sudo in a session reads
-# the test's sudoers (and $E2E_DIR/pam.d/sudo) only.
+# the test's sudoers (and $E2E_DIR/pam.d/sudo) only.  E2E_LOGIN_TIMEOUT
+# (default 60 s) is the module's timeout; sshd's LoginGraceTime is 30 s more.
 e2e_sshd_start() {
-	local B=$top_builddir line
+	local B=$top_builddir line lt=${E2E_LOGIN_TIMEOUT:-60}
 	E2E_PORT=${E2E_SSHD_PORT:-$(e2e_free_port)}
 	mkdir -m 700 "$E2E_DIR/pam.d" "$E2E_DIR/cache"
 	ssh-keygen -q -t ed25519 -N '' -f "$E2E_DIR/hostkey" || return 1
 	cat >"$E2E_DIR/pam.d/sshd" <<-EOT
-	auth     required $B/pam_oidc/.libs/pam_oidc.so child_path=$B/pam_oidc/oidc-child issuer=$IDP_ISSUER client_id=test-es256 ca_file=$IDP_CA cache_dir=$E2E_DIR/cache poll_interval=1 timeout=60 pending_dir=$E2E_DIR/pending registry_dir=$E2E_REGISTRY ${MODULE_ARGS:-}
+	auth     required $B/pam_oidc/.libs/pam_oidc.so child_path=$B/pam_oidc/oidc-child issuer=$IDP_ISSUER client_id=test-es256 ca_file=$IDP_CA cache_dir=$E2E_DIR/cache poll_interval=1 timeout=$lt pending_dir=$E2E_DIR/pending registry_dir=$E2E_REGISTRY ${MODULE_ARGS:-}
 	account  required pam_unix.so
 	password required pam_deny.so
 	session  required pam_loginuid.so
@@ -142,7 +143,7 @@ e2e_sshd_start() {
 	PasswordAuthentication yes
 	PubkeyAuthentication no
 	PermitRootLogin no
-	LoginGraceTime 90
+	LoginGraceTime $((lt + 30))
 	MaxStartups 100
 	MaxAuthTries 3
 	StrictModes no
