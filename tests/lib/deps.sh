@@ -34,12 +34,15 @@ deps_install() {
 				{ printf '==> %s\n' "apt-get install nodejs npm failed" >&2; return 1; }
 		fi
 	fi
-	# npm ci only when the provider's packages are not installed yet
-	if [ -f "$top/tests/idp/package-lock.json" ] &&
-		[ ! -f "$top/tests/idp/node_modules/oidc-provider/package.json" ]; then
+	# npm ci only when node_modules was not installed from this very
+	# package-lock.json (a stamp of its hash, written after npm ci)
+	local lock=$top/tests/idp/package-lock.json stamp=$top/tests/idp/node_modules/.pam_oidc-lock
+	if [ -f "$lock" ] && [ "$(cat "$stamp" 2>/dev/null)" != "$(sha256sum <"$lock")" ]; then
 		printf '==> %s\n' "installing the test identity provider (npm ci)" >&2
-		(cd "$top/tests/idp" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) ||
+		(cd "$top/tests/idp" && PUPPETEER_SKIP_DOWNLOAD=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 \
+			npm ci --no-audit --no-fund --loglevel=error >/dev/null) ||
 			{ printf '==> %s\n' "npm ci failed" >&2; return 1; }
+		sha256sum <"$lock" >"$stamp"
 	fi
 	return 0
 }
