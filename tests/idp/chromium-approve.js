@@ -37,8 +37,9 @@
 // verification URI ISSUER/device.  Exit 0 when the provider showed that it
 // took the decision (the success page, or the abort for --deny), 1 when it
 // did not (wrong code, unknown account, untrusted certificate, browser
-// failure...), 2 on usage errors.  Nothing secret is printed: the codes of
-// the test provider are not, nor the password.
+// failure...), 2 on usage errors, 130 or 143 when SIGINT or SIGTERM ended
+// it (the browser closed, the profile removed).  Nothing secret is
+// printed: neither the codes of the test provider nor the password.
 import { execFileSync } from 'node:child_process';
 import {
   chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync,
@@ -168,6 +169,10 @@ function makeProfile() {
   };
 }
 
+// The signal that ended the run, if one did: closing the browser makes the
+// step under way fail, which is then no verdict of the provider's.
+let interrupted;
+
 async function run() {
   let chromium;
   try {
@@ -185,6 +190,7 @@ async function run() {
     rmSync(prof.dir, { recursive: true, force: true });
   };
   const onSignal = (sig) => {
+    interrupted = sig;
     cleanup().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
   };
   process.once('SIGINT', onSignal);
@@ -316,6 +322,10 @@ try {
   console.error(`${ME}: ${account}: ${result} (${pages} pages, ${ms} ms)`);
   process.exit(0);
 } catch (e) {
+  if (interrupted) {
+    console.error(`${ME}: ${account}: interrupted by ${interrupted}`);
+    process.exit(interrupted === 'SIGINT' ? 130 : 143);
+  }
   console.error(`${ME}: ${account}: ${e.message}`);
   process.exit(1);
 }
