@@ -9,6 +9,7 @@
 #     idp_start [--device-ttl S] [--id-token-ttl S]
 #     idp_kill; idp_restart [--jwks "$IDP_SRC/jwks-next.json"]   (same issuer)
 #     token=$(idp_device_token --client test-es256 alice)
+#     idp_chromium_available && idp_chromium_approve USER_CODE alice
 #     mb_launch DIR CERTDIR SCENARIO ...   (misbehave.js)
 #     pf_launch DIR CERTDIR PROFILE ...    (profiles.js)
 #
@@ -99,6 +100,32 @@ _idp_up() {
 	IDP_ISSUER=https://127.0.0.1:$IDP_PORT
 	curl -sf --max-time 2 --cacert "$IDP_CA" --noproxy '*' \
 		"$IDP_ISSUER/.well-known/openid-configuration" >/dev/null 2>&1
+}
+
+# True when the real-browser approval (chromium-approve.js) can run: Debian's
+# chromium (or $CHROMIUM), certutil (libnss3-tools) and playwright-core
+# (npm ci in tests/idp); otherwise sets IDP_SKIP_REASON.
+idp_chromium_available() {
+	idp_available || return 1
+	if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
+		IDP_SKIP_REASON="chromium is not installed (apt-get install chromium)"
+		return 1
+	fi
+	if ! command -v certutil >/dev/null 2>&1; then
+		IDP_SKIP_REASON="certutil is not installed (apt-get install libnss3-tools)"
+		return 1
+	fi
+	if [ ! -f "$IDP_SRC/node_modules/playwright-core/package.json" ]; then
+		IDP_SKIP_REASON="playwright-core is not installed (run: cd tests/idp && npm ci)"
+		return 1
+	fi
+	return 0
+}
+
+# chromium-approve.js [options] USER_CODE ACCOUNT: approve.js in a real
+# browser (headless chromium); --screenshots DIR keeps a PNG per page.
+idp_chromium_approve() {
+	node "$IDP_SRC/chromium-approve.js" "$@"
 }
 
 # device-token.js: a whole device flow, prints the ID token.
