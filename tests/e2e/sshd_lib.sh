@@ -24,6 +24,7 @@ E2E_JOURNALD_PID=
 . "$top_srcdir/tests/lib/locks.sh"
 . "$top_srcdir/tests/lib/accounts.sh"
 . "$top_srcdir/tests/idp/lib.sh"
+. "$top_srcdir/tests/lib/pubcopy.sh"
 
 e2e_cleanup() {
 	stop "${E2E_SSHD_PID:-}"
@@ -113,7 +114,10 @@ e2e_free_port() {
 # arguments are appended to sshd_config and MODULE_ARGS to the auth line;
 # E2E_PRE_SESSION (a whole line) goes between pam_loginuid and pam_oidc.
 e2e_sshd_start() {
-	local B=$top_builddir line
+	local B line
+	# a pam.d line cannot hold a space, and the checkout may have one
+	pub_build pam_oidc/.libs/pam_oidc.so pam_oidc/oidc-child || return 1
+	B=$PUB_BUILD
 	E2E_PORT=$(e2e_free_port)
 	mkdir -m 700 "$E2E_DIR/pam.d" "$E2E_DIR/cache"
 	ssh-keygen -q -t ed25519 -N '' -f "$E2E_DIR/hostkey" || return 1
