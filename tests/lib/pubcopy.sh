@@ -44,9 +44,9 @@ _pub_copy() {
 	shift 2
 	for rel in "$@"; do
 		[ -e "$from/$rel" ] || { echo "# pub_copy: $from/$rel is missing" >&2; return 1; }
-		mkdir -p -m 0755 "$to/$(dirname "$rel")" || return 1
+		(umask 022 && mkdir -p "$to/$(dirname "$rel")") || return 1
 		if [ -d "$from/$rel" ]; then
-			mkdir -p -m 0755 "$to/$rel" &&
+			(umask 022 && mkdir -p "$to/$rel") &&
 				tar -C "$from/$rel" --exclude=./node_modules -cf - . | tar -C "$to/$rel" -xf - ||
 				return 1
 		else
