@@ -24,6 +24,7 @@ E2E_JOURNALD_PID=
 . "$top_srcdir/tests/lib/locks.sh"
 . "$top_srcdir/tests/lib/accounts.sh"
 . "$top_srcdir/tests/idp/lib.sh"
+. "$top_srcdir/tests/lib/pubcopy.sh"
 
 e2e_cleanup() {
 	stop "${E2E_SSHD_PID:-}"
@@ -118,7 +119,10 @@ e2e_free_port() {
 # the test's sudoers (and $E2E_DIR/pam.d/sudo) only.  E2E_LOGIN_TIMEOUT
 # (default 60 s) is the module's timeout; sshd's LoginGraceTime is 30 s more.
 e2e_sshd_start() {
-	local B=$top_builddir line lt=${E2E_LOGIN_TIMEOUT:-60}
+	local B line lt=${E2E_LOGIN_TIMEOUT:-60}
+	# a pam.d line cannot hold a space, and the checkout may have one
+	pub_build pam_oidc/.libs/pam_oidc.so pam_oidc/oidc-child || return 1
+	B=$PUB_BUILD
 	E2E_PORT=${E2E_SSHD_PORT:-$(e2e_free_port)}
 	mkdir -m 700 "$E2E_DIR/pam.d" "$E2E_DIR/cache"
 	ssh-keygen -q -t ed25519 -N '' -f "$E2E_DIR/hostkey" || return 1

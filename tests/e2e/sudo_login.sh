@@ -22,12 +22,18 @@ e2e_journald || bail "journald is not available"
 idp_start || bail "the test provider did not start"
 
 B=$top_builddir
+# alice runs the expect script and approve.js, and a pam.d line cannot hold
+# a space: copies outside the checkout (tests/lib/pubcopy.sh)
+. "$top_srcdir/tests/lib/pubcopy.sh"
+pub_src tests/e2e/sudo_login.exp tests/idp && pub_build pam_oidc/.libs/pam_oidc.so pam_oidc/oidc-child ||
+	bail "cannot copy the test's files to a public directory"
+P=$PUB_BUILD
 mkdir -m 755 "$E2E_DIR/pam.d" "$E2E_DIR/sudoers.d"
 mkdir -m 700 "$E2E_DIR/cache"
 cat >"$E2E_DIR/pam.d/sudo" <<EOT
-auth     required $B/pam_oidc/.libs/pam_oidc.so child_path=$B/pam_oidc/oidc-child issuer=$IDP_ISSUER client_id=test-es256 ca_file=$IDP_CA cache_dir=$E2E_DIR/cache poll_interval=1 timeout=30 pending_dir=$E2E_DIR/pending registry_dir=$E2E_REGISTRY
+auth     required $P/pam_oidc/.libs/pam_oidc.so child_path=$P/pam_oidc/oidc-child issuer=$IDP_ISSUER client_id=test-es256 ca_file=$IDP_CA cache_dir=$E2E_DIR/cache poll_interval=1 timeout=30 pending_dir=$E2E_DIR/pending registry_dir=$E2E_REGISTRY
 account  required pam_unix.so
-session  optional $B/pam_oidc/.libs/pam_oidc.so pending_dir=$E2E_DIR/pending registry_dir=$E2E_REGISTRY
+session  optional $P/pam_oidc/.libs/pam_oidc.so pending_dir=$E2E_DIR/pending registry_dir=$E2E_REGISTRY
 session  required pam_unix.so
 EOT
 printf 'auth required pam_deny.so\naccount required pam_deny.so\npassword required pam_deny.so\nsession required pam_deny.so\n' \
@@ -50,18 +56,18 @@ as_alice() {
 			chmod 600 "$E2E_REGISTRY/$ses" && echo "$ses" >"$1/planted"
 		fi && shift 2 &&
 		exec setpriv --reuid=alice --regid="$(id -g alice)" --init-groups --reset-env \
-			env top_srcdir="$top_srcdir" IDP_ISSUER="$IDP_ISSUER" IDP_CA="$IDP_CA" \
+			env top_srcdir="$PUB_SRC" IDP_ISSUER="$IDP_ISSUER" IDP_CA="$IDP_CA" \
 			SSLKEYLOGFILE="$KEYLOG" https_proxy=http://127.0.0.1:9 \
 			PATH=/usr/local/bin:/usr/bin:/bin timeout 120 expect -f "$@"' \
-		sh "$E2E_DIR" "$(id -u alice)" "$top_srcdir/tests/e2e/sudo_login.exp" "$@" \
+		sh "$E2E_DIR" "$(id -u alice)" "$PUB_SRC/tests/e2e/sudo_login.exp" "$@" \
 		>"$E2E_DIR/out" 2>&1
 }
 get() { sed -n "s/^$1 //p" "$E2E_DIR/out" | head -n 1; }
 
 KEYLOG=$E2E_DIR/keylog
 PLANT=
-export top_srcdir IDP_ISSUER IDP_CA KEYLOG PLANT E2E_REGISTRY
-# the expect script and approve.js must be readable by alice
+export PUB_SRC IDP_ISSUER IDP_CA KEYLOG PLANT E2E_REGISTRY
+# the provider's CA must be readable by alice
 chmod -R o+rX "$IDP_DIR/certs/ca.pem" 2>/dev/null
 chmod o+x "$IDP_DIR" "$IDP_DIR/certs" 2>/dev/null
 

@@ -28,6 +28,7 @@
 
 [ -n "${AUDITD_SH_LOADED:-}" ] && return 0
 AUDITD_SH_LOADED=1
+. "${top_srcdir:?}/tests/lib/pubcopy.sh"
 
 # audit_able: root, kernel audit, auditd, journald and python3 are here;
 # otherwise 1, with the reason in AUDIT_SKIP_REASON.
@@ -123,12 +124,17 @@ audit_journald() {
 
 # audit_auditd: stop the machine's auditd and start ours (private
 # configuration in $tmp/auditd, log in $tmp/log, no rules, audit enabled,
-# a large backlog); 0 once it owns the audit socket.
+# a large backlog) with a copy of the built oidc-audit, whose path it
+# leaves in bin; 0 once it owns the audit socket.
 audit_auditd() {
 	if [ -n "$saved_pid" ] && [ "$saved_pid" != 0 ]; then
 		kill -TERM "$saved_pid" 2>/dev/null
 		for _ in $(seq 100); do kill -0 "$saved_pid" 2>/dev/null || break; sleep 0.1; done
 	fi
+	# a plugin file's path cannot hold a space, and the checkout may have
+	# one: auditd runs a copy (tests/lib/pubcopy.sh), search the same
+	pub_build auditd-helper/oidc-audit || return 1
+	bin=$PUB_BUILD/auditd-helper/oidc-audit
 	mkdir -p "$tmp/auditd/plugins.d" "$tmp/reg" "$tmp/log"
 	chmod 0700 "$tmp/reg"
 	cat >"$tmp/oidc-audit.conf" <<EOF

@@ -36,6 +36,11 @@ command -v node >/dev/null || skip_all "node is not installed"
 for f in "$MODULE" "$CHILD" "$RUN"; do
 	[ -e "$f" ] || skip_all "$f is missing"
 done
+# a PAM service line cannot hold a space, and the checkout may have one
+. "$top_srcdir/tests/lib/pubcopy.sh"
+pub_build pam_oidc/.libs/pam_oidc.so pam_oidc/oidc-child || bail "cannot copy the module"
+MODULE=$PUB_BUILD/pam_oidc/.libs/pam_oidc.so
+CHILD=$PUB_BUILD/pam_oidc/oidc-child
 getent passwd "$USER_" >/dev/null || skip_all "no local account $USER_"
 
 T=$(mktemp -d /tmp/pam_oidc-faults.XXXXXX) || exit 1

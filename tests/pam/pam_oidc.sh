@@ -32,6 +32,11 @@ idp_available || skip_all "$IDP_SKIP_REASON"
 for f in "$MODULE" "$CHILD" "$RUN" "$SECDIR/pam_loginuid.so" "$SECDIR/pam_env.so"; do
 	[ -e "$f" ] || skip_all "$f is missing"
 done
+# a PAM service line cannot hold a space, and the checkout may have one
+. "$top_srcdir/tests/lib/pubcopy.sh"
+pub_build pam_oidc/.libs/pam_oidc.so pam_oidc/oidc-child || bail "cannot copy the module"
+MODULE=$PUB_BUILD/pam_oidc/.libs/pam_oidc.so
+CHILD=$PUB_BUILD/pam_oidc/oidc-child
 
 # Every test that creates the provider's accounts (alice, bob, ...) as local
 # users holds this lock meanwhile, so parallel tests never share or delete
