@@ -40,11 +40,14 @@ version=$(dpkg-parsechangelog -l "$src/debian/changelog" -S Version) ||
 tree=$tmp/pam-oidc-$version
 mkdir "$tree"
 if git -C "$src" rev-parse --git-dir >/dev/null 2>&1; then
-	(cd "$src" && git ls-files -z --cached --others --exclude-standard) |
-		(cd "$src" && xargs -0 cp --parents -P -t "$tree" --) ||
+	# tracked files deleted in the work tree are not part of it
+	(cd "$src" && git ls-files -z --cached --others --exclude-standard |
+		while IFS= read -r -d '' f; do
+			[ -e "$f" ] || [ -L "$f" ] && printf '%s\0' "$f"
+		done | xargs -0 cp --parents -P -t "$tree" --) ||
 		die "cannot copy the checkout to $tree"
 else
-	(cd "$src" && tar --exclude=./_build -cf - .) | (cd "$tree" && tar -xf -) ||
+	(cd "$src" && tar --exclude=./_build --exclude=./_inst -cf - .) | (cd "$tree" && tar -xf -) ||
 		die "cannot copy $src to $tree"
 fi
 
