@@ -39,7 +39,10 @@ version=$(dpkg-parsechangelog -l "$src/debian/changelog" -S Version) ||
 	die "cannot read the version from debian/changelog"
 tree=$tmp/pam-oidc-$version
 mkdir "$tree"
-if git -C "$src" rev-parse --git-dir >/dev/null 2>&1; then
+# A checkout of its own: git's list.  Otherwise (make distcheck unpacks the
+# tarball, read-only, inside the build folder of a checkout) what is on disk.
+top=$(git -C "$src" rev-parse --show-toplevel 2>/dev/null) || top=
+if [ -n "$top" ] && [ "$top" -ef "$src" ]; then
 	# tracked files deleted in the work tree are not part of it
 	(cd "$src" && git ls-files -z --cached --others --exclude-standard |
 		while IFS= read -r -d '' f; do
@@ -49,6 +52,7 @@ if git -C "$src" rev-parse --git-dir >/dev/null 2>&1; then
 else
 	(cd "$src" && tar --exclude=./_build --exclude=./_inst -cf - .) | (cd "$tree" && tar -xf -) ||
 		die "cannot copy $src to $tree"
+	chmod -R u+w "$tree" || die "cannot make $tree writable"
 fi
 
 log=$tmp/build.log

@@ -87,7 +87,8 @@ unset MAKEFLAGS MFLAGS MAKELEVEL
 flags=$(cd "$top_srcdir" && make --no-print-directory -s -f debian/rules print-configure-flags) || bail "debian/rules print-configure-flags"
 mkdir -p "$T/src" "$T/build" "$T/root"
 (cd "$top_srcdir" && tar --exclude=./_build --exclude=./_inst --exclude=./.git \
-	--exclude=./tests/idp/node_modules -cf - .) | (cd "$T/src" && tar -xf -)
+	--exclude=./tests/idp/node_modules -cf - .) | (cd "$T/src" && tar -xf -) &&
+	chmod -R u+w "$T/src" || bail "cannot copy $top_srcdir to $T/src"
 log=$T/make.log
 # shellcheck disable=SC2086 # $flags is a list of options
 (cd "$T/src" && ./autogen.sh && cd "$T/build" &&

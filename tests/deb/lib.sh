@@ -29,7 +29,9 @@ deb_need_tools() {
 deb_source_key() {
 	(
 		cd "${top_srcdir:?}" || exit 1
-		if git rev-parse --git-dir >/dev/null 2>&1; then
+		local top
+		top=$(git rev-parse --show-toplevel 2>/dev/null) || top=
+		if [ -n "$top" ] && [ "$top" -ef . ]; then
 			git ls-files -z --cached --others --exclude-standard
 		else
 			find . \( -path ./_build -o -path ./_inst -o -name node_modules \) -prune \
