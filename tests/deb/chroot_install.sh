@@ -295,6 +295,21 @@ stop "$SSHD_PID"
 SSHD_PID=
 reap
 
+# --- an upgrade keeps the administrator's configuration ------------------------
+# the same package with a higher version: dpkg must keep the edited conffile
+# (unchanged in the package, so without asking)
+cp "$CONF" "$T/conf.edited"
+dpkg-deb -R "$DEB_PAM" "$T/upgrade" &&
+	sed -i 's/^Version: .*/&+upgrade1/' "$T/upgrade/DEBIAN/control" &&
+	dpkg-deb --root-owner-group -b "$T/upgrade" "$R/tmp/debs/libpam-oidc-upgrade.deb" >/dev/null ||
+	bail "cannot make the upgrade package"
+in_root eatmydata apt-get install -y -q --no-install-recommends /tmp/debs/libpam-oidc-upgrade.deb \
+	>>"$T/apt.log" 2>&1 &&
+	in_root dpkg-query -W -f '${Version}' libpam-oidc | grep -q '+upgrade1$' && cmp -s "$CONF" "$T/conf.edited"
+st=$?
+apt_tail
+ok "$st" "upgrade to $(in_root dpkg-query -W -f '${Version}' libpam-oidc): the edited pam_oidc.conf is kept"
+
 # --- remove, purge, compare ------------------------------------------------------
 TAP_LOG=$T/apt.tail
 in_root eatmydata apt-get remove -y -q libpam-oidc oidc-audit >>"$T/apt.log" 2>&1 &&
