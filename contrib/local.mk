@@ -30,3 +30,27 @@ dist_pamexamples_DATA = contrib/pam.d/sshd contrib/pam.d/sudo
 
 # The demo (contrib/demo/run --help); tests/e2e/demo.sh runs it unattended.
 EXTRA_DIST += contrib/demo/run contrib/demo/story.exp
+
+# pam_oidc.conf: a commented starting point in $(sysconfdir)/security.  An
+# existing file is the administrator's and is never replaced; uninstall
+# removes the file only while it is still the one installed.  The Debian
+# package ships the same file as a conffile.
+securityconfdir = $(sysconfdir)/security
+EXTRA_DIST += contrib/security/pam_oidc.conf
+install-data-local: install-securityconf
+uninstall-local: uninstall-securityconf
+install-securityconf:
+	$(MKDIR_P) '$(DESTDIR)$(securityconfdir)'
+	@if test -e '$(DESTDIR)$(securityconfdir)/pam_oidc.conf'; then \
+		echo "keeping the existing $(DESTDIR)$(securityconfdir)/pam_oidc.conf"; \
+	else \
+		echo " $(INSTALL_DATA) pam_oidc.conf '$(DESTDIR)$(securityconfdir)'"; \
+		$(INSTALL_DATA) '$(top_srcdir)/contrib/security/pam_oidc.conf' \
+			'$(DESTDIR)$(securityconfdir)/pam_oidc.conf'; \
+	fi
+uninstall-securityconf:
+	@f='$(DESTDIR)$(securityconfdir)/pam_oidc.conf'; \
+	if cmp -s "$$f" '$(top_srcdir)/contrib/security/pam_oidc.conf'; then \
+		echo " rm -f $$f"; rm -f "$$f"; \
+	fi
+.PHONY: install-securityconf uninstall-securityconf
