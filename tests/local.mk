@@ -47,8 +47,8 @@ print-compiled-tests:
 
 # The Debian packages (debian/, built by tests/deb/build.sh): lintian, and
 # the same files as make install.  They share one build (tests/deb/lib.sh).
-TESTS += tests/deb/lintian.sh tests/deb/install_files.sh
-EXTRA_DIST += tests/deb/build.sh tests/deb/lib.sh tests/deb/lintian.sh tests/deb/install_files.sh \
+TESTS += tests/deb/lintian.sh tests/deb/install_files.sh tests/deb/maintscripts.sh
+EXTRA_DIST += tests/deb/build.sh tests/deb/lib.sh tests/deb/lintian.sh tests/deb/install_files.sh tests/deb/maintscripts.sh \
 	debian/changelog debian/control debian/copyright debian/rules debian/source/format \
 	debian/libpam-oidc.install debian/libpam-oidc.lintian-overrides debian/libpam-oidc.postrm \
 	debian/oidc-audit.install debian/oidc-audit.postinst debian/oidc-audit.postrm

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # DEB_OUT is for the tests that source this
 #
 # The Debian package tests' shared part: one build of the packages per state
 # of the source tree, which tests/deb/lintian.sh and install_files.sh share
@@ -27,7 +28,7 @@ deb_need_tools() {
 # deb_source_key: a hash of every file the package build copies.
 deb_source_key() {
 	(
-		cd "$top_srcdir" || exit 1
+		cd "${top_srcdir:?}" || exit 1
 		if git rev-parse --git-dir >/dev/null 2>&1; then
 			git ls-files -z --cached --others --exclude-standard
 		else
@@ -41,7 +42,7 @@ deb_source_key() {
 # sets DEB_OUT.  Returns non-zero (the build's output in pkgs/build.out)
 # when the build fails.
 deb_packages() {
-	local dir=$top_builddir/tests/deb/pkgs key rc=0 fd
+	local dir=${top_builddir:?}/tests/deb/pkgs key rc=0 fd
 	mkdir -p "$dir" || return 1
 	key=$(deb_source_key) || return 1
 	exec {fd}>"$dir.lock"
