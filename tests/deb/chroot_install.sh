@@ -144,11 +144,16 @@ apt_tail() {
 	ls -d "$R/etc/security/pam_oidc.conf" "$R/var/cache/pam_oidc" "$R/run/pam_oidc" >>"$T/apt.tail" 2>/dev/null
 }
 
-# files: the chroot's file list (what the kernel mounts and the test's
-# scratch space left out).
+# files: the chroot's file list with type, mode and owner, and the checksum
+# of every file under /etc, so that a changed configuration file shows too
+# (what the kernel mounts and the test's scratch space left out).
 files() {
-	(cd "$R" && find . \( -path ./proc -o -path ./sys -o -path ./dev -o -path ./tmp \
-		-o -path ./run/systemd/journal \) -prune -o -print) | LC_ALL=C sort
+	(
+		cd "$R" || exit 1
+		find . \( -path ./proc -o -path ./sys -o -path ./dev -o -path ./tmp \
+			-o -path ./run/systemd/journal \) -prune -o -printf '%p %M %u:%g\n'
+		find ./etc -type f -exec sha256sum {} + | sed 's/^\([0-9a-f]*\)  \(.*\)$/\2 sha256:\1/'
+	) | LC_ALL=C sort
 }
 
 t0=$SECONDS
@@ -324,13 +329,13 @@ apt_tail
 ok "$st" "apt-get purge: configuration, JWKS cache and session registry are gone"
 rm -rf "$R/tmp/debs"
 # What Debian policy lets a purge leave behind: the package manager's own
-# state and logs (dpkg, apt, debconf, ldconfig's cache).
-ALLOWED='\./var/lib/dpkg/|\./var/lib/apt/|\./var/cache/apt/|\./var/cache/debconf/|\./var/cache/ldconfig/|\./var/log/'
+# state and logs (dpkg, apt, debconf, ldconfig and its cache).
+ALLOWED='\./var/lib/dpkg/|\./var/lib/apt/|\./var/cache/apt/|\./var/cache/debconf/|\./var/cache/ldconfig/|\./var/log/|\./etc/ld\.so\.cache '
 diff "$T/before" <(files) | grep '^[<>]' | sed 's/^</gone/; s/^>/left/' >"$T/diff"
 grep -Ev "^(gone|left) ($ALLOWED)" "$T/diff" >"$T/unexpected"
 TAP_LOG=$T/unexpected
 [ ! -s "$T/unexpected" ]
-ok $? "after purge the file list is the one before the install, but for dpkg/apt state and logs"
+ok $? "after purge the file list (modes, owners, /etc contents) is the one before the install, but for dpkg/apt state and logs"
 diag "run time $SECONDS s"
 
 finish
