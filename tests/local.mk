@@ -23,6 +23,7 @@ include tests/audit.mk
 include tests/audit_parse.mk
 include tests/child.mk
 include tests/pam.mk
+include tests/deb/chroot.mk
 
 # The shell tests' shared library (TAP, processes, locks, accounts).
 EXTRA_DIST += tests/lib/tap.sh tests/lib/procs.sh tests/lib/locks.sh tests/lib/accounts.sh tests/lib/deps.sh \
