@@ -598,7 +598,7 @@ test_required_claims_rules(void **state)
 	assert_string_equal(list[30], "c15");
 	conf_list_free(list);
 	memset(longname, 'n', CONF_CLAIM_NAME_MAX + 1);
-	strcpy(longname + CONF_CLAIM_NAME_MAX + 1, "=v");
+	memcpy(longname + CONF_CLAIM_NAME_MAX + 1, "=v", 3);
 	expect_invalid("required_claims", longname, "claim name must have 1..64 bytes");
 	longvalue[0] = 'h';
 	longvalue[1] = 'd';
