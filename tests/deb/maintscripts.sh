@@ -14,6 +14,7 @@ plan 7
 
 T=$(mktemp -d /tmp/pam_oidc-maint.XXXXXX) || bail "mktemp"
 at_exit rm -rf "$T"
+at_exit reap
 
 for s in postinst postrm; do
 	sed -n '/^running_auditd() {$/,/^}$/p' "$top_srcdir/debian/oidc-audit.$s" |
@@ -29,15 +30,13 @@ rm -f "$T/auditd.pid"
 [ -z "$(found)" ]
 ok $? "no pid file: auditd is not running, nothing to tell"
 
-sleep 60 &
+spawn sleep 60
 live=$!
-at_exit sh -c "kill $live 2>/dev/null || :"
 echo "$live" >"$T/auditd.pid"
 [ "$(found)" = "$live" ]
 ok $? "a live process of our root in the pid file: that is auditd" "found '$(found)', want $live"
 
-kill "$live"
-wait "$live" 2>/dev/null
+stop "$live"
 [ -z "$(found)" ]
 ok $? "a stale pid file (the process is gone): not running"
 
@@ -58,9 +57,8 @@ cp /bin/sleep "$T/root/bin/"
 for lib in $(ldd /bin/sleep | grep -o '/[^ ]*'); do
 	mkdir -p "$T/root$(dirname "$lib")" && cp "$lib" "$T/root$lib"
 done
-chroot "$T/root" /bin/sleep 60 &
+spawn chroot "$T/root" /bin/sleep 60
 other=$!
-at_exit sh -c "kill $other 2>/dev/null || :"
 chrooted() { [ "$(readlink "/proc/$other/root" 2>/dev/null)" = "$T/root" ]; }
 wait_for -p "$other" 50 chrooted || bail "the chrooted sleep did not start"
 echo "$other" >"$T/auditd.pid"

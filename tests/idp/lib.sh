@@ -163,7 +163,12 @@ _emu_launch() {
 		>"$dir/$name.out" 2>"$dir/$name.err" </dev/null
 	_EMU_PID=$!
 	wait_for -p "$_EMU_PID" "$secs" test -s "$dir/$name.port" && return 0
-	echo "# $script did not start:" >&2
+	if kill -0 "$_EMU_PID" 2>/dev/null; then
+		echo "# $script did not start: not listening after $secs s" >&2
+	else
+		wait "$_EMU_PID"
+		echo "# $script did not start: it exited with status $?" >&2
+	fi
 	sed 's/^/# /' "$dir/$name.err" >&2
 	return 1
 }

@@ -15,6 +15,7 @@
 PROCS_SH_LOADED=1
 AT_EXIT=()
 SPAWNED=()
+declare -gA SPAWN_START=()
 
 # at_exit COMMAND [ARG...]: run COMMAND when the test exits, before the
 # commands registered earlier (last in, first out).  The first call sets
@@ -39,20 +40,40 @@ _at_exit_run() {
 	done
 }
 
+# proc_start PID: the kernel's start time of PID (clock ticks since boot,
+# field 22 of /proc/PID/stat); nothing when there is no such process.
+proc_start() {
+	local st
+	{ read -r st <"/proc/$1/stat"; } 2>/dev/null || return 0
+	st=${st##*) }
+	# shellcheck disable=SC2086 # the fields after the command name
+	set -- $st
+	printf '%s\n' "${20}"
+}
+
 # spawn COMMAND [ARG...]: start COMMAND in the background (redirect the
-# spawn call to redirect it); its pid is $! and reap stops it.
+# spawn call to redirect it); its pid is $! and reap stops it.  The start
+# time is kept with the pid: bash reaps an exited child at once, and after
+# a fork-heavy test (pid_max is 32768) its pid may belong to a process of
+# another test, which stop must not signal.
 spawn() {
 	"$@" &
 	SPAWNED+=("$!")
+	SPAWN_START[$!]=$(proc_start "$!")
 }
 
 # stop PID...: end each PID (SIGTERM) and wait for it; empty arguments
-# and processes that are gone already are fine.  Returns 0.
+# and processes that are gone already are fine, and a pid spawn started
+# that now names another process (same pid, other start time) is left
+# alone.  Returns 0.
 stop() {
 	local p i
 	for p in "$@"; do
 		[ -n "$p" ] || continue
-		kill "$p" 2>/dev/null
+		if [ -z "${SPAWN_START[$p]+set}" ] || [ "$(proc_start "$p")" = "${SPAWN_START[$p]}" ]; then
+			kill "$p" 2>/dev/null
+		fi
+		unset "SPAWN_START[$p]"
 		wait "$p" 2>/dev/null
 		for i in "${!SPAWNED[@]}"; do
 			[ "${SPAWNED[$i]}" = "$p" ] && unset "SPAWNED[$i]"
