@@ -23,8 +23,8 @@ check_PROGRAMS += tests/unit/test_audit_sink
 TESTS += tests/unit/test_audit_sink
 tests_unit_test_audit_sink_SOURCES = tests/unit/test_audit_sink.c
 tests_unit_test_audit_sink_CPPFLAGS = $(TEST_CPPFLAGS) -I$(top_srcdir)/auditd-helper
-tests_unit_test_audit_sink_CFLAGS = $(TEST_CFLAGS) $(LIBSYSTEMD_CFLAGS)
-tests_unit_test_audit_sink_LDADD = $(AUDIT_HELPER_TEST_LIBS)
+tests_unit_test_audit_sink_CFLAGS = $(TEST_CFLAGS) $(LIBSYSTEMD_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_test_audit_sink_LDADD = $(AUDIT_HELPER_TEST_LIBS) $(JSONC_LIBS)
 dist_check_DATA += tests/unit/data/audit_sink.golden
 CLEANFILES += audit_sink.out
 
