@@ -549,7 +549,7 @@ usage(FILE *f)
 	      "       oidc-audit replay [--output json|ocsf|journal] [--config FILE] [--registry DIR]...\n"
 	      "                  [--all-sessions] FILE...\n"
 	      "       oidc-audit search [--subject SUB | --user NAME | --email ADDR] [--path GLOB]\n"
-	      "                  [--since T] [--until T] [--session N] [--output text|json]\n"
+	      "                  [--since T] [--until T] [--session N] [--output text|json|ocsf]\n"
 	      "                  [--include-replayed] [--directory DIR]\n",
 	      f);
 }

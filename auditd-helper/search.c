@@ -188,8 +188,11 @@ search_parse_args(int argc, char **argv, uint64_t now_us, struct search_opts *o,
 				o->output = AUDIT_OUTPUT_JOURNAL;
 			else if (strcmp(optarg, "json") == 0)
 				o->output = AUDIT_OUTPUT_JSON;
+			else if (strcmp(optarg, "ocsf") == 0)
+				o->output = AUDIT_OUTPUT_OCSF;
 			else
-				return oidc_err_set(err, OIDC_R_USAGE, EINVAL, "--output: text or json");
+				return oidc_err_set(err, OIDC_R_USAGE, EINVAL,
+						    "--output: text, json or ocsf");
 			break;
 		default:
 			return oidc_err_set(err, OIDC_R_USAGE, EINVAL, "unknown or incomplete option");
@@ -328,6 +331,46 @@ print_json(sd_journal *j, FILE *out)
 	free(line);
 }
 
+/*
+ * The entry as OCSF: MESSAGE and its OIDC_* fields through the same
+ * sink_ocsf_write as a replay's events, on the host that wrote it
+ * (_HOSTNAME, which journald sets).
+ */
+static int
+print_ocsf(sd_journal *j, FILE *out, uint64_t t_us)
+{
+	struct jfields f;
+	const void *d;
+	const char *v;
+	char *host = NULL;
+	size_t l;
+	int r = 0;
+
+	jf_init(&f, 4u << 20);
+	SD_JOURNAL_FOREACH_DATA (j, d, l) {
+		const char *p = d, *eq = memchr(p, '=', l);
+		char name[JF_MAX_NAME + 1];
+		size_t nl;
+
+		if (eq == NULL || (nl = (size_t)(eq - p)) > JF_MAX_NAME)
+			continue;
+		memcpy(name, p, nl);
+		name[nl] = '\0';
+		if (strcmp(name, JF_MESSAGE) != 0 &&
+		    strncmp(name, OIDC_F_PREFIX, sizeof(OIDC_F_PREFIX) - 1) != 0)
+			continue;
+		if ((r = jf_add(&f, name, eq + 1, l - nl - 1)) < 0)
+			break;
+	}
+	if (r == 0 && get_field(j, JF_HOSTNAME, &v, &l) && (host = strndup(v, l)) == NULL)
+		r = -ENOMEM;
+	if (r == 0)
+		r = sink_ocsf_write(out, &f, host, t_us);
+	free(host);
+	jf_free(&f);
+	return r < 0 ? r : 0;
+}
+
 /* See oidc_audit.h. */
 int
 search_run(const struct search_opts *o, FILE *out, struct oidc_err *err)
@@ -409,7 +452,10 @@ search_run(const struct search_opts *o, FILE *out, struct oidc_err *err)
 			continue;
 		if (o->output == AUDIT_OUTPUT_JSON)
 			print_json(j, out);
-		else
+		else if (o->output == AUDIT_OUTPUT_OCSF) {
+			if ((r = print_ocsf(j, out, t)) < 0)
+				goto fail;
+		} else
 			print_text(j, out, t, replayed);
 		matches++;
 	}

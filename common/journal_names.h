@@ -21,6 +21,7 @@
 #define JF_SYSLOG_IDENTIFIER	"SYSLOG_IDENTIFIER"
 #define JF_BOOT_ID		"_BOOT_ID"	/* trusted: added by journald, we only read them */
 #define JF_UID			"_UID"
+#define JF_HOSTNAME		"_HOSTNAME"
 
 /* The prefix of each of our fields. */
 #define OIDC_F_PREFIX		"OIDC_"

@@ -79,6 +79,8 @@ test_good(void **state)
 	assert_int_equal(parse(&o, &err, "--user=alice", "--output=text", NULL), 0);
 	assert_string_equal(o.user, "alice");
 	assert_int_equal(o.output, AUDIT_OUTPUT_JOURNAL);
+	assert_int_equal(parse(&o, &err, "--output=ocsf", NULL), 0);
+	assert_int_equal(o.output, AUDIT_OUTPUT_OCSF);
 	assert_int_equal(parse(&o, &err, "--email", "a@example.com", "--since", "-2h", NULL), 0);
 	assert_string_equal(o.email, "a@example.com");
 	assert_true(o.since_us == NOW - 7200000000ULL);
