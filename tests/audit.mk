@@ -72,3 +72,8 @@ bench: bench-audit
 
 TESTS += tests/e2e/audit_replay.sh
 dist_check_SCRIPTS += tests/e2e/audit_replay.sh
+
+# --output ocsf of replay and search, against the schema subset (no root).
+TESTS += tests/e2e/audit_ocsf.sh
+dist_check_SCRIPTS += tests/e2e/audit_ocsf.sh tests/ocsf_check.py
+dist_check_DATA += tests/data/ocsf-1.3.0-subset.json
