@@ -39,6 +39,10 @@ tests_unit_test_audit_search_LDADD = $(AUDIT_HELPER_TEST_LIBS)
 # Debian's systemd-journal-remote)
 TESTS += tests/audit_search_hosts.sh
 dist_check_SCRIPTS += tests/audit_search_hosts.sh
+# contrib/journal-remote/: certificates, option names, a real HTTPS upload on a
+# private port (non-root)
+TESTS += tests/journal_remote_tls.sh
+dist_check_SCRIPTS += tests/journal_remote_tls.sh
 
 check_PROGRAMS += tests/unit/test_audit_hostcheck
 TESTS += tests/unit/test_audit_hostcheck
