@@ -240,6 +240,9 @@ int audit_log_open(const char *path, const char **ret_why);
 void replay_sort_files(char **files, size_t n);
 
 /* ---- search (search.c) */
+#define SEARCH_MAX_HOSTS 16	/* --host given at most this often */
+#define SEARCH_MAX_HITS	 200000 /* matching entries one search sorts (about 30 MB of cursors) */
+
 struct search_opts {
 	const char *subject, *user, *email, *path_glob;
 	const char *journal_dir;	/* --directory: read journal files there */
@@ -248,6 +251,8 @@ struct search_opts {
 	bool has_session;
 	bool include_replayed;		/* --include-replayed: OIDC_AUDIT_SOURCE=replay too */
 	enum audit_output output;	/* text (JOURNAL value), json or ocsf */
+	const char *hosts[SEARCH_MAX_HOSTS]; /* --host: _HOSTNAME equals one of these */
+	size_t n_hosts;
 };
 
 /*
@@ -269,12 +274,27 @@ struct search_line {
 	const char *event;   /* OIDC_EVENT; NULL when absent */
 	const char *session; /* OIDC_AUDIT_SESSION; NULL when absent */
 	const char *message; /* MESSAGE; NULL when absent */
-	size_t event_len, session_len, message_len;
+	const char *host;    /* _HOSTNAME; NULL when absent */
+	size_t event_len, session_len, message_len, host_len;
 	bool replayed; /* OIDC_AUDIT_SOURCE=replay: marked [replay] */
 };
 
+/* One matching entry, to be printed in the kernel's time order. */
+struct search_hit {
+	uint64_t t_us; /* OIDC_EVENT_TIME, else the journal's time */
+	size_t seq;    /* position in journal order: ties keep it */
+	char *cursor;  /* sd_journal_get_cursor(); owned */
+	bool replayed;
+};
+
 /*
- * Print one line of search's text output: local time, kind, session, a
+ * Sort hits by event time, ties in journal order: the order search prints
+ * entries of several hosts (journal-remote's files) or back-filled ones.
+ */
+void search_sort_hits(struct search_hit *hits, size_t n);
+
+/*
+ * Print one line of search's text output: local time, host, kind, session, a
  * [replay] mark for an entry `oidc-audit replay` wrote, and the message,
  * each escaped for a terminal (jf_escape, jf_escape_display for MESSAGE),
  * whatever bytes the entry holds.

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * `oidc-audit search`: the timeline of one identity (or session, or path)
- * from the journal, with the sd-journal API: matches on the OIDC_* fields,
- * time bounds on the kernel's event time, a glob on the paths.  Exit 1
- * when nothing matched.
+ * from the journal, with the sd-journal API: matches on the OIDC_* fields
+ * and the host, time bounds on the kernel's event time, a glob on the
+ * paths.  Entries print in the kernel's event time order, not in the order
+ * they reached the journal: hosts' entries reach journal-remote in batches
+ * and back-filled ones late.  Exit 1 when nothing matched.
  */
 #include "config.h"
 
@@ -132,6 +134,7 @@ search_parse_args(int argc, char **argv, uint64_t now_us, struct search_opts *o,
 		{ "output", required_argument, NULL, 'o' },
 		{ "directory", required_argument, NULL, 'D' },
 		{ "include-replayed", no_argument, NULL, 'R' },
+		{ "host", required_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t u;
@@ -182,6 +185,14 @@ search_parse_args(int argc, char **argv, uint64_t now_us, struct search_opts *o,
 			break;
 		case 'R':
 			o->include_replayed = true;
+			break;
+		case 'H':
+			if ((r = arg_ok(optarg, "--host", err)) < 0)
+				return r;
+			if (o->n_hosts == SEARCH_MAX_HOSTS)
+				return oidc_err_set(err, OIDC_R_USAGE, EINVAL, "--host: at most %d",
+						    SEARCH_MAX_HOSTS);
+			o->hosts[o->n_hosts++] = optarg;
 			break;
 		case 'o':
 			if (strcmp(optarg, "text") == 0)
@@ -264,6 +275,8 @@ search_print_text(FILE *out, const struct search_line *line)
 	localtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
 	fprintf(out, "%s.%06" PRIu64, when, line->t_us % 1000000);
+	jf_escape(esc, 256, line->host ? line->host : "?", line->host ? line->host_len : 1);
+	fprintf(out, " %s", esc);
 	jf_escape(esc, 16, line->event ? line->event : "?", line->event ? line->event_len : 1);
 	fprintf(out, " %-6s", esc);
 	if (line->session != NULL) {
@@ -295,6 +308,8 @@ print_text(sd_journal *j, FILE *out, uint64_t t_us, bool replayed)
 		line.session = NULL;
 	if (!get_field(j, JF_MESSAGE, &line.message, &line.message_len))
 		line.message = NULL;
+	if (!get_field(j, JF_HOSTNAME, &line.host, &line.host_len))
+		line.host = NULL;
 	search_print_text(out, &line);
 }
 
@@ -318,6 +333,7 @@ print_json(sd_journal *j, FILE *out)
 		if (!(nl == sizeof(JF_MESSAGE) - 1 && memcmp(p, JF_MESSAGE, nl) == 0) &&
 		    !(nl == sizeof(JF_MESSAGE_ID) - 1 && memcmp(p, JF_MESSAGE_ID, nl) == 0) &&
 		    !(nl == sizeof(JF_BOOT_ID) - 1 && memcmp(p, JF_BOOT_ID, nl) == 0) &&
+		    !(nl == sizeof(JF_HOSTNAME) - 1 && memcmp(p, JF_HOSTNAME, nl) == 0) &&
 		    !(nl > sizeof(OIDC_F_PREFIX) - 1 &&
 		      memcmp(p, OIDC_F_PREFIX, sizeof(OIDC_F_PREFIX) - 1) == 0))
 			continue;
@@ -371,14 +387,70 @@ print_ocsf(sd_journal *j, FILE *out, uint64_t t_us)
 	return r < 0 ? r : 0;
 }
 
+static int
+hit_cmp(const void *a, const void *b)
+{
+	const struct search_hit *x = a, *y = b;
+
+	if (x->t_us != y->t_us)
+		return x->t_us < y->t_us ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* See oidc_audit.h. */
+void
+search_sort_hits(struct search_hit *hits, size_t n)
+{
+	if (n > 1)
+		qsort(hits, n, sizeof(*hits), hit_cmp);
+}
+
+static void
+hits_free(struct search_hit *hits, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(hits[i].cursor);
+	free(hits);
+}
+
+/*
+ * Go to the entry a cursor names.  Entries of different files that share
+ * boot id and monotonic time (copies of one machine's journal, cloned
+ * boot ids) sort as equals, and a seek may land on another of them first:
+ * step over a few.  -ESTALE when the entry is gone (a file vacuumed
+ * between the passes).
+ */
+static int
+seek_hit(sd_journal *j, const char *cursor)
+{
+	int r, k;
+
+	if ((r = sd_journal_seek_cursor(j, cursor)) < 0)
+		return r;
+	for (k = 0; k < 64; k++) {
+		if ((r = sd_journal_next(j)) < 0)
+			return r;
+		if (r == 0)
+			break;
+		if ((r = sd_journal_test_cursor(j, cursor)) < 0)
+			return r;
+		if (r > 0)
+			return 0;
+	}
+	return -ESTALE;
+}
+
 /* See oidc_audit.h. */
 int
 search_run(const struct search_opts *o, FILE *out, struct oidc_err *err)
 {
 	sd_journal *j = NULL;
+	struct search_hit *hits = NULL;
+	size_t n = 0, cap = 0, i;
 	char num[16];
-	size_t i;
-	int r, matches = 0;
+	int r;
 
 	if (o->journal_dir)
 		r = sd_journal_open_directory(&j, o->journal_dir, 0);
@@ -404,6 +476,10 @@ search_run(const struct search_opts *o, FILE *out, struct oidc_err *err)
 		if ((r = add_match(j, OIDC_F_AUDIT_SESSION, num)) < 0)
 			goto fail;
 	}
+	/* Matches on one field are alternatives: any of the --host names. */
+	for (i = 0; i < o->n_hosts; i++)
+		if ((r = add_match(j, JF_HOSTNAME, o->hosts[i])) < 0)
+			goto fail;
 	/*
 	 * An entry is written after its event (seconds later, or much later
 	 * when back-filled), never before: start a little before --since on
@@ -450,21 +526,60 @@ search_run(const struct search_opts *o, FILE *out, struct oidc_err *err)
 			   l == sizeof(OIDC_SRC_REPLAY) - 1 && memcmp(v, OIDC_SRC_REPLAY, l) == 0;
 		if (replayed && !o->include_replayed)
 			continue;
-		if (o->output == AUDIT_OUTPUT_JSON)
-			print_json(j, out);
-		else if (o->output == AUDIT_OUTPUT_OCSF) {
-			if ((r = print_ocsf(j, out, t)) < 0)
+		/*
+		 * Journal order is arrival order (per file, merged by the
+		 * writers' clocks), not the kernel's: keep a cursor per hit,
+		 * sort, then print.  Bounded: past SEARCH_MAX_HITS, fail rather
+		 * than print a partial or misordered timeline.
+		 */
+		if (n == SEARCH_MAX_HITS) {
+			r = -E2BIG;
+			goto fail;
+		}
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 256;
+			struct search_hit *nh = realloc(hits, nc * sizeof(*hits));
+
+			if (nh == NULL) {
+				r = -ENOMEM;
 				goto fail;
-		} else
-			print_text(j, out, t, replayed);
-		matches++;
+			}
+			hits = nh;
+			cap = nc;
+		}
+		if ((r = sd_journal_get_cursor(j, &hits[n].cursor)) < 0)
+			goto fail;
+		hits[n].t_us = t;
+		hits[n].seq = n;
+		hits[n].replayed = replayed;
+		n++;
 	}
 	if (r < 0)
 		goto fail;
+	search_sort_hits(hits, n);
+	for (i = 0; i < n; i++) {
+		if ((r = seek_hit(j, hits[i].cursor)) < 0)
+			goto fail;
+		if (o->output == AUDIT_OUTPUT_JSON)
+			print_json(j, out);
+		else if (o->output == AUDIT_OUTPUT_OCSF) {
+			if ((r = print_ocsf(j, out, hits[i].t_us)) < 0)
+				goto fail;
+		} else
+			print_text(j, out, hits[i].t_us, hits[i].replayed);
+	}
+	hits_free(hits, n);
 	sd_journal_close(j);
-	return matches;
+	return (int)n;
 fail:
+	hits_free(hits, n);
 	sd_journal_close(j);
+	if (r == -E2BIG && n == SEARCH_MAX_HITS)
+		return oidc_err_set(
+			err, OIDC_R_USAGE, E2BIG,
+			"more than %d matching entries: narrow the search (--since, --until, "
+			"--host, --session)",
+			SEARCH_MAX_HITS);
 	return oidc_err_set(err, OIDC_R_INTERNAL, -r, "reading the journal failed");
 }
 

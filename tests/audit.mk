@@ -35,6 +35,15 @@ tests_unit_test_audit_search_CPPFLAGS = $(TEST_CPPFLAGS) -I$(top_srcdir)/auditd-
 tests_unit_test_audit_search_CFLAGS = $(TEST_CFLAGS) $(LIBSYSTEMD_CFLAGS)
 tests_unit_test_audit_search_LDADD = $(AUDIT_HELPER_TEST_LIBS)
 
+# search over journal-remote's files of three hosts (non-root; SKIP without
+# Debian's systemd-journal-remote)
+TESTS += tests/audit_search_hosts.sh
+dist_check_SCRIPTS += tests/audit_search_hosts.sh
+# contrib/journal-remote/: certificates, option names, a real HTTPS upload on a
+# private port (non-root)
+TESTS += tests/journal_remote_tls.sh
+dist_check_SCRIPTS += tests/journal_remote_tls.sh
+
 check_PROGRAMS += tests/unit/test_audit_hostcheck
 TESTS += tests/unit/test_audit_hostcheck
 tests_unit_test_audit_hostcheck_SOURCES = tests/unit/test_audit_hostcheck.c
