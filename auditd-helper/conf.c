@@ -55,6 +55,7 @@ static const struct audit_key audit_keys[] = {
 static const char *const audit_outputs[] = {
 	[AUDIT_OUTPUT_JOURNAL] = "journal",
 	[AUDIT_OUTPUT_JSON] = "json",
+	[AUDIT_OUTPUT_OCSF] = "ocsf",
 };
 
 static void *

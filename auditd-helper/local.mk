@@ -13,6 +13,7 @@ auditd_helper_liboidcaudit_la_SOURCES = \
 	auditd-helper/fields.c \
 	auditd-helper/sink_journal.c \
 	auditd-helper/sink_json.c \
+	auditd-helper/sink_ocsf.c \
 	auditd-helper/loss.c \
 	auditd-helper/backfill.c \
 	auditd-helper/hostcheck.c \

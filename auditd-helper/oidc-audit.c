@@ -86,6 +86,7 @@ struct daemon {
 	struct enricher *en;
 	struct jfields f;
 	FILE *out;
+	char hostname[256]; /* --output ocsf: device.hostname */
 	bool live;
 	uint64_t now_ms;
 
@@ -152,8 +153,12 @@ emit(struct daemon *d)
 {
 	int r;
 
-	if (d->conf.output == AUDIT_OUTPUT_JSON) {
-		r = sink_json_write(d->out, &d->f);
+	if (d->conf.output != AUDIT_OUTPUT_JOURNAL) {
+		if (d->conf.output == AUDIT_OUTPUT_OCSF)
+			r = sink_ocsf_write(d->out, &d->f, d->hostname[0] ? d->hostname : NULL,
+					    clock_real_us());
+		else
+			r = sink_json_write(d->out, &d->f);
 		if (r < 0)
 			d->counts[LOSS_JOURNAL]++;
 		return;
@@ -539,12 +544,12 @@ replay_enricher(const char **dirs, size_t n, struct enricher **ret)
 static void
 usage(FILE *f)
 {
-	fputs("usage: oidc-audit [--config FILE] [--registry DIR] [--all-sessions] [--output journal|json]\n"
+	fputs("usage: oidc-audit [--config FILE] [--registry DIR] [--all-sessions] [--output journal|json|ocsf]\n"
 	      "                  [--audit-log FILE] [--no-backfill]\n"
-	      "       oidc-audit replay [--output json|journal] [--config FILE] [--registry DIR]...\n"
+	      "       oidc-audit replay [--output json|ocsf|journal] [--config FILE] [--registry DIR]...\n"
 	      "                  [--all-sessions] FILE...\n"
 	      "       oidc-audit search [--subject SUB | --user NAME | --email ADDR] [--path GLOB]\n"
-	      "                  [--since T] [--until T] [--session N] [--output text|json]\n"
+	      "                  [--since T] [--until T] [--session N] [--output text|json|ocsf]\n"
 	      "                  [--include-replayed] [--directory DIR]\n",
 	      f);
 }
@@ -652,7 +657,10 @@ main(int argc, char **argv)
 		return 1;
 	jf_init(&d.f, 4u << 20);
 	d.out = stdout;
-	if (d.conf.output == AUDIT_OUTPUT_JSON)
+	if (d.conf.output == AUDIT_OUTPUT_OCSF &&
+	    gethostname(d.hostname, sizeof(d.hostname) - 1) < 0)
+		d.hostname[0] = '\0';
+	if (d.conf.output != AUDIT_OUTPUT_JOURNAL)
 		setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 	if (replay) {
 		replay_sort_files(argv + optind, (size_t)(argc - optind));

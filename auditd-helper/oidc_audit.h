@@ -34,13 +34,17 @@ struct oidc_err;
 enum audit_output {
 	AUDIT_OUTPUT_JOURNAL = 0,
 	AUDIT_OUTPUT_JSON,
+	AUDIT_OUTPUT_OCSF, /* the entries as OCSF events (sink_ocsf.c) */
 };
+
+/* The OCSF schema version --output ocsf writes (sink_ocsf.c, oidc-audit(8)). */
+#define OCSF_VERSION "1.3.0"
 
 /* Configuration: file (key = value) overridden by the command line. */
 struct audit_conf {
 	char *registry_dir;		/* registry_dir */
 	bool all_sessions;		/* all_sessions */
-	enum audit_output output;	/* output = journal | json */
+	enum audit_output output;	/* output = journal | json | ocsf */
 	char *audit_log;		/* audit_log: newest file of audit.log[.N] */
 	bool backfill;			/* backfill */
 	unsigned status_interval;	/* kernel_status_interval (s), 0 = off */
@@ -159,13 +163,24 @@ int fields_warning(struct jfields *f, const char *text);
 /* Shell-quote argv into out (growing); the form kept in OIDC_ARGV. */
 int fields_quote_argv(char **out, size_t *len, size_t *cap, char *const *argv, size_t argc);
 
-/* ---- sinks (sink_journal.c, sink_json.c) */
+/* ---- sinks (sink_journal.c, sink_json.c, sink_ocsf.c) */
 
 /* Send one entry to journald; retries transient errors a few times. */
 int sink_journal_send(struct jfields *f);
 
 /* Write one entry as a JSON object on one line to out (buffered). */
 int sink_json_write(FILE *out, struct jfields *f);
+
+/*
+ * Write one entry as an OCSF event (OCSF_VERSION) on one line to out: the
+ * mapping of oidc-audit(8) for login, logout, login-failed, exec, file and
+ * loss entries; hostname (NULL: none) is device.hostname, entry_time_us
+ * the time of an entry without OIDC_EVENT_TIME.  Returns 0, 1 (nothing
+ * written: an entry without an OCSF class, such as a warning), -ENOMEM or
+ * -EIO.
+ */
+int sink_ocsf_write(FILE *out, const struct jfields *f, const char *hostname,
+		    uint64_t entry_time_us);
 
 /* ---- loss accounting (loss.c) */
 struct loss_state {
@@ -225,6 +240,9 @@ int audit_log_open(const char *path, const char **ret_why);
 void replay_sort_files(char **files, size_t n);
 
 /* ---- search (search.c) */
+#define SEARCH_MAX_HOSTS 16	/* --host given at most this often */
+#define SEARCH_MAX_HITS	 200000 /* matching entries one search sorts (about 30 MB of cursors) */
+
 struct search_opts {
 	const char *subject, *user, *email, *path_glob;
 	const char *journal_dir;	/* --directory: read journal files there */
@@ -232,7 +250,9 @@ struct search_opts {
 	uint32_t session;		/* UINT32_MAX when unset */
 	bool has_session;
 	bool include_replayed;		/* --include-replayed: OIDC_AUDIT_SOURCE=replay too */
-	enum audit_output output;	/* text (JOURNAL value) or json */
+	enum audit_output output;	/* text (JOURNAL value), json or ocsf */
+	const char *hosts[SEARCH_MAX_HOSTS]; /* --host: _HOSTNAME equals one of these */
+	size_t n_hosts;
 };
 
 /*
@@ -254,12 +274,27 @@ struct search_line {
 	const char *event;   /* OIDC_EVENT; NULL when absent */
 	const char *session; /* OIDC_AUDIT_SESSION; NULL when absent */
 	const char *message; /* MESSAGE; NULL when absent */
-	size_t event_len, session_len, message_len;
+	const char *host;    /* _HOSTNAME; NULL when absent */
+	size_t event_len, session_len, message_len, host_len;
 	bool replayed; /* OIDC_AUDIT_SOURCE=replay: marked [replay] */
 };
 
+/* One matching entry, to be printed in the kernel's time order. */
+struct search_hit {
+	uint64_t t_us; /* OIDC_EVENT_TIME, else the journal's time */
+	size_t seq;    /* position in journal order: ties keep it */
+	char *cursor;  /* sd_journal_get_cursor(); owned */
+	bool replayed;
+};
+
 /*
- * Print one line of search's text output: local time, kind, session, a
+ * Sort hits by event time, ties in journal order: the order search prints
+ * entries of several hosts (journal-remote's files) or back-filled ones.
+ */
+void search_sort_hits(struct search_hit *hits, size_t n);
+
+/*
+ * Print one line of search's text output: local time, host, kind, session, a
  * [replay] mark for an entry `oidc-audit replay` wrote, and the message,
  * each escaped for a terminal (jf_escape, jf_escape_display for MESSAGE),
  * whatever bytes the entry holds.

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * `oidc-audit search`: the timeline of one identity (or session, or path)
- * from the journal, with the sd-journal API: matches on the OIDC_* fields,
- * time bounds on the kernel's event time, a glob on the paths.  Exit 1
- * when nothing matched.
+ * from the journal, with the sd-journal API: matches on the OIDC_* fields
+ * and the host, time bounds on the kernel's event time, a glob on the
+ * paths.  Entries print in the kernel's event time order, not in the order
+ * they reached the journal: hosts' entries reach journal-remote in batches
+ * and back-filled ones late.  Exit 1 when nothing matched.
  */
 #include "config.h"
 
@@ -132,6 +134,7 @@ search_parse_args(int argc, char **argv, uint64_t now_us, struct search_opts *o,
 		{ "output", required_argument, NULL, 'o' },
 		{ "directory", required_argument, NULL, 'D' },
 		{ "include-replayed", no_argument, NULL, 'R' },
+		{ "host", required_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t u;
@@ -183,13 +186,24 @@ search_parse_args(int argc, char **argv, uint64_t now_us, struct search_opts *o,
 		case 'R':
 			o->include_replayed = true;
 			break;
+		case 'H':
+			if ((r = arg_ok(optarg, "--host", err)) < 0)
+				return r;
+			if (o->n_hosts == SEARCH_MAX_HOSTS)
+				return oidc_err_set(err, OIDC_R_USAGE, EINVAL, "--host: at most %d",
+						    SEARCH_MAX_HOSTS);
+			o->hosts[o->n_hosts++] = optarg;
+			break;
 		case 'o':
 			if (strcmp(optarg, "text") == 0)
 				o->output = AUDIT_OUTPUT_JOURNAL;
 			else if (strcmp(optarg, "json") == 0)
 				o->output = AUDIT_OUTPUT_JSON;
+			else if (strcmp(optarg, "ocsf") == 0)
+				o->output = AUDIT_OUTPUT_OCSF;
 			else
-				return oidc_err_set(err, OIDC_R_USAGE, EINVAL, "--output: text or json");
+				return oidc_err_set(err, OIDC_R_USAGE, EINVAL,
+						    "--output: text, json or ocsf");
 			break;
 		default:
 			return oidc_err_set(err, OIDC_R_USAGE, EINVAL, "unknown or incomplete option");
@@ -261,6 +275,8 @@ search_print_text(FILE *out, const struct search_line *line)
 	localtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
 	fprintf(out, "%s.%06" PRIu64, when, line->t_us % 1000000);
+	jf_escape(esc, 256, line->host ? line->host : "?", line->host ? line->host_len : 1);
+	fprintf(out, " %s", esc);
 	jf_escape(esc, 16, line->event ? line->event : "?", line->event ? line->event_len : 1);
 	fprintf(out, " %-6s", esc);
 	if (line->session != NULL) {
@@ -292,6 +308,8 @@ print_text(sd_journal *j, FILE *out, uint64_t t_us, bool replayed)
 		line.session = NULL;
 	if (!get_field(j, JF_MESSAGE, &line.message, &line.message_len))
 		line.message = NULL;
+	if (!get_field(j, JF_HOSTNAME, &line.host, &line.host_len))
+		line.host = NULL;
 	search_print_text(out, &line);
 }
 
@@ -315,6 +333,7 @@ print_json(sd_journal *j, FILE *out)
 		if (!(nl == sizeof(JF_MESSAGE) - 1 && memcmp(p, JF_MESSAGE, nl) == 0) &&
 		    !(nl == sizeof(JF_MESSAGE_ID) - 1 && memcmp(p, JF_MESSAGE_ID, nl) == 0) &&
 		    !(nl == sizeof(JF_BOOT_ID) - 1 && memcmp(p, JF_BOOT_ID, nl) == 0) &&
+		    !(nl == sizeof(JF_HOSTNAME) - 1 && memcmp(p, JF_HOSTNAME, nl) == 0) &&
 		    !(nl > sizeof(OIDC_F_PREFIX) - 1 &&
 		      memcmp(p, OIDC_F_PREFIX, sizeof(OIDC_F_PREFIX) - 1) == 0))
 			continue;
@@ -328,14 +347,110 @@ print_json(sd_journal *j, FILE *out)
 	free(line);
 }
 
+/*
+ * The entry as OCSF: MESSAGE and its OIDC_* fields through the same
+ * sink_ocsf_write as a replay's events, on the host that wrote it
+ * (_HOSTNAME, which journald sets).
+ */
+static int
+print_ocsf(sd_journal *j, FILE *out, uint64_t t_us)
+{
+	struct jfields f;
+	const void *d;
+	const char *v;
+	char *host = NULL;
+	size_t l;
+	int r = 0;
+
+	jf_init(&f, 4u << 20);
+	SD_JOURNAL_FOREACH_DATA (j, d, l) {
+		const char *p = d, *eq = memchr(p, '=', l);
+		char name[JF_MAX_NAME + 1];
+		size_t nl;
+
+		if (eq == NULL || (nl = (size_t)(eq - p)) > JF_MAX_NAME)
+			continue;
+		memcpy(name, p, nl);
+		name[nl] = '\0';
+		if (strcmp(name, JF_MESSAGE) != 0 &&
+		    strncmp(name, OIDC_F_PREFIX, sizeof(OIDC_F_PREFIX) - 1) != 0)
+			continue;
+		if ((r = jf_add(&f, name, eq + 1, l - nl - 1)) < 0)
+			break;
+	}
+	if (r == 0 && get_field(j, JF_HOSTNAME, &v, &l) && (host = strndup(v, l)) == NULL)
+		r = -ENOMEM;
+	if (r == 0)
+		r = sink_ocsf_write(out, &f, host, t_us);
+	free(host);
+	jf_free(&f);
+	return r < 0 ? r : 0;
+}
+
+static int
+hit_cmp(const void *a, const void *b)
+{
+	const struct search_hit *x = a, *y = b;
+
+	if (x->t_us != y->t_us)
+		return x->t_us < y->t_us ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* See oidc_audit.h. */
+void
+search_sort_hits(struct search_hit *hits, size_t n)
+{
+	if (n > 1)
+		qsort(hits, n, sizeof(*hits), hit_cmp);
+}
+
+static void
+hits_free(struct search_hit *hits, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(hits[i].cursor);
+	free(hits);
+}
+
+/*
+ * Go to the entry a cursor names.  Entries of different files that share
+ * boot id and monotonic time (copies of one machine's journal, cloned
+ * boot ids) sort as equals, and a seek may land on another of them first:
+ * step over a few.  -ESTALE when the entry is gone (a file vacuumed
+ * between the passes).
+ */
+static int
+seek_hit(sd_journal *j, const char *cursor)
+{
+	int r, k;
+
+	if ((r = sd_journal_seek_cursor(j, cursor)) < 0)
+		return r;
+	for (k = 0; k < 64; k++) {
+		if ((r = sd_journal_next(j)) < 0)
+			return r;
+		if (r == 0)
+			break;
+		if ((r = sd_journal_test_cursor(j, cursor)) < 0)
+			return r;
+		if (r > 0)
+			return 0;
+	}
+	return -ESTALE;
+}
+
 /* See oidc_audit.h. */
 int
 search_run(const struct search_opts *o, FILE *out, struct oidc_err *err)
 {
 	sd_journal *j = NULL;
+	struct search_hit *hits = NULL;
+	size_t n = 0, cap = 0, i;
 	char num[16];
-	size_t i;
-	int r, matches = 0;
+	int r;
 
 	if (o->journal_dir)
 		r = sd_journal_open_directory(&j, o->journal_dir, 0);
@@ -361,6 +476,10 @@ search_run(const struct search_opts *o, FILE *out, struct oidc_err *err)
 		if ((r = add_match(j, OIDC_F_AUDIT_SESSION, num)) < 0)
 			goto fail;
 	}
+	/* Matches on one field are alternatives: any of the --host names. */
+	for (i = 0; i < o->n_hosts; i++)
+		if ((r = add_match(j, JF_HOSTNAME, o->hosts[i])) < 0)
+			goto fail;
 	/*
 	 * An entry is written after its event (seconds later, or much later
 	 * when back-filled), never before: start a little before --since on
@@ -407,18 +526,60 @@ search_run(const struct search_opts *o, FILE *out, struct oidc_err *err)
 			   l == sizeof(OIDC_SRC_REPLAY) - 1 && memcmp(v, OIDC_SRC_REPLAY, l) == 0;
 		if (replayed && !o->include_replayed)
 			continue;
-		if (o->output == AUDIT_OUTPUT_JSON)
-			print_json(j, out);
-		else
-			print_text(j, out, t, replayed);
-		matches++;
+		/*
+		 * Journal order is arrival order (per file, merged by the
+		 * writers' clocks), not the kernel's: keep a cursor per hit,
+		 * sort, then print.  Bounded: past SEARCH_MAX_HITS, fail rather
+		 * than print a partial or misordered timeline.
+		 */
+		if (n == SEARCH_MAX_HITS) {
+			r = -E2BIG;
+			goto fail;
+		}
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 256;
+			struct search_hit *nh = realloc(hits, nc * sizeof(*hits));
+
+			if (nh == NULL) {
+				r = -ENOMEM;
+				goto fail;
+			}
+			hits = nh;
+			cap = nc;
+		}
+		if ((r = sd_journal_get_cursor(j, &hits[n].cursor)) < 0)
+			goto fail;
+		hits[n].t_us = t;
+		hits[n].seq = n;
+		hits[n].replayed = replayed;
+		n++;
 	}
 	if (r < 0)
 		goto fail;
+	search_sort_hits(hits, n);
+	for (i = 0; i < n; i++) {
+		if ((r = seek_hit(j, hits[i].cursor)) < 0)
+			goto fail;
+		if (o->output == AUDIT_OUTPUT_JSON)
+			print_json(j, out);
+		else if (o->output == AUDIT_OUTPUT_OCSF) {
+			if ((r = print_ocsf(j, out, hits[i].t_us)) < 0)
+				goto fail;
+		} else
+			print_text(j, out, hits[i].t_us, hits[i].replayed);
+	}
+	hits_free(hits, n);
 	sd_journal_close(j);
-	return matches;
+	return (int)n;
 fail:
+	hits_free(hits, n);
 	sd_journal_close(j);
+	if (r == -E2BIG && n == SEARCH_MAX_HITS)
+		return oidc_err_set(
+			err, OIDC_R_USAGE, E2BIG,
+			"more than %d matching entries: narrow the search (--since, --until, "
+			"--host, --session)",
+			SEARCH_MAX_HITS);
 	return oidc_err_set(err, OIDC_R_INTERNAL, -r, "reading the journal failed");
 }
 

@@ -9,7 +9,7 @@
  * Names are string literals, so a match or an iovec can be built at
  * compile time: sd_journal_add_match(j, OIDC_F_EVENT "=" OIDC_EV_EXEC, 0).
  * Every one is a valid journald field name ([A-Z0-9_], no leading '_' but
- * journald's own trusted _BOOT_ID and _UID, which we only read).
+ * journald's own trusted _BOOT_ID, _UID and _HOSTNAME, which we only read).
  */
 #ifndef OIDC_JOURNAL_NAMES_H
 #define OIDC_JOURNAL_NAMES_H
@@ -21,6 +21,7 @@
 #define JF_SYSLOG_IDENTIFIER	"SYSLOG_IDENTIFIER"
 #define JF_BOOT_ID		"_BOOT_ID"	/* trusted: added by journald, we only read them */
 #define JF_UID			"_UID"
+#define JF_HOSTNAME		"_HOSTNAME" /* the host that wrote it (journal-remote: the host that sent it) */
 
 /* The prefix of each of our fields. */
 #define OIDC_F_PREFIX		"OIDC_"

@@ -23,8 +23,8 @@ check_PROGRAMS += tests/unit/test_audit_sink
 TESTS += tests/unit/test_audit_sink
 tests_unit_test_audit_sink_SOURCES = tests/unit/test_audit_sink.c
 tests_unit_test_audit_sink_CPPFLAGS = $(TEST_CPPFLAGS) -I$(top_srcdir)/auditd-helper
-tests_unit_test_audit_sink_CFLAGS = $(TEST_CFLAGS) $(LIBSYSTEMD_CFLAGS)
-tests_unit_test_audit_sink_LDADD = $(AUDIT_HELPER_TEST_LIBS)
+tests_unit_test_audit_sink_CFLAGS = $(TEST_CFLAGS) $(LIBSYSTEMD_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_test_audit_sink_LDADD = $(AUDIT_HELPER_TEST_LIBS) $(JSONC_LIBS)
 dist_check_DATA += tests/unit/data/audit_sink.golden
 CLEANFILES += audit_sink.out
 
@@ -34,6 +34,15 @@ tests_unit_test_audit_search_SOURCES = tests/unit/test_audit_search.c
 tests_unit_test_audit_search_CPPFLAGS = $(TEST_CPPFLAGS) -I$(top_srcdir)/auditd-helper
 tests_unit_test_audit_search_CFLAGS = $(TEST_CFLAGS) $(LIBSYSTEMD_CFLAGS)
 tests_unit_test_audit_search_LDADD = $(AUDIT_HELPER_TEST_LIBS)
+
+# search over journal-remote's files of three hosts (non-root; SKIP without
+# Debian's systemd-journal-remote)
+TESTS += tests/audit_search_hosts.sh
+dist_check_SCRIPTS += tests/audit_search_hosts.sh
+# contrib/journal-remote/: certificates, option names, a real HTTPS upload on a
+# private port (non-root)
+TESTS += tests/journal_remote_tls.sh
+dist_check_SCRIPTS += tests/journal_remote_tls.sh
 
 check_PROGRAMS += tests/unit/test_audit_hostcheck
 TESTS += tests/unit/test_audit_hostcheck
@@ -72,3 +81,8 @@ bench: bench-audit
 
 TESTS += tests/e2e/audit_replay.sh
 dist_check_SCRIPTS += tests/e2e/audit_replay.sh
+
+# --output ocsf of replay and search, against the schema subset (no root).
+TESTS += tests/e2e/audit_ocsf.sh
+dist_check_SCRIPTS += tests/e2e/audit_ocsf.sh tests/ocsf_check.py
+dist_check_DATA += tests/data/ocsf-1.3.0-subset.json

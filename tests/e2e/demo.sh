@@ -67,8 +67,8 @@ diag "unattended demo: ${ms} ms"
 TAP_LOG=
 sed -n '/^== The timeline/,/^== /p' "$T/out" >"$T/timeline"
 TAP_LOG=$T/timeline
-# has KIND TEXT: a timeline line of KIND ending in TEXT with alice's subject
-has() { grep -E "^[0-9-]+ [0-9:.]+ $1 +ses=[0-9]+ alice \\(sub 7f6c1a52-ali(ce-0001|…)\\) .*$2\$" "$T/timeline" | grep -q .; }
+# has KIND TEXT: a timeline line (time, host, kind, ...) of KIND ending in TEXT with alice's subject
+has() { grep -E "^[0-9-]+ [0-9:.]+ [^ ]+ $1 +ses=[0-9]+ alice \\(sub 7f6c1a52-ali(ce-0001|…)\\) .*$2\$" "$T/timeline" | grep -q .; }
 grep -q "^== The timeline: oidc-audit search --subject $SUB " "$T/timeline" &&
 	has login "logged in as alice via sshd from 127.0.0.1, audit session [0-9]+" &&
 	has logout "logged out as alice via sshd from 127.0.0.1, audit session [0-9]+"
@@ -81,7 +81,7 @@ ok $? "demo_timeline_watched_file: the read and the write of the watched file, a
 has exec "ran sudo -k id -un" && has exec "ran id -un" && has file "read /etc/shadow"
 ok $? "demo_timeline_sudo: the sudo, the command it ran as root and its /etc/shadow read, as alice"
 [ "$(grep -oE 'ses=[0-9]+' "$T/timeline" | sort -u | wc -l)" = 1 ] &&
-	[ "$(grep -cE '^[0-9-]+ [0-9:.]+ [a-z-]+ +ses=' "$T/timeline")" -ge 11 ] &&
+	[ "$(grep -cE '^[0-9-]+ [0-9:.]+ [^ ]+ [a-z-]+ +ses=' "$T/timeline")" -ge 11 ] &&
 	! grep -E '^[0-9-]+ ' "$T/timeline" | grep -qv '(sub 7f6c1a52-ali'
 ok $? "demo_timeline_one_session: every entry in alice's one audit session, with her subject"
 TAP_LOG=$T/out

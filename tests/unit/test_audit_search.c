@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Unit tests of `oidc-audit search` argument and time parsing. */
+/* Unit tests of `oidc-audit search`: arguments, times, text lines, the order of hits. */
 #include "config.h"
 
 #include <errno.h>
@@ -79,6 +79,8 @@ test_good(void **state)
 	assert_int_equal(parse(&o, &err, "--user=alice", "--output=text", NULL), 0);
 	assert_string_equal(o.user, "alice");
 	assert_int_equal(o.output, AUDIT_OUTPUT_JOURNAL);
+	assert_int_equal(parse(&o, &err, "--output=ocsf", NULL), 0);
+	assert_int_equal(o.output, AUDIT_OUTPUT_OCSF);
 	assert_int_equal(parse(&o, &err, "--email", "a@example.com", "--since", "-2h", NULL), 0);
 	assert_string_equal(o.email, "a@example.com");
 	assert_true(o.since_us == NOW - 7200000000ULL);
@@ -183,7 +185,7 @@ test_text_output_escapes_invisible(void **state)
 	setenv("TZ", "UTC0", 1);
 	tzset();
 	got = text_line(&line);
-	assert_string_equal(got, "2025-11-25 19:46:40.123456 file   ses=7\\n alice read "
+	assert_string_equal(got, "2025-11-25 19:46:40.123456 ? file   ses=7\\n alice read "
 				 "/srv/secret/\\u202etxt.yralas \\u009b2J\\x1b[0m\\u2066\\ufeff "
 				 "\\u202e \\\\ \xc3\xa9\n");
 	free(got);
@@ -191,7 +193,7 @@ test_text_output_escapes_invisible(void **state)
 	line.session = NULL;
 	line.message = NULL;
 	got = text_line(&line);
-	assert_string_equal(got, "2025-11-25 19:46:40.123456 ?     \n");
+	assert_string_equal(got, "2025-11-25 19:46:40.123456 ? ?     \n");
 	free(got);
 }
 
@@ -226,12 +228,116 @@ test_replayed_left_out_unless_asked(void **state)
 	setenv("TZ", "UTC0", 1);
 	tzset();
 	got = text_line(&line);
-	assert_string_equal(got, "2025-11-25 19:46:40.000000 exec   ses=7 [replay] alice ran id\n");
+	assert_string_equal(got,
+			    "2025-11-25 19:46:40.000000 ? exec   ses=7 [replay] alice ran id\n");
 	free(got);
 	line.replayed = false;
 	got = text_line(&line);
-	assert_string_equal(got, "2025-11-25 19:46:40.000000 exec   ses=7 alice ran id\n");
+	assert_string_equal(got, "2025-11-25 19:46:40.000000 ? exec   ses=7 alice ran id\n");
 	free(got);
+}
+
+/*
+ * Every text line names the host whose journal the entry came from
+ * (_HOSTNAME; on journal-remote's side, the host that sent it), escaped
+ * like every other field: a host name cannot smuggle a newline or an
+ * escape sequence onto the terminal.
+ */
+static void
+test_text_line_names_the_host(void **state)
+{
+	struct search_line line = {
+		.t_us = NOW,
+		.event = "exec",
+		.event_len = 4,
+		.session = "7",
+		.session_len = 1,
+		.message = "alice ran id",
+		.message_len = 12,
+		.host = "web-2.example.com",
+		.host_len = 17,
+	};
+	char *got;
+
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	got = text_line(&line);
+	assert_string_equal(
+		got, "2025-11-25 19:46:40.000000 web-2.example.com exec   ses=7 alice ran id\n");
+	free(got);
+	line.host = "evil\n2025-01-01 \x1b[2J";
+	line.host_len = strlen(line.host);
+	got = text_line(&line);
+	assert_string_equal(
+		got,
+		"2025-11-25 19:46:40.000000 evil\\n2025-01-01 \\x1b[2J exec   ses=7 alice ran id\n");
+	free(got);
+}
+
+/*
+ * --host NAME is an exact name, repeatable (any of them matches), at most
+ * SEARCH_MAX_HOSTS times; an empty name is refused rather than matching
+ * nothing or everything.
+ */
+static void
+test_host_option(void **state)
+{
+	struct search_opts o;
+	struct oidc_err err;
+	char *argv[SEARCH_MAX_HOSTS * 2 + 4];
+	char names[SEARCH_MAX_HOSTS + 1][16], cmd[] = "search", opt[] = "--host";
+	int argc = 0, i;
+
+	assert_int_equal(parse(&o, &err, NULL), 0);
+	assert_int_equal(o.n_hosts, 0);
+	assert_int_equal(parse(&o, &err, "--host", "alpha", "--subject", "2481", "--host=beta",
+			       NULL),
+			 0);
+	assert_int_equal(o.n_hosts, 2);
+	assert_string_equal(o.hosts[0], "alpha");
+	assert_string_equal(o.hosts[1], "beta");
+	assert_string_equal(o.subject, "2481");
+	assert_int_equal(parse(&o, &err, "--host", "", NULL), -EINVAL);
+	assert_int_equal(err.reason, OIDC_R_USAGE);
+	assert_int_equal(parse(&o, &err, "--host", NULL), -EINVAL);
+
+	argv[argc++] = cmd;
+	for (i = 0; i <= SEARCH_MAX_HOSTS; i++) {
+		snprintf(names[i], sizeof(names[i]), "h%d", i);
+		argv[argc++] = opt;
+		argv[argc++] = names[i];
+	}
+	argv[argc] = NULL;
+	oidc_err_clear(&err);
+	assert_int_equal(search_parse_args(argc, argv, NOW, &o, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "--host"));
+	oidc_err_clear(&err);
+	assert_int_equal(search_parse_args(argc - 2, argv, NOW, &o, &err), 0);
+	assert_int_equal(o.n_hosts, SEARCH_MAX_HOSTS);
+}
+
+/*
+ * Hits print in the kernel's event time order, whatever order they had in
+ * the journal (three hosts' batches, a late back-fill); equal times keep
+ * their journal order, so the sort is deterministic.
+ */
+static void
+test_hits_sorted_by_event_time(void **state)
+{
+	/* journal order: host a's batch, then b's, then c's, then a back-fill */
+	static const uint64_t t[] = { 100, 400, 700, 200, 500, 800, 300, 600, 900, 50, 400 };
+	static const size_t want[] = { 9, 0, 3, 6, 1, 10, 4, 7, 2, 5, 8 };
+	struct search_hit hits[sizeof(t) / sizeof(t[0])];
+	size_t i, n = sizeof(t) / sizeof(t[0]);
+
+	for (i = 0; i < n; i++)
+		hits[i] = (struct search_hit){ .t_us = NOW + t[i], .seq = i };
+	search_sort_hits(hits, n);
+	for (i = 0; i < n; i++)
+		assert_int_equal(hits[i].seq, want[i]);
+	search_sort_hits(hits, 0);
+	search_sort_hits(hits, 1);
+	assert_int_equal(hits[0].seq, 9);
 }
 
 int
@@ -244,6 +350,9 @@ main(void)
 		cmocka_unit_test(test_times),
 		cmocka_unit_test(test_text_output_escapes_invisible),
 		cmocka_unit_test(test_replayed_left_out_unless_asked),
+		cmocka_unit_test(test_text_line_names_the_host),
+		cmocka_unit_test(test_host_option),
+		cmocka_unit_test(test_hits_sorted_by_event_time),
 	};
 
 	return cmocka_run_group_tests_name("audit_search", tests, NULL, NULL);

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <json-c/json.h>
 
 #include "journal_names.h"
 #include "oidc_audit.h"
@@ -631,6 +632,162 @@ test_json_golden(void **state)
 	registry_entry_free(&e);
 }
 
+/* sink_ocsf_write of f, parsed back; NULL when it wrote nothing (returned 1). */
+static json_object *
+ocsf_of(const struct jfields *f, const char *host, uint64_t entry_time_us)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	json_object *o = NULL;
+	int r;
+
+	assert_non_null(out);
+	r = sink_ocsf_write(out, f, host, entry_time_us);
+	assert_int_equal(fclose(out), 0);
+	assert_true(r == 0 || r == 1);
+	if (r == 1) {
+		assert_int_equal(len, 0);
+	} else {
+		/* one object on one line */
+		assert_true(len > 2 && buf[len - 1] == '\n' && memchr(buf, '\n', len - 1) == NULL);
+		o = json_tokener_parse(buf);
+		assert_non_null(o);
+	}
+	free(buf);
+	return o;
+}
+
+/* The value at a dotted path of o ("actor.user.uid"), or NULL. */
+static json_object *
+at(json_object *o, const char *path)
+{
+	char tmp[128], *save = NULL, *k;
+
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (k = strtok_r(tmp, ".", &save); k != NULL && o != NULL; k = strtok_r(NULL, ".", &save))
+		if (!json_object_object_get_ex(o, k, &o))
+			o = NULL;
+	return o;
+}
+
+static int64_t
+at_int(json_object *o, const char *path)
+{
+	json_object *v = at(o, path);
+
+	if (v == NULL || !json_object_is_type(v, json_type_int))
+		fail_msg("%s: no integer", path);
+	return json_object_get_int64(v);
+}
+
+static const char *
+at_str(json_object *o, const char *path)
+{
+	json_object *v = at(o, path);
+
+	if (v == NULL || !json_object_is_type(v, json_type_string))
+		fail_msg("%s: no string", path);
+	return json_object_get_string(v);
+}
+
+/* A warning is no evidence of anyone's doing: no OCSF event, nothing written. */
+static void
+test_ocsf_warning_writes_nothing(void **state)
+{
+	struct jfields f;
+
+	(void)state;
+	jf_init(&f, 1 << 16);
+	assert_int_equal(fields_warning(&f, "io_uring is not restricted"), 0);
+	assert_null(ocsf_of(&f, "h", 1));
+	jf_free(&f);
+}
+
+/*
+ * The module's login entry (no OIDC_EVENT_TIME): Authentication Logon at
+ * the journal's time, the identity as user and actor.user, the host given;
+ * a MESSAGE with quotes, a newline and ESC comes back byte for byte.
+ */
+static void
+test_ocsf_login_entry(void **state)
+{
+	static const char msg[] = "alice \"x\"\n\x1b[2J logged in";
+	struct jfields f;
+	json_object *o;
+
+	(void)state;
+	jf_init(&f, 1 << 16);
+	assert_int_equal(jf_add(&f, JF_MESSAGE, msg, sizeof(msg) - 1), 0);
+	assert_int_equal(jf_add_str(&f, OIDC_F_EVENT, OIDC_EV_LOGIN), 0);
+	assert_int_equal(jf_add_str(&f, OIDC_F_ISSUER, "https://idp.example"), 0);
+	assert_int_equal(jf_add_str(&f, OIDC_F_SUBJECT, "2481"), 0);
+	assert_int_equal(jf_add_str(&f, OIDC_F_USERNAME, "alice"), 0);
+	assert_int_equal(jf_add_str(&f, OIDC_F_REMOTE_HOST, "2001:db8::7"), 0);
+	o = ocsf_of(&f, "web1", 1764100000123456ull);
+	assert_int_equal(at_int(o, "class_uid"), 3002);
+	assert_int_equal(at_int(o, "category_uid"), 3);
+	assert_int_equal(at_int(o, "type_uid"), 300201);
+	assert_int_equal(at_int(o, "status_id"), 1);
+	assert_int_equal(at_int(o, "time"), 1764100000123);
+	assert_string_equal(at_str(o, "message"), msg);
+	assert_string_equal(at_str(o, "user.uid"), "2481");
+	assert_string_equal(at_str(o, "user.domain"), "https://idp.example");
+	assert_string_equal(at_str(o, "actor.user.name"), "alice");
+	assert_string_equal(at_str(o, "device.hostname"), "web1");
+	assert_string_equal(at_str(o, "src_endpoint.ip"), "2001:db8::7");
+	assert_string_equal(at_str(o, "metadata.version"), OCSF_VERSION);
+	assert_string_equal(at_str(o, "unmapped.OIDC_SUBJECT"), "2481");
+	json_object_put(o);
+	jf_free(&f);
+}
+
+/* A forwarded record's node= names the device, not the host that reads it. */
+static void
+test_ocsf_node_names_device(void **state)
+{
+	struct audit_event *ev = make_file();
+	struct registry_entry e;
+	struct jfields f;
+	json_object *o;
+
+	(void)state;
+	entry(&e, 10, "248163264128");
+	jf_init(&f, 1 << 20);
+	assert_int_equal(fields_from_event(&f, ev, &e, 0), 0);
+	assert_int_equal(jf_add_str(&f, OIDC_F_AUDIT_NODE, "db7"), 0);
+	o = ocsf_of(&f, "collector", 1);
+	assert_int_equal(at_int(o, "class_uid"), 1001);
+	assert_string_equal(at_str(o, "device.hostname"), "db7");
+	assert_int_equal(at_int(o, "time"), (int64_t)(ev->time_us / 1000));
+	json_object_put(o);
+	jf_free(&f);
+	audit_event_free(ev);
+	registry_entry_free(&e);
+}
+
+/* An operation the mapping does not know is Other (99), named, not guessed. */
+static void
+test_ocsf_unknown_operation_is_other(void **state)
+{
+	struct jfields f;
+	json_object *o;
+
+	(void)state;
+	jf_init(&f, 1 << 16);
+	assert_int_equal(jf_add_str(&f, OIDC_F_EVENT, OIDC_EV_FILE), 0);
+	assert_int_equal(jf_add_str(&f, OIDC_F_PATH, "/srv/x"), 0);
+	assert_int_equal(jf_add_str(&f, OIDC_F_OPERATION, "frobnicate"), 0);
+	o = ocsf_of(&f, NULL, 1000);
+	assert_int_equal(at_int(o, "activity_id"), 99);
+	assert_int_equal(at_int(o, "type_uid"), 100199);
+	assert_string_equal(at_str(o, "activity_name"), "frobnicate");
+	assert_null(at(o, "device.hostname"));
+	assert_int_equal(at_int(o, "status_id"), 0);
+	json_object_put(o);
+	jf_free(&f);
+}
+
 static void
 write_file(const char *path, const char *text, mode_t mode)
 {
@@ -841,6 +998,10 @@ main(void)
 		cmocka_unit_test(test_fields_message_escapes_invisible),
 		cmocka_unit_test(test_fields_message_cap),
 		cmocka_unit_test(test_json_golden),
+		cmocka_unit_test(test_ocsf_warning_writes_nothing),
+		cmocka_unit_test(test_ocsf_login_entry),
+		cmocka_unit_test(test_ocsf_node_names_device),
+		cmocka_unit_test(test_ocsf_unknown_operation_is_other),
 		cmocka_unit_test(test_conf),
 		cmocka_unit_test(test_conf_owned_by_reader_not_root_refused),
 		cmocka_unit_test(test_audit_log_root_replays_only_root_owned),
