@@ -125,7 +125,7 @@ ok $? "journal: cat, sftp-server (scp) and rsync, the read and the upload, all i
 	"$(e2e_journal OIDC_AUDIT_SESSION="$ses" SYSLOG_IDENTIFIER=oidc-audit -o cat | head -40)"
 "$bin" search --session "$ses" >"$tmp/search.out" 2>&1
 grep -q "ran /usr/lib/openssh/sftp-server" "$tmp/search.out" && grep -q "ran rsync --server" "$tmp/search.out" &&
-	grep -q "created $W/upload" "$tmp/search.out" && "$bin" search --subject "$ALICE_SUB" | grep -q "$W/secret"
+	grep -q "created $W/upload" "$tmp/search.out" && "$bin" search --subject "$ALICE_SUB" --since "@$since" | grep -q "$W/secret"
 ok $? "oidc-audit search --session $ses shows the commands and files of every multiplexed client" "$(head -40 "$tmp/search.out")"
 
 ssh_exit

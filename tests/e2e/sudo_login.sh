@@ -20,6 +20,7 @@ TAP_LOG=$E2E_DIR/out		# as_alice's output, shown under a failed test
 e2e_users alice || bail "cannot create the test account"
 e2e_journald || bail "journald is not available"
 idp_start || bail "the test provider did not start"
+since=$(date +%s)
 
 B=$top_builddir
 # alice runs the expect script and approve.js, and a pam.d line cannot hold
@@ -122,6 +123,6 @@ for ((i = 0; i < 50; i++)); do
 done
 [ -n "$sudo_ses" ] && [ "$found" = 0 ]
 ok $? "sudo_entries_in_oidc_audit_search: sudo's login and logout (session ${sudo_ses:-?}) are root's entries in oidc-audit search"
-"$B/auditd-helper/oidc-audit" search --user alice 2>/dev/null | grep -q "login-failed.*via sudo"
+"$B/auditd-helper/oidc-audit" search --user alice --since "@$since" 2>/dev/null | grep -q "login-failed.*via sudo"
 ok $? "sudo's login-failed entry is root's too and shown by oidc-audit search"
 finish
