@@ -44,6 +44,10 @@ dist_check_SCRIPTS += tests/audit_search_hosts.sh
 TESTS += tests/journal_remote_tls.sh
 dist_check_SCRIPTS += tests/journal_remote_tls.sh
 
+# Root: hosts of their own in namespaces (tests/lib/nshost.sh).
+TESTS += tests/e2e/nshost.sh
+dist_check_SCRIPTS += tests/e2e/nshost.sh
+
 check_PROGRAMS += tests/unit/test_audit_hostcheck
 TESTS += tests/unit/test_audit_hostcheck
 tests_unit_test_audit_hostcheck_SOURCES = tests/unit/test_audit_hostcheck.c
