@@ -1,7 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * libcurl client for the identity provider.  Every transfer is configured
- * from scratch with the same hardened settings; see http.h.
+ * from scratch with the same hardened settings; see http.h.  Transfers of
+ * one process share libcurl's connection cache, TLS sessions and DNS
+ * (http_global_init): a login's device request and polls go over one TLS
+ * connection while the provider keeps it open, instead of a handshake per
+ * request.  libcurl reuses a connection only for the same host, port,
+ * proxy and TLS settings (CA file, verification), and opens a new one
+ * when the provider has closed it.
  */
 #include "config.h"
 
@@ -28,6 +34,9 @@
 #else
 #define HTTP_PROTOCOLS "https"
 #endif
+
+/* The transfers' shared state; NULL before http_global_init or when it failed. */
+static CURLSH *http_share;
 
 struct http_sink {
 	struct buf body;
@@ -169,6 +178,8 @@ http_perform(const struct http_opts *opts, const char *url, const char *form,
 	SETOPT(c, CURLOPT_WRITEDATA, &sink);
 	SETOPT(c, CURLOPT_ERRORBUFFER, errbuf);
 	SETOPT(c, CURLOPT_ACCEPT_ENCODING, NULL);
+	if (http_share != NULL)
+		SETOPT(c, CURLOPT_SHARE, http_share);
 	if (form != NULL) {
 		SETOPT(c, CURLOPT_POST, 1L);
 		SETOPT(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(form));
@@ -343,17 +354,40 @@ http_response_free(struct http_response *resp)
 	resp->content_type[0] = '\0';
 }
 
-/* Initialise libcurl once per process (not in the PAM module).  Returns 0 or -EIO. */
+/*
+ * Initialise libcurl once per process (not in the PAM module), with the
+ * share of connections, TLS sessions and DNS answers every transfer uses.
+ * The processes that call it are single-threaded, so the share needs no
+ * lock callbacks.  Without a share (libcurl refused it) every transfer
+ * connects on its own, as before.  Returns 0 or -EIO.
+ */
 int
 http_global_init(void)
 {
-	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -EIO;
+	CURLSH *sh;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return -EIO;
+	sh = curl_share_init();
+	if (sh != NULL &&
+	    (curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT) != CURLSHE_OK ||
+	     curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION) != CURLSHE_OK ||
+	     curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) != CURLSHE_OK)) {
+		curl_share_cleanup(sh);
+		sh = NULL;
+	}
+	http_share = sh;
+	return 0;
 }
 
-/* Release libcurl's global state. */
+/* Close the shared connections and release libcurl's global state. */
 void
 http_global_cleanup(void)
 {
+	if (http_share != NULL) {
+		curl_share_cleanup(http_share);
+		http_share = NULL;
+	}
 	curl_global_cleanup();
 }
 

@@ -4,7 +4,8 @@
 # caller's environment change nothing (no key log written, no proxy
 # contacted), whether the child gets an empty environment (as the module
 # execs it) or inherits the caller's (it scrubs it itself); and while it runs
-# it holds only fds 0-3, no environment and no controlling terminal.
+# it holds only fds 0-3 (and its kept-alive connection to the provider), no
+# environment and no controlling terminal.
 . "${top_srcdir:?}/tests/child/lib.sh"
 command -v node >/dev/null || skip_all "node is not installed"
 command -v curl >/dev/null || skip_all "curl is not installed"
@@ -81,9 +82,25 @@ child_shown() {
 }
 cpid=
 wait_for 5 child_shown
+# Besides 0-3, at most the kept-alive TLS connection to the provider: one
+# TCP socket whose peer is the provider's port.
 fds=$(ls /proc/"$cpid"/fd 2>/dev/null | sort -n | tr '\n' ' ')
-[ "$fds" = "0 1 2 3 " ]
-ok $? "while polling the child holds only fds 0-3 (has: $fds)"
+extra=$(for f in /proc/"$cpid"/fd/*; do
+	case ${f##*/} in 0 | 1 | 2 | 3) continue ;; esac
+	readlink "$f"
+done)
+st=0
+case $extra in
+'') ;;
+socket:\[*\])
+	inode=${extra#socket:[}
+	inode=${inode%]}
+	ss -Htn state established "dport = :$MB_PORT" -e | grep -q "ino:$inode " || st=1
+	;;
+*) st=1 ;;
+esac
+[ "${fds:0:8}" = "0 1 2 3 " ] || st=1
+ok $st "while polling the child holds only fds 0-3 and its connection to the provider (has: $fds; ${extra:-nothing else})"
 [ -n "$cpid" ] && [ ! -s /proc/"$cpid"/environ ]
 ok $? "while polling the child's environment is empty"
 tty=$(awk '{print $7}' /proc/"$cpid"/stat 2>/dev/null)

@@ -108,7 +108,34 @@ idp_conf client_id=test-eddsa
 run_as alice -- --user alice
 ct_expect "EdDSA-signed ID token (client test-eddsa)" ok 15000
 
-# 18: the person never comes: the device code expires (device-ttl 30 > timeout 10)
+# 18-20: one TLS connection per login: discovery, JWKS, the device request
+# and every poll come on one connection of the provider's access log
+# (conn=N); with fresh caches, no discovery or JWKS request at all.
+# child_requests: the child's requests in the provider's log after line $1.
+child_requests() {
+	tail -n +$(($1 + 1)) "$IDP_LOG" |
+		grep -E ' (GET /\.well-known/openid-configuration|GET /jwks|POST /device/auth|POST /token) '
+}
+conns() { sed -n 's/.* conn=\([0-9?]*\)$/\1/p' | sort -u | grep -c .; }
+idp_conf
+mark=$(wc -l <"$IDP_LOG")
+ct_run --on-shown "sleep 2.5; $APPROVE \"\$USER_CODE\" alice >$CT_DIR/approve.out 2>&1" --user alice
+ct_expect "alice approves after 2.5 s (cold caches)" ok 20000
+child_requests "$mark" >"$CT_DIR/reqs"
+polls=$(grep -c ' POST /token ' "$CT_DIR/reqs")
+[ "$polls" -ge 2 ] && [ "$(grep -c 'openid-configuration\| GET /jwks ' "$CT_DIR/reqs")" = 2 ] &&
+	[ "$(conns <"$CT_DIR/reqs")" = 1 ]
+ok $? "cold caches: discovery, JWKS, the device request and $polls polls on one TLS connection" "$(cat "$CT_DIR/reqs")"
+# the same configuration, its caches now fresh
+mark=$(wc -l <"$IDP_LOG")
+ct_run --on-shown "sleep 2.5; $APPROVE \"\$USER_CODE\" alice >$CT_DIR/approve.out 2>&1" --user alice
+child_requests "$mark" >"$CT_DIR/reqs"
+polls=$(grep -c ' POST /token ' "$CT_DIR/reqs")
+[ "$(ct_verdict)" = ok ] && [ "$polls" -ge 2 ] && [ "$(grep -c ' POST /device/auth ' "$CT_DIR/reqs")" = 1 ] &&
+	[ "$(wc -l <"$CT_DIR/reqs")" = $((1 + polls)) ] && [ "$(conns <"$CT_DIR/reqs")" = 1 ]
+ok $? "fresh caches: 1 + $polls requests (no discovery, no JWKS), on one TLS connection" "$(cat "$CT_DIR/reqs")"
+
+# 21: the person never comes: the device code expires (device-ttl 30 > timeout 10)
 idp_conf timeout=10
 ct_run --user alice
 ct_expect "nobody approves: timeout at the 10 s deadline" timeout 11000

@@ -271,6 +271,15 @@ const server = createServer({
   cert: readFileSync(join(certs, 'server.pem')),
   key: readFileSync(join(certs, 'server.key')),
 });
+// Each TLS connection gets a number, and every access-log line ends with
+// the number of the connection it came on: "conn=N".  Tests count a
+// login's handshakes from it.  Idle connections are kept 30 s (node's
+// default, 5 s, closes them between two polls 5 s apart; providers' load
+// balancers keep them longer).
+let connections = 0;
+const connId = new WeakMap();
+server.keepAliveTimeout = 30000;
+server.on('secureConnection', (sock) => connId.set(sock, ++connections));
 server.listen(port, '127.0.0.1', () => {
   const actual = server.address().port;
   const issuer = `https://127.0.0.1:${actual}`;
@@ -284,7 +293,7 @@ server.listen(port, '127.0.0.1', () => {
     const t0 = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-      console.log(`${new Date().toISOString()} ${req.method} ${path} ${res.statusCode} ${ms.toFixed(1)}ms`);
+      console.log(`${new Date().toISOString()} ${req.method} ${path} ${res.statusCode} ${ms.toFixed(1)}ms conn=${connId.get(req.socket) ?? '?'}`);
     });
     if (path.startsWith('/interaction/')) {
       interaction(provider, req, res, path).catch((err) => {
