@@ -1,0 +1,156 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
+# Forward Secure Sealing of a journal holding oidc-audit entries, on a host
+# of its own (tests/lib/nshost.sh): journalctl --setup-keys, journald with
+# Seal=yes, real audit records (a fragment of ../shared/bench's audit.log)
+# through the oidc-audit plugin into that journal.  The sealed file
+# verifies with the verification key; a changed byte of one entry, or the
+# wrong key, fails.  And what oidc-audit(8) says sealing does not catch,
+# checked: the file cut back to an earlier seal, a removed file, and files
+# sealed by a root who copied the sealing key all verify.
+set -u
+bin=${top_builddir:?}/auditd-helper/oidc-audit
+. "${top_srcdir:?}/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/procs.sh"
+. "$top_srcdir/tests/lib/nshost.sh"
+ns_usable || skip_all "needs root and namespaces (unshare, nsenter, ip)"
+[ -x /lib/systemd/systemd-journald ] || skip_all "no systemd-journald"
+corpus=${SHARED_DIR:-$top_srcdir/../shared}/bench/audit-corpus.log.xz
+[ -r "$corpus" ] || skip_all "no audit corpus ($corpus)"
+T=$(mktemp -d /tmp/pam_oidc-sealed.XXXXXX) || bail "mktemp"
+at_exit rm -rf "$T"
+at_exit reap
+SUB=sub-sealed-$$-$RANDOM
+plan 9
+
+# The verification key lives in $T/verify-key, beside the host, never in
+# its tree ($T/h is the host's /var/log and /etc/machine-id): whoever owns
+# the host must not hold it.
+ns_host h "$T/h" || bail "the host did not come up"
+mid=$(cat "$T/h/machine-id")
+jdir=$T/h/log/journal/$mid
+# Compress=no: the entries' bytes are in the file as written, so the test
+# can change one of them.
+ns_journald h Seal=yes Compress=no || bail "no journald on h: $(cat "$T/h/journald.log")"
+ns_run h journalctl --setup-keys --interval=10s >"$T/verify-key" 2>"$T/setup.err"
+rc=$?
+key=$(cat "$T/verify-key")
+ns_run h journalctl --rotate	# new files, opened with the sealing key
+[ $rc = 0 ] && grep -Eqx '[0-9a-f]+(-[0-9a-f]+)+/[0-9a-f]+-[0-9a-f]+' "$T/verify-key" &&
+	[ "$(stat -c %a "$jdir/fss")" = 600 ] && ! grep -rqF "${key%%/*}" "$T/h"
+ok $? "setup-keys: sealing key in the host's journal folder (0600), verification key only on stdout" \
+	"$(cat "$T/setup.err")"
+
+# The plugin, as auditd runs it (EOE-terminated records on stdin), with
+# the host's registry: session 2 of login uid 1001 (the corpus's) is
+# $SUB's.  Two batches, the second one seal interval later.
+xz -dc "$corpus" | head -n 400 |
+	awk '{ print } /^type=PROCTITLE/ { match($0, /audit\([0-9.]*:[0-9]*\)/); print "type=EOE msg=" substr($0, RSTART, RLENGTH) ": " }' >"$T/stream"
+cut=$(grep -n '^type=EOE' "$T/stream" | sed -n '20s/:.*//p')
+head -n "$cut" "$T/stream" >"$T/batch1"
+tail -n +"$((cut + 1))" "$T/stream" >"$T/batch2"
+printf 'kernel_status_interval = 0\nbackfill = no\n' >"$T/plugin.conf"
+chmod 0600 "$T/plugin.conf"
+ns_run h sh -c 'umask 077 && mkdir -p /run/pam_oidc/sessions && cat >/run/pam_oidc/sessions/2' <<EOF
+{"boot_id":"$(tr -d '-' </proc/sys/kernel/random/boot_id)","session":2,"loginuid":1001,"user":"alice","issuer":"https://idp.example","subject":"$SUB","username":"alice","login_id":"00112233445566778899aabbccddeeff","service":"sshd","opened":1795639430000000}
+EOF
+feed() { ns_run h "$bin" --config "$T/plugin.conf" --registry /run/pam_oidc/sessions --output journal <"$1" 2>>"$T/plugin.err"; }
+entries() { journalctl --file "$1" OIDC_SUBJECT="$SUB" -o cat 2>/dev/null | grep -c .; }
+feed "$T/batch1"
+rc1=$?
+ns_run h journalctl --sync
+n1=$(ns_run h journalctl OIDC_SUBJECT="$SUB" -o cat | grep -c .)
+# Past the interval the next entry makes journald seal the one before.
+sleep 11
+ns_run h logger "next seal interval"
+ns_run h journalctl --sync
+# What a root can get back to: the file as it stood at that seal.  (Cutting
+# the file there and fixing up its header gives the same; the seals do not
+# cover the header's counters and tail.)
+cp "$jdir/system.journal" "$T/at-seal.journal"
+feed "$T/batch2"
+rc2=$?
+ns_journald_stop h	# closing seals the rest
+n=$(entries "$jdir/system.journal")
+[ $rc1 = 0 ] && [ $rc2 = 0 ] && [ "$n1" -gt 5 ] && [ "$n" -gt "$n1" ] &&
+	journalctl --file "$jdir/system.journal" OIDC_SUBJECT="$SUB" -o cat | grep -qx "alice (sub ${SUB:0:12}…) ran rm g1" &&
+	journalctl --header --file "$jdir/system.journal" | grep -qx 'Compatible flags: SEALED'
+ok $? "the sealed journal holds the plugin's entries of $SUB ($n1, then $n)" "$(cat "$T/plugin.err")"
+
+verify() { journalctl --verify --verify-key="$1" --file="$2" >"$T/v.out" 2>&1; }
+verify "$key" "$jdir/system.journal"
+rc=$?
+tags=$(journalctl --header --file "$jdir/system.journal" | sed -n 's/^Tag objects: //p')
+[ $rc = 0 ] && grep -q '^PASS: ' "$T/v.out" && grep -q '^=> Validated from .*, final 0 entries not sealed' "$T/v.out" &&
+	[ "$tags" -ge 2 ]
+ok $? "journalctl --verify --verify-key: PASS, seals checked up to the last entry ($tags seals)" "$(cat "$T/v.out")"
+
+# One entry's MESSAGE, changed in a copy: "rm g1" becomes "rm g7".
+cp "$jdir/system.journal" "$T/changed.journal"
+off=$(grep -boaF "MESSAGE=alice (sub ${SUB:0:12}…) ran rm g1" "$T/changed.journal" | head -n 1 | cut -d: -f1)
+len=$(printf '%s' "MESSAGE=alice (sub ${SUB:0:12}…) ran rm g" | wc -c)
+[ -n "$off" ] && printf 7 | dd of="$T/changed.journal" bs=1 seek=$((off + len)) conv=notrunc status=none
+journalctl --file "$T/changed.journal" OIDC_SUBJECT="$SUB" -o cat 2>/dev/null | grep -qx "alice (sub ${SUB:0:12}…) ran rm g7"
+shows=$?
+verify "$key" "$T/changed.journal"
+rc=$?
+[ -n "$off" ] && [ $rc != 0 ] && grep -q '^FAIL: ' "$T/v.out"
+ok $? "one byte of one entry's MESSAGE changed (at $off; journalctl shows it: $shows): verify fails" "$(cat "$T/v.out")"
+
+# The wrong key: one hex digit of the seed changed.
+d=${key:0:1}
+[ "$d" = 0 ] && w=1 || w=0
+verify "$w${key:1}" "$jdir/system.journal"
+rc=$?
+[ $rc != 0 ] && grep -q '^FAIL: ' "$T/v.out"
+ok $? "the unchanged file with a wrong verification key: verify fails" "$(cat "$T/v.out")"
+
+# ------------------------------------------------------------ what sealing does not catch
+# The file cut back to the earlier seal: the second batch is gone, and it
+# verifies.  Only a copy kept elsewhere (journal-remote) shows the loss.
+verify "$key" "$T/at-seal.journal"
+rc=$?
+gone=$(($(entries "$jdir/system.journal") - $(entries "$T/at-seal.journal")))
+[ $rc = 0 ] && grep -q '^PASS: ' "$T/v.out" && grep -q '^=> Validated from' "$T/v.out" && [ "$gone" -gt 0 ]
+ok $? "NOT caught: the file cut back to an earlier seal ($gone entries gone) verifies" "$(cat "$T/v.out")"
+
+# A removed file: the others verify, nothing names the missing one.
+mv "$jdir/system.journal" "$T/removed.journal"
+journalctl --verify --verify-key="$key" --directory="$jdir" >"$T/v.out" 2>&1
+rc=$?
+[ $rc = 0 ] && grep -q '^PASS: ' "$T/v.out" && ! grep -q 'system.journal' "$T/v.out"
+ok $? "NOT caught: the host's journal folder verifies with its newest file removed" "$(cat "$T/v.out")"
+
+# A root who copied the sealing key (the fss file) writes a journal of his
+# own: entries that never happened, sealed with it, verify with the real
+# verification key.  Here the copy is taken after the run; taken before,
+# it seals any interval from then on.
+ns_host forger "$T/f" || bail "the forger's host did not come up"
+cp "$T/h/machine-id" "$T/f/machine-id"
+cp -p "$T/removed.journal" "$jdir/system.journal"
+# (journald's own first entries first, then the key and new files, as on
+# the real host: entries flushed from /run into a sealed file are not
+# sealed in step, and fail the check)
+ns_journald forger Seal=yes Compress=no || bail "no journald on forger: $(cat "$T/f/journald.log")"
+cp -p "$jdir/fss" "$T/f/log/journal/$mid/fss"
+ns_run forger journalctl --rotate
+printf 'MESSAGE=alice (sub %s…) ran /usr/bin/true\nOIDC_SUBJECT=%s\nOIDC_EVENT=exec\n' "${SUB:0:12}" "$SUB" |
+	ns_run forger logger --journald
+ns_journald_stop forger
+forged=$T/f/log/journal/$mid/system.journal
+verify "$key" "$forged"
+rc=$?
+[ $rc = 0 ] && grep -q '^=> Validated from' "$T/v.out" &&
+	journalctl --file "$forged" OIDC_SUBJECT="$SUB" -o cat | grep -qx "alice (sub ${SUB:0:12}…) ran /usr/bin/true"
+ok $? "NOT caught: a journal sealed with a copy of the sealing key verifies" "$(cat "$T/v.out")"
+
+# A file journald wrote without sealing passes --verify with the key too:
+# only the "=> Validated" line says that seals were checked.
+ns_host other "$T/o" && ns_journald other Compress=no || bail "no journald on other"
+printf 'MESSAGE=never sealed\nOIDC_SUBJECT=%s\n' "$SUB" | ns_run other logger --journald
+ns_journald_stop other
+verify "$key" "$T/o/log/journal/$(cat "$T/o/machine-id")/system.journal"
+rc=$?
+[ $rc = 0 ] && grep -q '^PASS: ' "$T/v.out" && ! grep -q '^=> Validated' "$T/v.out"
+ok $? "an unsealed file passes --verify with the key, without a '=> Validated' line" "$(cat "$T/v.out")"
+finish
