@@ -51,6 +51,7 @@ dist_check_SCRIPTS += tests/e2e/nshost.sh
 # namespaced host (oidc-audit(8), "Sealed journals").
 TESTS += tests/e2e/sealed_journal.sh
 dist_check_SCRIPTS += tests/e2e/sealed_journal.sh
+dist_check_DATA += tests/data/audit-fragment.log
 
 check_PROGRAMS += tests/unit/test_audit_hostcheck
 TESTS += tests/unit/test_audit_hostcheck

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Forward Secure Sealing of a journal holding oidc-audit entries, on a host
 # of its own (tests/lib/nshost.sh): journalctl --setup-keys, journald with
-# Seal=yes, real audit records (a fragment of ../shared/bench's audit.log)
+# Seal=yes, real audit records (tests/data/audit-fragment.log: the first
+# 145 lines of ../shared/bench/audit-corpus.log.xz, in the tree so that a
+# copy of the checkout anywhere runs it)
 # through the oidc-audit plugin into that journal.  The sealed file
 # verifies with the verification key; a changed byte of one entry, or the
 # wrong key, fails.  And what oidc-audit(8) says sealing does not catch,
@@ -15,8 +17,6 @@ bin=${top_builddir:?}/auditd-helper/oidc-audit
 . "$top_srcdir/tests/lib/nshost.sh"
 ns_usable || skip_all "needs root and namespaces (unshare, nsenter, ip)"
 [ -x /lib/systemd/systemd-journald ] || skip_all "no systemd-journald"
-corpus=${SHARED_DIR:-$top_srcdir/../shared}/bench/audit-corpus.log.xz
-[ -r "$corpus" ] || skip_all "no audit corpus ($corpus)"
 T=$(mktemp -d /tmp/pam_oidc-sealed.XXXXXX) || bail "mktemp"
 at_exit rm -rf "$T"
 at_exit reap
@@ -44,8 +44,8 @@ ok $? "setup-keys: sealing key in the host's journal folder (0600), verification
 # The plugin, as auditd runs it (EOE-terminated records on stdin), with
 # the host's registry: session 2 of login uid 1001 (the corpus's) is
 # $SUB's.  Two batches, the second one seal interval later.
-xz -dc "$corpus" | head -n 400 |
-	awk '{ print } /^type=PROCTITLE/ { match($0, /audit\([0-9.]*:[0-9]*\)/); print "type=EOE msg=" substr($0, RSTART, RLENGTH) ": " }' >"$T/stream"
+awk '{ print } /^type=PROCTITLE/ { match($0, /audit\([0-9.]*:[0-9]*\)/); print "type=EOE msg=" substr($0, RSTART, RLENGTH) ": " }' \
+	"$top_srcdir/tests/data/audit-fragment.log" >"$T/stream"
 cut=$(grep -n '^type=EOE' "$T/stream" | sed -n '20s/:.*//p')
 head -n "$cut" "$T/stream" >"$T/batch1"
 tail -n +"$((cut + 1))" "$T/stream" >"$T/batch2"
