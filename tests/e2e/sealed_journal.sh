@@ -21,7 +21,7 @@ T=$(mktemp -d /tmp/pam_oidc-sealed.XXXXXX) || bail "mktemp"
 at_exit rm -rf "$T"
 at_exit reap
 SUB=sub-sealed-$$-$RANDOM
-plan 9
+plan 10
 
 # The verification key lives in $T/verify-key, beside the host, never in
 # its tree ($T/h is the host's /var/log and /etc/machine-id): whoever owns
@@ -153,4 +153,31 @@ verify "$key" "$T/o/log/journal/$(cat "$T/o/machine-id")/system.journal"
 rc=$?
 [ $rc = 0 ] && grep -q '^PASS: ' "$T/v.out" && ! grep -q '^=> Validated' "$T/v.out"
 ok $? "an unsealed file passes --verify with the key, without a '=> Validated' line" "$(cat "$T/v.out")"
+# The off-host copy: systemd-journal-remote (252) writes what it receives
+# unsealed unless told --seal (Seal= of journal-remote.conf, default no);
+# told so, it seals with the central host's own key, and a file holding
+# entries older than its current interval (any upload that arrives late)
+# fails --verify.  The copy's worth is where it is, not a seal.
+if [ -x /lib/systemd/systemd-journal-remote ]; then
+	ns_host central "$T/c" || bail "the central host did not come up"
+	cmid=$(cat "$T/c/machine-id")
+	mkdir -p "$T/c/log/journal/$cmid" "$T/c/log/journal/remote"
+	ns_run central journalctl --setup-keys --interval=10s >"$T/central-key" 2>/dev/null
+	journalctl --file "$jdir/system.journal" -o export >"$T/export"
+	for s in no yes; do
+		ns_run central /lib/systemd/systemd-journal-remote --seal=$s \
+			--output=/var/log/journal/remote/remote-$s.journal "$T/export" >>"$T/remote.log" 2>&1
+	done
+	r=$T/c/log/journal/remote
+	journalctl --verify --verify-key="$(cat "$T/central-key")" --file="$r/remote-yes.journal" >"$T/v.out" 2>&1
+	rc=$?
+	[ "$(entries "$r/remote-no.journal")" = "$(entries "$jdir/system.journal")" ] &&
+		journalctl --header --file "$r/remote-no.journal" | grep -qx 'Tag objects: 0' &&
+		journalctl --header --file "$r/remote-yes.journal" | grep -qx 'Compatible flags: SEALED' &&
+		[ $rc != 0 ] && grep -q 'Older entry after newer tag' "$T/v.out"
+	ok $? "journal-remote: received entries unsealed by default; --seal=yes files with late entries fail --verify" \
+		"$(cat "$T/remote.log" "$T/v.out")"
+else
+	pass "journal-remote: received entries unsealed by default # SKIP no systemd-journal-remote"
+fi
 finish
