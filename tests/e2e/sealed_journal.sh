@@ -64,9 +64,9 @@ n1=$(ns_run h journalctl OIDC_SUBJECT="$SUB" -o cat | grep -c .)
 sleep 11
 ns_run h logger "next seal interval"
 ns_run h journalctl --sync
-# What a root can get back to: the file as it stood at that seal.  (Cutting
-# the file there and fixing up its header gives the same; the seals do not
-# cover the header's counters and tail.)
+# What a root can get back to: the file as it stood at that seal (kept
+# then, or rebuilt by cutting off the later objects and undoing the links
+# to them and the header's counters, none of which the seals cover).
 cp "$jdir/system.journal" "$T/at-seal.journal"
 feed "$T/batch2"
 rc2=$?
