@@ -47,6 +47,11 @@ dist_check_SCRIPTS += tests/journal_remote_tls.sh
 # Root: hosts of their own in namespaces (tests/lib/nshost.sh).
 TESTS += tests/e2e/nshost.sh
 dist_check_SCRIPTS += tests/e2e/nshost.sh
+# Root: Forward Secure Sealing of a journal with oidc-audit entries, on a
+# namespaced host (oidc-audit(8), "Sealed journals").
+TESTS += tests/e2e/sealed_journal.sh
+dist_check_SCRIPTS += tests/e2e/sealed_journal.sh
+dist_check_DATA += tests/data/audit-fragment.log
 
 check_PROGRAMS += tests/unit/test_audit_hostcheck
 TESTS += tests/unit/test_audit_hostcheck

@@ -14,7 +14,7 @@
 #     at_exit reap                                # the hosts' processes
 #     ns_host web-1 "$T/web-1" || bail "no namespace"
 #     ns_journald web-1 'Seal=yes' || bail "no journald on web-1"
-#     ns_run web-1 logger hello                   # runs on web-1
+#     echo hello | ns_run web-1 systemd-cat      # runs on web-1
 #     ns_run web-1 journalctl -o cat              # web-1's journal
 #
 # The kernel's audit is not namespaced: every host sees one kernel's audit
