@@ -12,3 +12,12 @@ bench-verify: tests/bench/bench_verify
 	tests/bench/bench_verify
 bench: bench-verify
 .PHONY: bench bench-verify
+
+# Root: requests and TLS connections per login at the provider, through
+# the real sshd (tests/bench/provider_load.sh).
+dist_noinst_SCRIPTS += tests/bench/provider_load.sh
+bench-provider: pam_oidc/pam_oidc.la pam_oidc/oidc-child
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+	$(SHELL) $(top_srcdir)/tests/bench/provider_load.sh
+bench: bench-provider
+.PHONY: bench-provider
