@@ -824,8 +824,12 @@ pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	if (r < 0)
 		goto out;
 	if (jr < 0)
-		pam_syslog(pamh, LOG_WARNING, "cannot write the logout entry to the journal: %s",
-			   strerror(-jr));
+		pam_syslog(
+			pamh, LOG_WARNING,
+			"OIDC session of %s closed without its journald logout entry: the entry of audit session %" PRIu32
+			" could not be written to %s (%s)",
+			ctx.user != NULL ? ctx.user : "(unknown)", session, JF_JOURNAL_SOCKET,
+			strerror(-jr));
 	ret = PAM_SUCCESS;
 out:
 	if (ret == PAM_SESSION_ERR)
