@@ -47,6 +47,10 @@ dist_check_SCRIPTS += tests/journal_remote_tls.sh
 # Root: hosts of their own in namespaces (tests/lib/nshost.sh).
 TESTS += tests/e2e/nshost.sh
 dist_check_SCRIPTS += tests/e2e/nshost.sh
+# Root, kernel audit, auditd, namespaces and systemd-journal-remote: a
+# fleet of three hosts shipping to a central one over HTTPS, with faults.
+TESTS += tests/e2e/fleet.sh
+dist_check_SCRIPTS += tests/e2e/fleet.sh
 
 check_PROGRAMS += tests/unit/test_audit_hostcheck
 TESTS += tests/unit/test_audit_hostcheck
