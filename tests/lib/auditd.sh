@@ -199,7 +199,9 @@ audit_journald() {
 # audit_auditd: stop the machine's auditd and start ours (private
 # configuration in $tmp/auditd, log in $tmp/log, no rules, audit enabled,
 # a large backlog) with a copy of the built oidc-audit, whose path it
-# leaves in bin; 0 once it owns the audit socket.
+# leaves in bin; 0 once it owns the audit socket.  AUDIT_PLUGIN_PATH and
+# AUDIT_PLUGIN_ARGS, when set, name another plugin (tests/e2e/fleet.sh
+# records the stream auditd gives its plugin).
 audit_auditd() {
 	if [ -n "$saved_pid" ] && [ "$saved_pid" != 0 ]; then
 		kill -TERM "$saved_pid" 2>/dev/null
@@ -241,10 +243,10 @@ EOF
 	cat >"$tmp/auditd/plugins.d/oidc-audit.conf" <<EOF
 active = yes
 direction = out
-path = $bin
+path = ${AUDIT_PLUGIN_PATH:-$bin}
 type = always
 format = string
-args = --config $tmp/oidc-audit.conf
+args = ${AUDIT_PLUGIN_ARGS:---config $tmp/oidc-audit.conf}
 EOF
 	chmod 0600 "$tmp/auditd/auditd.conf" "$tmp/auditd/plugins.d/oidc-audit.conf" "$tmp/oidc-audit.conf"
 
