@@ -265,8 +265,13 @@ int search_parse_args(int argc, char **argv, uint64_t now_us, struct search_opts
 /* Parse a time: @EPOCH[.frac], YYYY-MM-DD[ HH:MM[:SS]] (UTC with a trailing Z, local otherwise), now, -Ns/m/h/d. */
 int search_parse_time(const char *s, uint64_t now_us, uint64_t *ret_us);
 
-/* Run the search; prints to out.  Returns matches (>= 0) or -errno. */
-int search_run(const struct search_opts *o, FILE *out, struct oidc_err *err);
+/*
+ * Run the search; prints to out, each entry once.  Returns the entries
+ * printed (>= 0), with the duplicates left out in *ret_duplicates, or
+ * -errno.
+ */
+int search_run(const struct search_opts *o, FILE *out, size_t *ret_duplicates,
+	       struct oidc_err *err);
 
 /* The fields of one entry that a line of search's text output shows (views, any bytes). */
 struct search_line {
@@ -284,7 +289,9 @@ struct search_hit {
 	uint64_t t_us; /* OIDC_EVENT_TIME, else the journal's time */
 	size_t seq;    /* position in journal order: ties keep it */
 	char *cursor;  /* sd_journal_get_cursor(); owned */
+	char *key;     /* what makes the entry one event (search_hit_key()); owned, may be NULL */
 	bool replayed;
+	bool duplicate; /* set by search_mark_duplicates(): not printed */
 };
 
 /*
@@ -292,6 +299,14 @@ struct search_hit {
  * entries of several hosts (journal-remote's files) or back-filled ones.
  */
 void search_sort_hits(struct search_hit *hits, size_t n);
+
+/*
+ * Mark each sorted hit whose key an earlier hit of the same time holds: the
+ * same entry twice, which systemd-journal-upload sends again after a
+ * restart (Debian 12's re-sends the entry its state file names).  Hits
+ * without a key are never duplicates.  Returns how many it marked.
+ */
+size_t search_mark_duplicates(struct search_hit *hits, size_t n);
 
 /*
  * Print one line of search's text output: local time, host, kind, session, a

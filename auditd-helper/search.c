@@ -405,14 +405,84 @@ search_sort_hits(struct search_hit *hits, size_t n)
 		qsort(hits, n, sizeof(*hits), hit_cmp);
 }
 
+/* See oidc_audit.h. */
+size_t
+search_mark_duplicates(struct search_hit *hits, size_t n)
+{
+	size_t i, k, dups = 0;
+
+	for (i = 1; i < n; i++) {
+		if (hits[i].key == NULL)
+			continue;
+		/* sorted: the same event has the same time, so it is in this run */
+		for (k = i; k-- > 0 && hits[k].t_us == hits[i].t_us;) {
+			if (!hits[k].duplicate && hits[k].key &&
+			    strcmp(hits[k].key, hits[i].key) == 0) {
+				hits[i].duplicate = true;
+				dups++;
+				break;
+			}
+		}
+	}
+	return dups;
+}
+
 static void
 hits_free(struct search_hit *hits, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		free(hits[i].cursor);
+		free(hits[i].key);
+	}
 	free(hits);
+}
+
+/*
+ * What makes the current entry one event, as a string: its host, boot and,
+ * for an audit event, node and serial (unique within a boot); for another
+ * entry (login, logout) journald's own timestamps, which journal-remote
+ * keeps.  A replayed entry is another event than the live one of the
+ * same serial (--include-replayed lists both).  The variable parts are length-prefixed, so no bytes in them can
+ * make two keys equal.  NULL (never a duplicate) when a part is missing or
+ * too long; -ENOMEM only when memory runs out.
+ */
+static int
+search_hit_key(sd_journal *j, bool replayed, char **ret)
+{
+	const char *host = "", *serial = NULL, *node = "";
+	size_t hl = 0, sl = 0, nl = 0;
+	uint64_t mono, real;
+	sd_id128_t boot;
+	char bs[SD_ID128_STRING_MAX];
+	char k[600];
+	int m;
+
+	*ret = NULL;
+	if (sd_journal_get_monotonic_usec(j, &mono, &boot) < 0 ||
+	    sd_journal_get_realtime_usec(j, &real) < 0)
+		return 0;
+	sd_id128_to_string(boot, bs);
+	if (!get_field(j, JF_HOSTNAME, &host, &hl))
+		hl = 0;
+	if (!get_field(j, OIDC_F_AUDIT_NODE, &node, &nl))
+		nl = 0;
+	if (!get_field(j, OIDC_F_AUDIT_SERIAL, &serial, &sl))
+		serial = NULL;
+	if (hl > 255 || nl > 255 || sl > 20)
+		return 0;
+	if (serial)
+		m = snprintf(k, sizeof(k), "%c%s %zu:%.*s %zu:%.*s s%.*s", replayed ? 'R' : 'L', bs,
+			     hl, (int)hl, host, nl, (int)nl, node, (int)sl, serial);
+	else
+		m = snprintf(k, sizeof(k), "%c%s %zu:%.*s m%" PRIu64 " r%" PRIu64,
+			     replayed ? 'R' : 'L', bs, hl, (int)hl, host, mono, real);
+	if (m < 0 || (size_t)m >= sizeof(k))
+		return 0;
+	if ((*ret = strdup(k)) == NULL)
+		return -ENOMEM;
+	return 0;
 }
 
 /*
@@ -444,11 +514,11 @@ seek_hit(sd_journal *j, const char *cursor)
 
 /* See oidc_audit.h. */
 int
-search_run(const struct search_opts *o, FILE *out, struct oidc_err *err)
+search_run(const struct search_opts *o, FILE *out, size_t *ret_duplicates, struct oidc_err *err)
 {
 	sd_journal *j = NULL;
 	struct search_hit *hits = NULL;
-	size_t n = 0, cap = 0, i;
+	size_t n = 0, cap = 0, i, dups = 0;
 	char num[16];
 	int r;
 
@@ -547,8 +617,14 @@ search_run(const struct search_opts *o, FILE *out, struct oidc_err *err)
 			hits = nh;
 			cap = nc;
 		}
+		hits[n].key = NULL;
 		if ((r = sd_journal_get_cursor(j, &hits[n].cursor)) < 0)
 			goto fail;
+		if ((r = search_hit_key(j, replayed, &hits[n].key)) < 0) {
+			n++;
+			goto fail;
+		}
+		hits[n].duplicate = false;
 		hits[n].t_us = t;
 		hits[n].seq = n;
 		hits[n].replayed = replayed;
@@ -557,7 +633,10 @@ search_run(const struct search_opts *o, FILE *out, struct oidc_err *err)
 	if (r < 0)
 		goto fail;
 	search_sort_hits(hits, n);
+	dups = search_mark_duplicates(hits, n);
 	for (i = 0; i < n; i++) {
+		if (hits[i].duplicate)
+			continue;
 		if ((r = seek_hit(j, hits[i].cursor)) < 0)
 			goto fail;
 		if (o->output == AUDIT_OUTPUT_JSON)
@@ -570,7 +649,8 @@ search_run(const struct search_opts *o, FILE *out, struct oidc_err *err)
 	}
 	hits_free(hits, n);
 	sd_journal_close(j);
-	return (int)n;
+	*ret_duplicates = dups;
+	return (int)(n - dups);
 fail:
 	hits_free(hits, n);
 	sd_journal_close(j);
@@ -589,6 +669,7 @@ search_main(int argc, char **argv)
 {
 	struct search_opts o;
 	struct oidc_err err = { 0 };
+	size_t dups = 0;
 	int r;
 
 	r = search_parse_args(argc, argv, clock_real_us(), &o, &err);
@@ -596,12 +677,18 @@ search_main(int argc, char **argv)
 		fprintf(stderr, "oidc-audit search: %s\n", err.msg);
 		return 2;
 	}
-	r = search_run(&o, stdout, &err);
+	r = search_run(&o, stdout, &dups, &err);
 	if (fflush(stdout) != 0)
 		return 2;
 	if (r < 0) {
 		fprintf(stderr, "oidc-audit search: %s\n", err.msg);
 		return 2;
 	}
+	/* not hidden: the journal holds them, journalctl shows them */
+	if (dups > 0)
+		fprintf(stderr,
+			"oidc-audit search: %zu entries were in the journal twice (same host, boot and "
+			"audit serial; systemd-journal-upload re-sends after a restart): listed once\n",
+			dups);
 	return r > 0 ? 0 : 1;
 }

@@ -4,14 +4,19 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 /* CODE_FILE/LINE/FUNC would name our source tree in every audit entry. */
 #define SD_JOURNAL_SUPPRESS_LOCATION 1
 #include <systemd/sd-journal.h>
 
+#include "clock.h"
 #include "journal_fields.h"
 #include "text.h"
 
@@ -219,6 +224,100 @@ jf_send(struct jfields *f)
 	if (n == 0)
 		return -EINVAL;
 	return sd_journal_sendv(iov, (int)n);
+}
+
+/*
+ * The entry in journald's native protocol, as one datagram: "NAME=value\n"
+ * for a value without a newline, else "NAME\n", the value's length as a
+ * little-endian 64-bit number, the value and "\n".
+ */
+static int
+native_serialize(const struct jfields *f, char **ret, size_t *ret_len)
+{
+	const char *name, *value;
+	size_t i, nlen, vlen, cap = 0, len = 0;
+	char *out;
+	uint64_t le;
+	int k;
+
+	for (i = 0; i < f->n; i++)
+		cap += f->flen[i] + 1 + sizeof(le);
+	if ((out = malloc(cap > 0 ? cap : 1)) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < f->n; i++) {
+		jf_get(f, i, &name, &nlen, &value, &vlen);
+		memcpy(out + len, name, nlen);
+		len += nlen;
+		if (memchr(value, '\n', vlen) == NULL) {
+			out[len++] = '=';
+		} else {
+			out[len++] = '\n';
+			for (k = 0, le = vlen; k < 8; k++, le >>= 8)
+				out[len++] = (char)(le & 0xff);
+		}
+		memcpy(out + len, value, vlen);
+		len += vlen;
+		out[len++] = '\n';
+	}
+	*ret = out;
+	*ret_len = len;
+	return 0;
+}
+
+/* See journal_fields.h. */
+int
+jf_send_timeout(struct jfields *f, const char *socket_path, int timeout_ms)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct pollfd pfd;
+	char *msg = NULL;
+	size_t len = 0;
+	int64_t deadline, left;
+	ssize_t n;
+	int fd = -1, r;
+
+	if (f->n == 0 || socket_path == NULL || strlen(socket_path) >= sizeof(sa.sun_path) ||
+	    timeout_ms < 0)
+		return -EINVAL;
+	memcpy(sa.sun_path, socket_path, strlen(socket_path) + 1);
+	if ((r = native_serialize(f, &msg, &len)) < 0)
+		goto out;
+	deadline = clock_mono_ms() + timeout_ms;
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0) {
+		r = -errno;
+		goto out;
+	}
+	/* connected, so that poll() waits for room in journald's queue */
+	if (connect(fd, (const struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		r = -errno;
+		goto out;
+	}
+	for (;;) {
+		n = send(fd, msg, len, MSG_NOSIGNAL);
+		if (n >= 0) {
+			r = 0;
+			break;
+		}
+		if (errno != EAGAIN && errno != EINTR) {
+			r = -errno;
+			break;
+		}
+		left = deadline - clock_mono_ms();
+		if (left <= 0) {
+			r = -ETIMEDOUT;
+			break;
+		}
+		pfd.fd = fd;
+		pfd.events = POLLOUT;
+		pfd.revents = 0;
+		(void)poll(&pfd, 1, (int)left);
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	free(msg);
+	return r;
 }
 
 /* See journal_fields.h. */

@@ -70,6 +70,21 @@ const struct iovec *jf_iovec(struct jfields *f, size_t *ret_n);
 /* Send the entry with sd_journal_sendv; returns 0 or a negative errno. */
 int jf_send(struct jfields *f);
 
+/* journald's native socket, for jf_send_timeout(). */
+#define JF_JOURNAL_SOCKET "/run/systemd/journal/socket"
+
+/*
+ * Send the entry as one datagram to the journald socket at socket_path,
+ * waiting at most timeout_ms for room in its queue: a journald that is
+ * stopped (SIGSTOP) or too slow cannot hold the caller for longer, where
+ * sd_journal_sendv would block on its socket for as long as journald does
+ * not read.  Unlike sd_journal_sendv, a missing socket is an error
+ * (-ENOENT), not a silent success.  Returns 0, -ETIMEDOUT, -ECONNREFUSED
+ * (nobody reads the socket), -EMSGSIZE (over the socket's datagram size;
+ * there is no memfd fall-back) or another negative errno.
+ */
+int jf_send_timeout(struct jfields *f, const char *socket_path, int timeout_ms);
+
 /*
  * Append an untrusted value to a human MESSAGE: backslash, newline and tab
  * become \\, \n, \t; other control bytes, DEL and bytes that are not valid

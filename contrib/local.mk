@@ -32,7 +32,7 @@ dist_pamexamples_DATA = contrib/pam.d/sshd contrib/pam.d/sudo
 # (contrib/journal-remote/README.md); tests/journal_remote_tls.sh runs it.
 EXTRA_DIST += contrib/journal-remote/README.md contrib/journal-remote/fleet-certs.sh \
 	contrib/journal-remote/journal-remote.conf contrib/journal-remote/journal-remote.socket-port.conf \
-	contrib/journal-remote/journal-upload.conf
+	contrib/journal-remote/journal-upload.conf contrib/journal-remote/journal-upload.service-restart.conf
 
 # The demo (contrib/demo/run --help); tests/e2e/demo.sh runs it unattended.
 EXTRA_DIST += contrib/demo/run contrib/demo/story.exp

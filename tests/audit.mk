@@ -52,6 +52,10 @@ dist_check_SCRIPTS += tests/e2e/nshost.sh
 TESTS += tests/e2e/sealed_journal.sh
 dist_check_SCRIPTS += tests/e2e/sealed_journal.sh
 dist_check_DATA += tests/data/audit-fragment.log
+# Root, kernel audit, auditd, namespaces and systemd-journal-remote: a
+# fleet of three hosts shipping to a central one over HTTPS, with faults.
+TESTS += tests/e2e/fleet.sh
+dist_check_SCRIPTS += tests/e2e/fleet.sh
 
 check_PROGRAMS += tests/unit/test_audit_hostcheck
 TESTS += tests/unit/test_audit_hostcheck

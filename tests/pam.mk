@@ -41,6 +41,8 @@ TESTS += tests/e2e/sshd_concurrent.sh
 dist_check_SCRIPTS += tests/e2e/sshd_concurrent.sh
 TESTS += tests/e2e/sshd_pam_env.sh
 dist_check_SCRIPTS += tests/e2e/sshd_pam_env.sh
+TESTS += tests/e2e/sshd_norecord.sh
+dist_check_SCRIPTS += tests/e2e/sshd_norecord.sh
 TESTS += tests/e2e/ssh_control.sh
 dist_check_SCRIPTS += tests/e2e/ssh_control.sh
 # The login benchmark (root, not part of make check): tests/bench/login_bench.sh

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <pwd.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -29,6 +30,7 @@
 #include "conf.h"
 #include "converse.h"
 #include "identity.h"
+#include "journal_fields.h"
 #include "journal_names.h"
 #include "numparse.h"
 #include "oidc_err.h"
@@ -46,10 +48,10 @@
 
 /*
  * The configuration of each phase.  The module-only arguments (config,
- * fail_delay, pending_dir, registry_dir) are read first and alone, for
- * every phase; authentication then loads the whole configuration: the
- * file, which must belong to root as oidc-child requires, then every
- * argument over it.
+ * fail_delay, pending_dir, registry_dir, require_record) are read first
+ * and alone, for every phase; authentication then loads the whole
+ * configuration: the file, which must belong to root as oidc-child
+ * requires, then every argument over it.
  */
 #define LOAD_MODULE_ARGS (CONF_LOAD_MODULE | CONF_LOAD_MODULE_ONLY)
 #define LOAD_FULL	 (CONF_LOAD_MODULE | CONF_LOAD_ROOT_OWNED | CONF_LOAD_DEFAULT_OPTIONAL)
@@ -698,7 +700,7 @@ pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	const char *h;
 	struct session_data *data;
 	uint32_t session;
-	bool created;
+	bool created, unrecorded = false;
 	int r, jr = 0, ret = PAM_SESSION_ERR;
 
 	oidc_err_clear(&err);
@@ -707,6 +709,7 @@ pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	ctx.rhost = item_str(pamh, PAM_RHOST);
 	ctx.user = session_owner(pamh);
 	ctx.registry_dir = conf.registry_dir;
+	ctx.require_record = conf.require_record;
 	if (r < 0)
 		goto out;
 	/*
@@ -739,11 +742,15 @@ pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	(void)pam_set_data(pamh, MODULE_DATA_HANDLE, NULL, NULL);
 	if ((r = pending_consume(conf.pending_dir, handle, ctx.user, &id, &err)) < 0)
 		goto out;
-	if ((r = session_open(&ctx, &id, &session, &created, &jr, &err)) < 0)
+	if ((r = session_open(&ctx, &id, &session, &created, &jr, &unrecorded, &err)) < 0)
 		goto out;
 	if (jr < 0)
-		pam_syslog(pamh, LOG_WARNING, "cannot write the login entry to the journal: %s",
-			   strerror(-jr));
+		pam_syslog(
+			pamh, LOG_WARNING,
+			"OIDC session of %s opened without its journald login entry: the entry of audit session %" PRIu32
+			" could not be written to %s (%s); require_record is not set",
+			ctx.user != NULL ? ctx.user : "(unknown)", session, JF_JOURNAL_SOCKET,
+			strerror(-jr));
 	if ((r = export_identity(pamh, &id)) < 0) {
 		oidc_err_set(&err, OIDC_R_INTERNAL, ENOMEM, "cannot set the PAM environment");
 		goto out;
@@ -763,7 +770,13 @@ out:
 		(void)sanitize_text(err.msg[0] != '\0' ? err.msg : strerror(-r), msg, sizeof(msg));
 		pam_syslog(pamh, LOG_ERR, "cannot open the OIDC session of %s: %s",
 			   ctx.user != NULL ? ctx.user : "(unknown)", msg);
-		(void)session_log_failure(&ctx, "session", msg);
+		/* a journald that could not take the login entry gets no second one */
+		if (!(unrecorded && jr < 0))
+			(void)session_log_failure(&ctx, "session", msg);
+		if (unrecorded && !(flags & PAM_SILENT))
+			(void)converse_error(
+				pamh,
+				"Single sign-on: this login is refused because the audit record of the session could not be written. Tell your administrator; the details are in the system log.");
 	}
 	explicit_bzero(handle, sizeof(handle));
 	oidc_identity_clear(&id);
@@ -811,8 +824,12 @@ pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	if (r < 0)
 		goto out;
 	if (jr < 0)
-		pam_syslog(pamh, LOG_WARNING, "cannot write the logout entry to the journal: %s",
-			   strerror(-jr));
+		pam_syslog(
+			pamh, LOG_WARNING,
+			"OIDC session of %s closed without its journald logout entry: the entry of audit session %" PRIu32
+			" could not be written to %s (%s)",
+			ctx.user != NULL ? ctx.user : "(unknown)", session, JF_JOURNAL_SOCKET,
+			strerror(-jr));
 	ret = PAM_SUCCESS;
 out:
 	if (ret == PAM_SESSION_ERR)

@@ -31,6 +31,12 @@
 #define MESSAGE_PART_MAX 256
 
 #define JOURNAL_MAX_BYTES (16 * 1024)
+/*
+ * The longest a journal entry may hold up a login: journald that is
+ * stopped (SIGSTOP) or overwhelmed leaves its socket queue full, and a
+ * send would otherwise wait for as long as journald does not read.
+ */
+#define JOURNAL_SEND_TIMEOUT_MS 2000
 
 /* A value fit for MESSAGE: escaped, bounded, "-" when absent. */
 static const char *
@@ -108,7 +114,8 @@ random_hex(char out[33])
  * the effective one is (sudo), a short-lived child takes real uid 0 and
  * sends; the host process's own uids are never changed.  The child ends
  * with _exit, so none of the host's atexit handlers or stdio buffers run
- * in it.  SIGCHLD is default while we wait, as around oidc-child.
+ * in it; its exit status is the errno of the send.  SIGCHLD is default
+ * while we wait, as around oidc-child.
  */
 static int
 journal_send(struct jfields *j)
@@ -118,7 +125,7 @@ journal_send(struct jfields *j)
 	int status, r;
 
 	if (getuid() == 0 || geteuid() != 0)
-		return jf_send(j);
+		return jf_send_timeout(j, JF_JOURNAL_SOCKET, JOURNAL_SEND_TIMEOUT_MS);
 	memset(&dfl, 0, sizeof(dfl));
 	dfl.sa_handler = SIG_DFL;
 	sigemptyset(&dfl.sa_mask);
@@ -131,15 +138,21 @@ journal_send(struct jfields *j)
 	}
 	if (pid == 0) {
 		if (setresuid(0, 0, 0) < 0)
-			_exit(2);
-		_exit(jf_send(j) < 0 ? 1 : 0);
+			_exit(255);
+		r = jf_send_timeout(j, JF_JOURNAL_SOCKET, JOURNAL_SEND_TIMEOUT_MS);
+		/* the errno itself is what the parent reports */
+		_exit(r >= 0 ? 0 : -r < 255 ? -r : 255);
 	}
 	while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
 		;
 	if (w < 0)
 		r = -errno;
+	else if (!WIFEXITED(status))
+		r = -EIO;
+	else if (WEXITSTATUS(status) == 255)
+		r = -EIO;
 	else
-		r = WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
+		r = -WEXITSTATUS(status);
 out:
 	(void)sigaction(SIGCHLD, &old, NULL);
 	return r;
@@ -225,15 +238,18 @@ out:
 
 /* See session.h. */
 int
-session_open(const struct session_ctx *ctx, const struct oidc_identity *id,
-	     uint32_t *ret_session, bool *ret_created, int *ret_journal_r, struct oidc_err *err)
+session_open(const struct session_ctx *ctx, const struct oidc_identity *id, uint32_t *ret_session,
+	     bool *ret_created, int *ret_journal_r, bool *ret_unrecorded, struct oidc_err *err)
 {
 	struct registry_entry e = { 0 };
+	struct oidc_err werr;
 	char boot_id[33], login_id[33];
 	int r;
 
+	oidc_err_clear(&werr);
 	*ret_journal_r = 0;
 	*ret_created = false;
+	*ret_unrecorded = false;
 	if ((r = session_audit_ids(&e.session, &e.loginuid, err)) < 0)
 		goto out;
 	if ((r = existing_entry(ctx, e.session, id, err)) < 0)
@@ -264,9 +280,25 @@ session_open(const struct session_ctx *ctx, const struct oidc_identity *id,
 	e.rhost = ctx->rhost != NULL && ctx->rhost[0] != '\0' ?
 		(char *)(uintptr_t)ctx->rhost : NULL;
 	e.opened = clock_real_us();
-	if ((r = registry_write(ctx->registry_dir, &e, err)) < 0)
+	if ((r = registry_write(ctx->registry_dir, &e, &werr)) < 0) {
+		*ret_unrecorded = true;
+		r = oidc_err_set(err, werr.reason, -r,
+				 "the session registry entry of audit session %" PRIu32
+				 " could not be written (%s: %s)",
+				 e.session, werr.msg, strerror(-r));
 		goto out;
+	}
 	*ret_journal_r = log_identity_event(ctx, &e, OIDC_EV_LOGIN, OIDC_MESSAGE_ID_LOGIN, "logged in");
+	if (*ret_journal_r < 0 && ctx->require_record) {
+		/* no shell runs in this session: its entry is closed, not left open */
+		(void)registry_close(ctx->registry_dir, e.session, clock_real_us(), NULL);
+		*ret_unrecorded = true;
+		r = oidc_err_set(err, OIDC_R_INTERNAL, -*ret_journal_r,
+				 "the journald login entry of audit session %" PRIu32
+				 " could not be written to %s (%s) and require_record is set",
+				 e.session, JF_JOURNAL_SOCKET, strerror(-*ret_journal_r));
+		goto out;
+	}
 	*ret_session = e.session;
 	*ret_created = true;
 	r = 0;

@@ -21,6 +21,7 @@ struct session_ctx {
 	const char *user;		/* PAM_USER */
 	const char *service;		/* PAM_SERVICE */
 	const char *rhost;		/* PAM_RHOST, may be NULL */
+	bool require_record;		/* no session without its journald login entry */
 };
 
 /* Audit session and login uid of this process; -ENODATA when unset (no pam_loginuid). */
@@ -34,12 +35,18 @@ int session_audit_ids(uint32_t *ret_session, uint32_t *ret_loginuid, struct oidc
  * login (*ret_created false, nothing written).  Negative errno: -ENODATA
  * when the process has no audit session, -EEXIST when the session's open
  * entry belongs to another identity, others from the registry.  A journald
- * failure is not an error (the registry is what the audit helper needs);
- * it is reported in *ret_journal_r (0 or a negative errno) for the caller
- * to log.
+ * failure is reported in *ret_journal_r (0 or a negative errno): without
+ * ctx->require_record it is not an error (the registry is what the audit
+ * helper needs) and the caller logs it; with it, the new registry entry
+ * is marked closed and the journald errno returned.  *ret_unrecorded says
+ * that the failure is a record that could not be written (the registry
+ * entry, or the journald entry under require_record), for the caller to
+ * tell the person so.  Journal entries are sent with a bounded wait
+ * (JOURNAL_SEND_TIMEOUT_MS), so a journald that does not read costs
+ * seconds, never the login.
  */
 int session_open(const struct session_ctx *ctx, const struct oidc_identity *id,
-		 uint32_t *ret_session, bool *ret_created, int *ret_journal_r,
+		 uint32_t *ret_session, bool *ret_created, int *ret_journal_r, bool *ret_unrecorded,
 		 struct oidc_err *err);
 
 /*

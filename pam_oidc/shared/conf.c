@@ -84,12 +84,17 @@ struct conf_option {
 	X(child_path, CONF_T_PATH, 0, 0, 0, LIBEXECDIR "/oidc-child", 0) \
 	X(debug, CONF_T_BOOL, 0, 1, 0, NULL, 0)
 
-/* What only the module reads: the file it loads, its own files, its failure delay. */
+/*
+ * What only the module reads: the file it loads, its own files, its failure
+ * delay, and whether a session needs its journald record (the session phase
+ * reads its own line only).
+ */
 #define CONF_MODULE_OPTION_LIST(X) \
 	X(config, CONF_T_PATH, 0, 0, 0, NULL, CONF_F_MODULE) \
 	X(fail_delay, CONF_T_INT, 0, 60000, CONF_FAIL_DELAY_DEFAULT_MS, NULL, CONF_F_MODULE) \
 	X(pending_dir, CONF_T_PATH, 0, 0, 0, PENDING_DEFAULT_DIR, CONF_F_MODULE) \
-	X(registry_dir, CONF_T_PATH, 0, 0, 0, REGISTRY_DEFAULT_DIR, CONF_F_MODULE)
+	X(registry_dir, CONF_T_PATH, 0, 0, 0, REGISTRY_DEFAULT_DIR, CONF_F_MODULE) \
+	X(require_record, CONF_T_BOOL, 0, 1, 0, NULL, CONF_F_MODULE)
 
 #define CONF_ENTRY(n, t, lo, hi, di, ds, f) \
 	{ #n, t, offsetof(struct oidc_conf, n), lo, hi, di, ds, f },

@@ -4,8 +4,8 @@
  * and PAM module arguments ("key=value" or a bare boolean "key"), both
  * through one table of options.  Module arguments override the file.  A
  * few options are module arguments only (config, fail_delay, pending_dir,
- * registry_dir): the file refuses them and the module does not pass them
- * to oidc-child.  conf_load() is the one load sequence of the module, the
+ * registry_dir, require_record): the file refuses them and the module
+ * does not pass them to oidc-child.  conf_load() is the one load sequence of the module, the
  * child and pam-oidc.
  */
 #ifndef OIDC_CONF_H
@@ -68,6 +68,7 @@ struct oidc_conf {
 	int64_t fail_delay; /* milliseconds for pam_fail_delay, default 2000, 0..60000 */
 	char *pending_dir;  /* default PENDING_DEFAULT_DIR */
 	char *registry_dir; /* default REGISTRY_DEFAULT_DIR */
+	bool require_record; /* refuse a session whose journald login entry fails, default false */
 };
 
 /* Fill with defaults.  Returns 0 or -ENOMEM. */

@@ -19,6 +19,8 @@
 
 E2E_RUN_SSHD_CREATED=
 E2E_JOURNALD_PID=
+E2E_DEVLOG=
+E2E_DEVLOG_CREATED=
 
 . "${top_srcdir:?}/tests/lib/procs.sh"
 . "$top_srcdir/tests/lib/locks.sh"
@@ -33,6 +35,9 @@ e2e_cleanup() {
 	acct_cleanup
 	stop "$E2E_JOURNALD_PID"
 	[ -n "$E2E_RUN_SSHD_CREATED" ] && rmdir /run/sshd 2>/dev/null
+	if [ -n "$E2E_DEVLOG_CREATED" ] && [ -f /dev/log ] && [ ! -s /dev/log ]; then
+		rm -f /dev/log
+	fi
 	idp_stop
 	[ -n "${E2E_DIR:-}" ] && rm -rf "$E2E_DIR"
 	return 0
@@ -102,6 +107,28 @@ e2e_journal() {
 	journalctl --no-pager -q -o json "$@" 2>/dev/null
 }
 
+# e2e_syslog: before e2e_sshd_start, a syslog receiver for sshd's
+# namespace: every datagram sent to /dev/log there (pam_syslog's lines)
+# becomes a line of $E2E_DIR/syslog, whether or not journald runs.  The
+# namespace bind-mounts the receiver's socket on /dev/log, which needs a
+# mount point: when the machine has no /dev/log, an empty file is made
+# (syslog(3) outside finds no socket at it, as before) and removed at exit.
+e2e_syslog() {
+	: >"$E2E_DIR/syslog"
+	spawn python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "ab", 0) as out:
+    while True:
+        out.write(s.recv(65536).rstrip(b"\0\n") + b"\n")' "$E2E_DIR/devlog" "$E2E_DIR/syslog" \
+		</dev/null >/dev/null 2>&1
+	wait_for 10 test -S "$E2E_DIR/devlog" || return 1
+	if [ ! -e /dev/log ] && [ ! -L /dev/log ]; then
+		: >/dev/log && E2E_DEVLOG_CREATED=1
+	fi
+	E2E_DEVLOG=$E2E_DIR/devlog
+}
+
 # A free loopback TCP port.
 e2e_free_port() {
 	local p
@@ -112,7 +139,9 @@ e2e_free_port() {
 
 # Start sshd (after idp_start) with pam_oidc in its PAM stack; extra
 # arguments are appended to sshd_config and MODULE_ARGS to the auth line;
-# E2E_PRE_SESSION (a whole line) goes between pam_loginuid and pam_oidc.
+# E2E_PRE_SESSION (a whole line) goes between pam_loginuid and pam_oidc,
+# E2E_SESSION_ARGS onto pam_oidc's session line.  After e2e_syslog, sshd's
+# /dev/log is the receiver's.
 # It listens on E2E_SSHD_PORT when that is set (contrib/demo/run --port),
 # else on a free port.  When $E2E_DIR/sudoers.d exists it is bind-mounted
 # on /etc/sudoers.d in sshd's namespace too, so a sudo in a session reads
@@ -132,7 +161,7 @@ e2e_sshd_start() {
 	password required pam_deny.so
 	session  required pam_loginuid.so
 	${E2E_PRE_SESSION:-}
-	session  required $B/pam_oidc/.libs/pam_oidc.so pending_dir=$E2E_DIR/pending registry_dir=$E2E_REGISTRY
+	session  required $B/pam_oidc/.libs/pam_oidc.so pending_dir=$E2E_DIR/pending registry_dir=$E2E_REGISTRY ${E2E_SESSION_ARGS:-}
 	session  required pam_unix.so
 	EOT
 	printf 'auth required pam_deny.so\naccount required pam_deny.so\npassword required pam_deny.so\nsession required pam_deny.so\n' \
@@ -165,8 +194,10 @@ e2e_sshd_start() {
 	unshare -m --propagation private sh -c \
 		'mount --bind "$1" /etc/pam.d &&
 		{ [ ! -d "$3" ] || mount --bind "$3" /etc/sudoers.d; } &&
+		{ [ -z "$4" ] || mount --bind "$4" /dev/log; } &&
 		exec /usr/sbin/sshd -D -e -f "$2"' \
-		sh "$E2E_DIR/pam.d" "$E2E_DIR/sshd_config" "$E2E_DIR/sudoers.d" >"$E2E_DIR/sshd.log" 2>&1 </dev/null &
+		sh "$E2E_DIR/pam.d" "$E2E_DIR/sshd_config" "$E2E_DIR/sudoers.d" "$E2E_DEVLOG" \
+		>"$E2E_DIR/sshd.log" 2>&1 </dev/null &
 	E2E_SSHD_PID=$!
 	wait_for -p "$E2E_SSHD_PID" 10 listening "$E2E_PORT" && return 0
 	sed 's/^/# sshd: /' "$E2E_DIR/sshd.log" >&2

@@ -20,6 +20,11 @@
 #     audit_auditd || audit_abort "auditd owns the audit socket"
 #     audit_wait_helper || audit_abort "auditd started the oidc-audit plugin"
 #
+# A test that needs journald gone or wedged (holding lock_audit) uses
+# journald_stop (a journald it did not start comes back at exit) and
+# journald_freeze / journald_thaw (SIGSTOP with its queue full; thawed at
+# exit), e.g. tests/e2e/sshd_norecord.sh.
+#
 # The caller sets tmp (a 0700 folder, keep the /tmp/oidc-audit-e2e. prefix:
 # an auditd left by an interrupted run is recognised by it), bin (the
 # absolute path of oidc-audit) and AUID (the loginuid of the sessions).
@@ -108,6 +113,75 @@ audit_restore() {
 # a live journald answers --sync; stale socket files of a stopped one do not
 journald_running() { journalctl --sync >/dev/null 2>&1; }
 
+# the running systemd-journald processes (the kernel keeps 15 bytes of the name)
+journald_pids() { pgrep -x systemd-journal; }
+
+# journald_stop [OWN_PID]: stop every running journald, for a test (holding
+# lock_audit) that needs it gone; OWN_PID is one the test started itself
+# (spawn, sshd_lib's E2E_JOURNALD_PID) and is only stopped.  Any other is
+# the machine's or another test's: it is started again at exit, detached.
+journald_stop() {
+	local p
+	for p in $(journald_pids); do
+		if [ "$p" = "${1:-}" ]; then
+			kill -TERM "$p" 2>/dev/null
+			wait "$p" 2>/dev/null
+			continue
+		fi
+		if [ -z "${JOURNALD_RESTART:-}" ]; then
+			JOURNALD_RESTART=1
+			at_exit journald_restart
+		fi
+		kill -TERM "$p" 2>/dev/null
+		for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+	done
+	! journald_running
+}
+
+journald_restart() {
+	journald_running && return 0
+	setsid /lib/systemd/systemd-journald </dev/null >/dev/null 2>&1 {LOCK_AUDIT_FD}>&- &
+	wait_for 5 journald_running
+}
+
+# journald_freeze: a journald that exists but does not read, as a wedged
+# one: SIGSTOP every running journald and fill its native socket's queue
+# (a blocking send would now wait for ever).  The datagrams that fitted
+# are left in JOURNALD_FILLED (not a subshell: the thaw needs the pids).
+# journald_thaw, also run at exit, lets it go on; it then stores the
+# fillers too.
+JOURNALD_FROZEN=
+journald_freeze() {
+	JOURNALD_FROZEN=$(journald_pids)
+	[ -n "$JOURNALD_FROZEN" ] || return 1
+	if [ -z "${JOURNALD_THAW_AT_EXIT:-}" ]; then
+		JOURNALD_THAW_AT_EXIT=1
+		at_exit journald_thaw
+	fi
+	# shellcheck disable=SC2086 # one pid a word
+	kill -STOP $JOURNALD_FROZEN || return 1
+	JOURNALD_FILLED=$(python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.connect(sys.argv[1])
+s.setblocking(False)
+n = 0
+try:
+    while n < 100000:
+        s.send(b"MESSAGE=pam_oidc test: the queue of a stopped journald\n")
+        n += 1
+except BlockingIOError:
+    print(n)
+    sys.exit(0)
+sys.exit(1)' /run/systemd/journal/socket)
+}
+
+journald_thaw() {
+	# shellcheck disable=SC2086 # one pid a word
+	[ -z "$JOURNALD_FROZEN" ] || kill -CONT $JOURNALD_FROZEN 2>/dev/null
+	JOURNALD_FROZEN=
+	return 0
+}
+
 # audit_journald: a journald without a rate limit for our bursts
 # (contrib/journald explains why) serves the native socket.
 audit_journald() {
@@ -125,7 +199,9 @@ audit_journald() {
 # audit_auditd: stop the machine's auditd and start ours (private
 # configuration in $tmp/auditd, log in $tmp/log, no rules, audit enabled,
 # a large backlog) with a copy of the built oidc-audit, whose path it
-# leaves in bin; 0 once it owns the audit socket.
+# leaves in bin; 0 once it owns the audit socket.  AUDIT_PLUGIN_PATH and
+# AUDIT_PLUGIN_ARGS, when set, name another plugin (tests/e2e/fleet.sh
+# records the stream auditd gives its plugin).
 audit_auditd() {
 	if [ -n "$saved_pid" ] && [ "$saved_pid" != 0 ]; then
 		kill -TERM "$saved_pid" 2>/dev/null
@@ -167,10 +243,10 @@ EOF
 	cat >"$tmp/auditd/plugins.d/oidc-audit.conf" <<EOF
 active = yes
 direction = out
-path = $bin
+path = ${AUDIT_PLUGIN_PATH:-$bin}
 type = always
 format = string
-args = --config $tmp/oidc-audit.conf
+args = ${AUDIT_PLUGIN_ARGS:---config $tmp/oidc-audit.conf}
 EOF
 	chmod 0600 "$tmp/auditd/auditd.conf" "$tmp/auditd/plugins.d/oidc-audit.conf" "$tmp/oidc-audit.conf"
 

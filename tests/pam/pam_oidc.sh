@@ -55,7 +55,8 @@ CODES=$T/codes			# every user code shown
 TAP_LOG=$T/out			# shown under every failed test
 
 # service NAME AUTH-ARGS... : a PAM service with pam_oidc in auth and session;
-# PRE_SESSION (a whole line) is put before the session lines when set.
+# PRE_SESSION (a whole line) is put before the session lines when set,
+# SESSION_ARGS at the end of pam_oidc's session line.
 service() {
 	local name=$1
 	shift
@@ -64,7 +65,7 @@ service() {
 		echo "account required $MODULE"
 		[ -n "${PRE_SESSION:-}" ] && echo "$PRE_SESSION"
 		echo "session required $SECDIR/pam_loginuid.so"
-		echo "session required $MODULE pending_dir=$T/pending registry_dir=$T/sessions"
+		echo "session required $MODULE pending_dir=$T/pending registry_dir=$T/sessions ${SESSION_ARGS:-}"
 	} >"$T/svc/$name"
 }
 
@@ -73,10 +74,12 @@ ASAN_LIB=$(ldd "$RUN" 2>/dev/null | awk '/libasan/ { print $3 }')
 PRELOAD=${ASAN_LIB:+$ASAN_LIB:}libpam_wrapper.so
 [ -n "$ASAN_LIB" ] && export PAM_WRAPPER_DISABLE_DEEPBIND=1
 
-# run SERVICE USER MODE [session] : output in $T/out, pam_syslog lines appended to $SYSLOG
+# run SERVICE USER MODE [session] : output in $T/out, pam_syslog lines appended to $SYSLOG;
+# RUN_PREFIX (an array) is a command that runs pamtest_run
+RUN_PREFIX=()
 run() {
 	LD_PRELOAD=$PRELOAD PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR=$T/svc \
-		PAM_WRAPPER_DEBUGLEVEL=2 timeout 120 "$RUN" "$@" >"$T/out" 2>"$T/err"
+		PAM_WRAPPER_DEBUGLEVEL=2 timeout 120 "${RUN_PREFIX[@]}" "$RUN" "$@" >"$T/out" 2>"$T/err"
 	grep 'SYSLOG' "$T/err" >>"$SYSLOG"
 	grep 'SYSLOG' "$T/err" | sed 's/^/syslog /' >>"$T/out"
 	sed -n 's/.*enter the code \([^,]*\),.*/\1/p' "$T/out" >>"$CODES"
@@ -98,7 +101,7 @@ CA=$IDP_CA
 ES="issuer=$IDP_ISSUER client_id=test-es256"
 echo "auth required $SECDIR/pam_deny.so" >"$T/svc/other"
 
-plan 37
+plan 41
 
 # --- approve: success, the session environment, the registry entry --------
 service login "$ES" qr=on
@@ -282,6 +285,29 @@ run strip alice approve:alice session
 has "auth PAM_SUCCESS" && has "open PAM_SUCCESS" && has "env OIDC_SUBJECT=7f6c1a52-alice-0001" &&
 	[ "$(ls "$T/sessions" | wc -l)" -gt "$before" ]
 ok $? "stripped_handle_same_pam_handle: pam_env cannot strip the handle when auth and session share a PAM handle (sudo)"
+
+# --- no record, no login: a registry entry that cannot be written -----------
+# A full /run: the registry on a full tmpfs of a private mount namespace
+# (the machine's mounts are not touched), with or without require_record
+# (which adds the journald entry to what a session needs).
+mkdir -m 700 "$T/full"
+RUN_PREFIX=(unshare -m --propagation private sh -c 'mount -t tmpfs -o size=4k,mode=0700 tmpfs "$0" &&
+	mkdir -m 700 "$0/sessions" && { dd if=/dev/zero of="$0/fill" bs=4096 count=16 2>/dev/null; :; } &&
+	exec "$@"' "$T/full")
+SESSION_ARGS="registry_dir=$T/full/sessions" service noreg "$ES" qr=off
+run noreg alice approve:alice session
+has "auth PAM_SUCCESS" && has "open PAM_SESSION_ERR" && ! grep -q '^env OIDC_SUBJECT=' "$T/out"
+ok $? "registry_full: the registry entry cannot be written -> PAM_SESSION_ERR, no identity exported"
+grep -qx 'msg 3 Single sign-on: this login is refused because the audit record of the session could not be written. Tell your administrator; the details are in the system log.' "$T/out"
+ok $? "registry_full: the person is told in one error message"
+grep -Eq "SYSLOG\(3\).*cannot open the OIDC session of alice: the session registry entry of audit session [0-9]+ could not be written \(registry: cannot (create|write) entry in $T/full/sessions: No space left on device\)" "$T/err"
+ok $? "registry_full: syslog names the record, the audit session, the folder and the errno"
+SESSION_ARGS="registry_dir=$T/full/sessions require_record" service noreg2 "$ES" qr=off
+run noreg2 alice approve:alice session
+RUN_PREFIX=()
+has "auth PAM_SUCCESS" && has "open PAM_SESSION_ERR" &&
+	grep -q '^msg 3 Single sign-on: this login is refused because the audit record' "$T/out"
+ok $? "registry_full with require_record: refused and told the same way"
 
 # --- logs -------------------------------------------------------------------
 leak=0

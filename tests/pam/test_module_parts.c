@@ -459,7 +459,7 @@ test_session_same_audit_session(void **state)
 	struct oidc_err err;
 	uint32_t ses, ses2, luid;
 	char *login_id = NULL;
-	bool created;
+	bool created, unrec;
 	int fd, jr;
 
 	/* a fresh audit session for this process, as pam_loginuid gives a login */
@@ -477,7 +477,7 @@ test_session_same_audit_session(void **state)
 	b.subject = strdup("another-subject");
 
 	oidc_err_clear(&err);
-	assert_int_equal(session_open(&ctx, &a, &ses2, &created, &jr, &err), 0);
+	assert_int_equal(session_open(&ctx, &a, &ses2, &created, &jr, &unrec, &err), 0);
 	assert_true(created);
 	assert_int_equal(ses2, ses);
 	assert_int_equal(registry_read(d->path, ses, &e, NULL), 0);
@@ -487,7 +487,7 @@ test_session_same_audit_session(void **state)
 
 	/* sudo inside that login, same identity: the entry stays as it was */
 	ctx.service = "sudo";
-	assert_int_equal(session_open(&ctx, &a, &ses2, &created, &jr, &err), 0);
+	assert_int_equal(session_open(&ctx, &a, &ses2, &created, &jr, &unrec, &err), 0);
 	assert_false(created);
 	assert_int_equal(registry_read(d->path, ses, &e, NULL), 0);
 	assert_string_equal(e.login_id, login_id);
@@ -496,7 +496,7 @@ test_session_same_audit_session(void **state)
 
 	/* another identity cannot re-key an open session */
 	oidc_err_clear(&err);
-	assert_int_equal(session_open(&ctx, &b, &ses2, &created, &jr, &err), -EEXIST);
+	assert_int_equal(session_open(&ctx, &b, &ses2, &created, &jr, &unrec, &err), -EEXIST);
 	assert_int_equal(registry_read(d->path, ses, &e, NULL), 0);
 	assert_string_equal(e.subject, a.subject);
 	registry_entry_free(&e);
@@ -509,14 +509,14 @@ test_session_same_audit_session(void **state)
 	registry_entry_free(&e);
 	assert_int_equal(session_close(&ctx, ses, &jr, &err), -ENOENT);
 	oidc_err_clear(&err);
-	assert_int_equal(session_open(&ctx, &b, &ses2, &created, &jr, &err), -EEXIST);
+	assert_int_equal(session_open(&ctx, &b, &ses2, &created, &jr, &unrec, &err), -EEXIST);
 	assert_int_equal(registry_read(d->path, ses, &e, NULL), 0);
 	assert_string_equal(e.subject, a.subject);
 	assert_string_equal(e.login_id, login_id);
 	assert_true(e.closed != 0);
 	registry_entry_free(&e);
 	/* the same identity leaves the closed entry as it is, and creates nothing */
-	assert_int_equal(session_open(&ctx, &a, &ses2, &created, &jr, &err), 0);
+	assert_int_equal(session_open(&ctx, &a, &ses2, &created, &jr, &unrec, &err), 0);
 	assert_false(created);
 	assert_int_equal(registry_read(d->path, ses, &e, NULL), 0);
 	assert_true(e.closed != 0);

@@ -340,6 +340,34 @@ test_hits_sorted_by_event_time(void **state)
 	assert_int_equal(hits[0].seq, 9);
 }
 
+/*
+ * The same entry twice (journal-upload re-sends one after a restart) is
+ * listed once: a later hit of the same time and key is marked, another
+ * host's or boot's event of the same time and serial is not, nor a hit
+ * without a key.
+ */
+static void
+test_duplicates_marked_once(void **state)
+{
+	char a[] = "L1 5:web-1 0: s42", b[] = "L1 5:web-2 0: s42", a2[] = "L1 5:web-1 0: s42",
+	     c[] = "L1 5:web-1 0: s43", a3[] = "L1 5:web-1 0: s42";
+	struct search_hit hits[] = {
+		{ .t_us = 1, .key = a },  { .t_us = 1, .key = b }, { .t_us = 1, .key = NULL },
+		{ .t_us = 1, .key = a2 }, { .t_us = 2, .key = c }, { .t_us = 2, .key = NULL },
+		{ .t_us = 3, .key = a3 },
+	};
+
+	assert_int_equal(search_mark_duplicates(hits, sizeof(hits) / sizeof(hits[0])), 1);
+	assert_false(hits[0].duplicate);
+	assert_false(hits[1].duplicate);
+	assert_false(hits[2].duplicate);
+	assert_true(hits[3].duplicate);
+	assert_false(hits[4].duplicate);
+	assert_false(hits[5].duplicate);
+	assert_false(hits[6].duplicate); /* another time: another event */
+	assert_int_equal(search_mark_duplicates(hits, 0), 0);
+}
+
 int
 main(void)
 {
@@ -353,6 +381,7 @@ main(void)
 		cmocka_unit_test(test_text_line_names_the_host),
 		cmocka_unit_test(test_host_option),
 		cmocka_unit_test(test_hits_sorted_by_event_time),
+		cmocka_unit_test(test_duplicates_marked_once),
 	};
 
 	return cmocka_run_group_tests_name("audit_search", tests, NULL, NULL);

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Unit tests of common/journal_fields.c: names, binary-safe values, escaping. */
+/*
+ * Unit tests of common/journal_fields.c: names, binary-safe values,
+ * escaping, and the bounded sender on a socket of the test's own.
+ */
 #include "config.h"
 
 #include <errno.h>
@@ -10,9 +13,112 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <cmocka.h>
 
+#include "clock.h"
 #include "journal_fields.h"
+
+/* A datagram socket bound at a fresh path under /tmp; its fd, path in path. */
+static int
+bind_dgram(char path[108])
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char dir[] = "/tmp/jf-send.XXXXXX";
+	int fd;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, 108, "%s/socket", dir);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	return fd;
+}
+
+static void
+unbind_dgram(int fd, char path[108])
+{
+	if (fd >= 0)
+		close(fd);
+	unlink(path);
+	*strrchr(path, '/') = '\0';
+	rmdir(path);
+}
+
+/* The native protocol on the wire: plain fields and a binary one with a newline. */
+static void
+test_send_timeout_wire(void **state)
+{
+	static const char want[] = "MESSAGE=hi\nOIDC_ARGV\n\x03\0\0\0\0\0\0\0a\nb\n";
+	struct jfields f;
+	char path[108], buf[256];
+	ssize_t n;
+	int fd;
+
+	fd = bind_dgram(path);
+	jf_init(&f, 1024);
+	assert_int_equal(jf_add_str(&f, "MESSAGE", "hi"), 0);
+	assert_int_equal(jf_add_str(&f, "OIDC_ARGV", "a\nb"), 0);
+	assert_int_equal(jf_send_timeout(&f, path, 1000), 0);
+	n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+	assert_int_equal(n, sizeof(want) - 1);
+	assert_memory_equal(buf, want, sizeof(want) - 1);
+	jf_free(&f);
+	unbind_dgram(fd, path);
+}
+
+/*
+ * No journald: a missing socket is -ENOENT (sd_journal_sendv says 0), a
+ * socket file nobody holds is -ECONNREFUSED; an empty entry is -EINVAL.
+ */
+static void
+test_send_timeout_absent(void **state)
+{
+	struct jfields f;
+	char path[108];
+	int fd;
+
+	jf_init(&f, 1024);
+	assert_int_equal(jf_send_timeout(&f, "/nonexistent/socket", 1000), -EINVAL);
+	assert_int_equal(jf_add_str(&f, "MESSAGE", "hi"), 0);
+	assert_int_equal(jf_send_timeout(&f, "/nonexistent/socket", 1000), -ENOENT);
+	fd = bind_dgram(path);
+	close(fd);
+	assert_int_equal(jf_send_timeout(&f, path, 1000), -ECONNREFUSED);
+	jf_free(&f);
+	unbind_dgram(-1, path);
+}
+
+/*
+ * A journald that exists but does not read (SIGSTOP): once its queue is
+ * full the send gives up at the timeout, instead of blocking for ever.
+ */
+static void
+test_send_timeout_full(void **state)
+{
+	struct jfields f;
+	char path[108];
+	int64_t t0, ms = 0;
+	int fd, i, r = 0;
+
+	fd = bind_dgram(path);
+	jf_init(&f, 1024);
+	assert_int_equal(jf_add_str(&f, "MESSAGE", "fill"), 0);
+	for (i = 0; i < 100000; i++) {
+		t0 = clock_mono_ms();
+		r = jf_send_timeout(&f, path, 300);
+		ms = clock_mono_ms() - t0;
+		if (r < 0)
+			break;
+	}
+	assert_int_equal(r, -ETIMEDOUT);
+	assert_true(ms >= 290 && ms < 2000);
+	jf_free(&f);
+	unbind_dgram(fd, path);
+}
 
 static void
 test_names(void **state)
@@ -241,6 +347,9 @@ main(void)
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_escape_invisible),
 		cmocka_unit_test(test_utf8_json),
+		cmocka_unit_test(test_send_timeout_wire),
+		cmocka_unit_test(test_send_timeout_absent),
+		cmocka_unit_test(test_send_timeout_full),
 	};
 
 	return cmocka_run_group_tests_name("journal_fields", tests, NULL, NULL);
