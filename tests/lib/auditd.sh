@@ -147,12 +147,17 @@ audit_journald_stop() {
 }
 
 # audit_journald_start: after audit_journald_stop, a journald (the test's,
-# stopped at exit) serves the socket again.
+# stopped at exit) serves the socket again.  On Debian 12 kernel auditing
+# is off once it has started (auditctl -s: enabled 0; journald sets it as
+# it opens the audit socket): the state before is put back.
 audit_journald_start() {
+	local enabled
+	enabled=$(audit_status enabled)
 	/lib/systemd/systemd-journald </dev/null >>"$tmp/journald.log" 2>&1 {LOCK_AUDIT_FD}>&- &
 	journald_pid=$!
 	started_journald=1
-	wait_for 5 journald_running
+	wait_for 5 journald_running || return 1
+	[ "$(audit_status enabled)" = "$enabled" ] || auditctl -e "$enabled" >/dev/null
 }
 
 # audit_auditd: stop the machine's auditd and start ours (private
