@@ -6,7 +6,8 @@
  * events that arrived while it was down (or were read but not yet written
  * when it was killed) still reach the journal.  Events the live stream
  * delivers again afterwards are recognised by (time, serial) and counted
- * as duplicates.
+ * as duplicates.  The same back-fill runs, from the position the daemon
+ * kept in memory, when journald accepts entries again after an outage.
  */
 #include "config.h"
 
@@ -86,6 +87,13 @@ backfill_last_mark(struct audit_mark *ret)
 out:
 	sd_journal_close(j);
 	return r;
+}
+
+/* See oidc_audit.h. */
+bool
+audit_mark_after(const struct audit_mark *m, uint64_t time_us, uint64_t serial)
+{
+	return time_us > m->time_us || (time_us == m->time_us && serial > m->serial);
 }
 
 /* See oidc_audit.h. */

@@ -283,13 +283,18 @@ fields_loss(struct jfields *f, const char *reason, uint64_t count, uint64_t tota
 
 	if (strcmp(reason, "restart") == 0)
 		snprintf(m, sizeof(m), "oidc-audit restarted: %s", detail ? detail : "");
+	else if (strcmp(reason, "resumed") == 0)
+		snprintf(m, sizeof(m), "oidc-audit: journald accepts entries again: %s",
+			 detail ? detail : "");
 	else
 		snprintf(m, sizeof(m), "oidc-audit: %" PRIu64 " audit %s lost or unusable (%s; %" PRIu64
 			 " in total)%s%s", count, count == 1 ? "event" : "events", reason, total,
 			 detail ? ": " : "", detail ? detail : "");
 	ADD(jf_add_str(f, JF_MESSAGE, m));
 	ADD(jf_add_str(f, JF_MESSAGE_ID, OIDC_MESSAGE_ID_LOSS));
-	ADD(jf_add_str(f, JF_PRIORITY, strcmp(reason, "restart") == 0 ? "5" : "4"));
+	/* restart and resumed say what a back-fill wrote: a notice, not a loss */
+	ADD(jf_add_str(f, JF_PRIORITY,
+		       strcmp(reason, "restart") && strcmp(reason, "resumed") ? "4" : "5"));
 	ADD(jf_add_str(f, JF_SYSLOG_IDENTIFIER, OIDC_AUDIT_IDENT));
 	ADD(jf_add_str(f, OIDC_F_EVENT, OIDC_EV_LOSS));
 	ADD(jf_add_str(f, OIDC_F_LOSS_REASON, reason));

@@ -31,6 +31,7 @@
 #define REPLAY_MAX_REGISTRIES 64
 #define DEDUPE_SLOTS (1u << 17)
 #define TICK_MS 250
+#define PROBE_MS	      1000 /* how often an outage asks whether journald is back */
 
 enum loss_reason {
 	LOSS_KERNEL,
@@ -41,6 +42,7 @@ enum loss_reason {
 	LOSS_RECORDS_DROPPED,
 	LOSS_BUILD,
 	LOSS_JOURNAL,
+	LOSS_OUTAGE,
 	LOSS_DUPLICATES,
 	/* not lost, but without the identity their session number names */
 	LOSS_UNATTRIBUTABLE,
@@ -56,6 +58,7 @@ static const char *const loss_names[LOSS__MAX] = {
 	"records-dropped",
 	"out-of-memory",
 	"journal",
+	"outage",
 	"duplicates",
 	/* enrich.c: another boot's, login uid's or time's entry */
 	"unattributable",
@@ -70,6 +73,8 @@ static const char *const loss_details[LOSS__MAX] = {
 	"records over the per-event cap were dropped",
 	"records that could not be turned into an event",
 	"journald refused entries",
+	"events that arrived while journald was down and that the audit.log back-fill did not find"
+	" (older than the oldest audit.log file, removed, or in a file it could not read)",
 	"events seen in both the audit.log back-fill and the live stream were written once",
 	"events of a session whose registry entry is of another boot, login uid or time: no identity"
 	" (written without one only with --all-sessions)",
@@ -92,8 +97,21 @@ struct daemon {
 
 	bool backfilling;
 	bool have_mark;
-	struct audit_mark mark;
+	struct audit_mark mark;	   /* the position: the newest exec/file event written */
+	struct audit_mark bf_from; /* a back-fill writes what comes after this */
 	struct dedupe dd;
+
+	/*
+	 * journald down: the live stream is read on and its events counted,
+	 * not kept; once journald listens again, the back-fill writes
+	 * everything after the position from audit.log.  Only what it does
+	 * not find there (missed - covered) is a loss.
+	 */
+	bool outage;
+	uint64_t outage_start_ms, last_probe_ms;
+	uint64_t missed;			 /* live events not written */
+	struct audit_mark miss_first, miss_last; /* the oldest and newest of them */
+	uint64_t covered; /* back-filled events between miss_first and miss_last */
 
 	uint64_t counts[LOSS__MAX];	/* running totals */
 	uint64_t reported[LOSS__MAX];	/* totals already written */
@@ -148,7 +166,8 @@ dedupe_add(struct dedupe *d, uint64_t k)
 	d->used++;
 }
 
-static void
+/* Write the entry in d->f; 0 or the sink's negative errno. */
+static int
 emit(struct daemon *d)
 {
 	int r;
@@ -161,10 +180,11 @@ emit(struct daemon *d)
 			r = sink_json_write(d->out, &d->f);
 		if (r < 0)
 			d->counts[LOSS_JOURNAL]++;
-		return;
+		return r < 0 ? r : 0;
 	}
 	r = sink_journal_send(&d->f);
-	if (r < 0) {
+	/* live, a journald that is down is an outage (outage_begin), not a loss yet */
+	if (r < 0 && !(d->live && sink_journal_is_down(r))) {
 		/*
 		 * A loss entry cannot reach a journald that refuses entries:
 		 * say it on stderr too (auditd passes it on), at counts 1, 2,
@@ -175,6 +195,7 @@ emit(struct daemon *d)
 			fprintf(stderr, "oidc-audit: journald refused %" PRIu64 " entries so far: %s\n",
 				d->counts[LOSS_JOURNAL], strerror(-r));
 	}
+	return r;
 }
 
 /*
@@ -188,13 +209,86 @@ source(const struct daemon *d)
 	return d->backfilling ? OIDC_SRC_BACKFILL : d->live ? OIDC_SRC_LIVE : OIDC_SRC_REPLAY;
 }
 
-static void
+static void outage_begin(struct daemon *d, int r);
+
+/* Write a loss entry; 0, or the sink's negative errno (an outage has begun when journald is down). */
+static int
 emit_loss(struct daemon *d, const char *reason, uint64_t count, uint64_t total, const char *detail)
 {
+	int r;
+
 	jf_reset(&d->f);
-	if (fields_loss(&d->f, reason, count, total, detail) == 0 &&
-	    jf_add_str(&d->f, OIDC_F_AUDIT_SOURCE, source(d)) == 0)
-		emit(d);
+	if (fields_loss(&d->f, reason, count, total, detail) < 0 ||
+	    jf_add_str(&d->f, OIDC_F_AUDIT_SOURCE, source(d)) < 0)
+		return 0; /* out of memory: nothing to write, nothing to hold */
+	r = emit(d);
+	if (r < 0 && d->live && sink_journal_is_down(r))
+		outage_begin(d, r);
+	return r;
+}
+
+/*
+ * journald does not take entries: keep the position, read the live stream
+ * on (auditd must not wait for us) and count what it delivers, until
+ * outage_probe() finds journald listening again.
+ */
+static void
+outage_begin(struct daemon *d, int r)
+{
+	if (d->outage)
+		return;
+	d->outage = true;
+	d->outage_start_ms = d->last_probe_ms = d->now_ms;
+	if (d->have_mark)
+		fprintf(stderr,
+			"oidc-audit: journald does not accept entries (%s): keeping the position"
+			" (serial %" PRIu64 " at %" PRIu64
+			"), back-filling from audit.log once it does\n",
+			strerror(-r), d->mark.serial, d->mark.time_us);
+	else
+		fprintf(stderr,
+			"oidc-audit: journald does not accept entries (%s): back-filling from audit.log"
+			" once it does\n",
+			strerror(-r));
+}
+
+/* A live event that the outage keeps out of the journal: counted, its place remembered. */
+static void
+outage_miss(struct daemon *d, const struct audit_event *ev)
+{
+	struct audit_mark m = { ev->time_us, ev->serial };
+
+	if (d->missed == 0 || audit_mark_after(&m, d->miss_first.time_us, d->miss_first.serial))
+		d->miss_first = m;
+	if (d->missed == 0 || audit_mark_after(&d->miss_last, m.time_us, m.serial))
+		d->miss_last = m;
+	d->missed++;
+}
+
+/* A written exec/file event moves the position forward. */
+static void
+position_advance(struct daemon *d, const struct audit_event *ev)
+{
+	if (!d->have_mark || audit_mark_after(&d->mark, ev->time_us, ev->serial)) {
+		d->mark.time_us = ev->time_us;
+		d->mark.serial = ev->serial;
+		d->have_mark = true;
+	}
+}
+
+/* Whether ev lies between the oldest and the newest event the outage missed. */
+static bool
+outage_covers(const struct daemon *d, const struct audit_event *ev)
+{
+	struct audit_mark before = d->miss_first;
+
+	if (d->missed == 0 || audit_mark_after(&d->miss_last, ev->time_us, ev->serial))
+		return false;
+	if (before.serial > 0)
+		before.serial--;
+	else
+		before.time_us--;
+	return audit_mark_after(&before, ev->time_us, ev->serial);
 }
 
 /*
@@ -224,13 +318,16 @@ on_event(struct audit_event *ev, void *arg)
 	const struct registry_entry *re;
 	enum enrich_miss why;
 	uint64_t k;
+	int r;
 
 	if (ev->kind != AUDIT_EV_EXEC && ev->kind != AUDIT_EV_FILE)
 		goto out;
 	k = dedupe_key(ev->serial, ev->time_us);
 	if (d->backfilling) {
-		if (d->have_mark && (ev->time_us < d->mark.time_us ||
-				     (ev->time_us == d->mark.time_us && ev->serial <= d->mark.serial)))
+		if (!audit_mark_after(&d->bf_from, ev->time_us, ev->serial))
+			goto out;
+		/* journald went down during the back-fill: the next one starts at the position */
+		if (d->outage)
 			goto out;
 	} else if (d->dd.used > 0 && dedupe_has(&d->dd, k)) {
 		d->counts[LOSS_DUPLICATES]++;
@@ -256,10 +353,24 @@ on_event(struct audit_event *ev, void *arg)
 		d->counts[LOSS_BUILD]++;
 		goto out;
 	}
-	emit(d);
+	if (d->outage && !d->backfilling) {
+		outage_miss(d, ev);
+		goto out;
+	}
+	r = emit(d);
+	if (r < 0 && d->live && sink_journal_is_down(r)) {
+		outage_begin(d, r);
+		if (!d->backfilling)
+			outage_miss(d, ev);
+		goto out;
+	}
 	d->written++;
+	if (r == 0 && d->live)
+		position_advance(d, ev);
 	if (d->backfilling) {
 		d->backfilled++;
+		if (outage_covers(d, ev))
+			d->covered++;
 		dedupe_add(&d->dd, k);
 	}
 out:
@@ -273,7 +384,7 @@ report_losses(struct daemon *d, const struct assembler *as)
 	struct assembler_stats st;
 	size_t i;
 
-	if (as != NULL) {
+	if (as != NULL && !d->backfilling) {
 		assembler_get_stats(as, &st);
 		d->counts[LOSS_SERIAL_GAP] = st.serial_gaps;
 		d->counts[LOSS_UNPARSABLE] = st.garbage;
@@ -282,10 +393,14 @@ report_losses(struct daemon *d, const struct assembler *as)
 		d->counts[LOSS_RECORDS_DROPPED] = st.records_dropped;
 		d->counts[LOSS_BUILD] = st.build_errors;
 	}
-	for (i = 0; i < LOSS__MAX; i++) {
+	for (i = 0; i < LOSS__MAX && !d->outage; i++) {
 		if (d->counts[i] <= d->reported[i])
 			continue;
-		emit_loss(d, loss_names[i], d->counts[i] - d->reported[i], d->counts[i], loss_details[i]);
+		/* not reported while journald is down: the counters wait for it */
+		if (emit_loss(d, loss_names[i], d->counts[i] - d->reported[i], d->counts[i],
+			      loss_details[i]) < 0 &&
+		    d->outage)
+			break;
 		d->reported[i] = d->counts[i];
 	}
 	if (d->out != NULL)
@@ -379,40 +494,119 @@ replay_files(struct daemon *d, char **files, size_t n)
 			rc = r;
 	}
 	assembler_flush(as);
-	report_losses(d, as);
+	if (!d->backfilling) /* the back-fill re-reads old records: the live counters tell */
+		report_losses(d, as);
 	assembler_get_stats(as, &st);
 	d->boots += st.boots;
 	assembler_free(as);
 	return rc;
 }
 
+/*
+ * Write every exec/file event of the audit.log files after from (the one
+ * back-fill of a restart and of an outage's end); *ret_n is the number of
+ * files.  Returns 0 or a negative errno (no list of the files).
+ */
+static int
+backfill_run(struct daemon *d, const struct audit_mark *from, size_t *ret_n)
+{
+	char **files = NULL;
+	size_t n = 0, i;
+	int r;
+
+	r = backfill_list_logs(d->conf.audit_log ? d->conf.audit_log : OIDC_AUDIT_LOG_DEFAULT, &files, &n);
+	if (r < 0)
+		return r;
+	d->bf_from = *from;
+	/* the live stream has long passed what an earlier back-fill wrote */
+	if (d->dd.slot != NULL)
+		memset(d->dd.slot, 0, DEDUPE_SLOTS * sizeof(uint64_t));
+	d->dd.used = 0;
+	d->backfilling = true;
+	(void)replay_files(d, files, n);
+	d->backfilling = false;
+	for (i = 0; i < n; i++)
+		free(files[i]);
+	free(files);
+	*ret_n = n;
+	return 0;
+}
+
 /* After a restart: everything in audit.log newer than our last journal entry. */
 static void
 backfill(struct daemon *d)
 {
-	char **files = NULL, detail[256];
-	size_t n = 0, i;
-	int r;
+	char detail[256];
+	uint64_t before = d->backfilled;
+	size_t n = 0;
 
 	if (!d->conf.backfill || d->conf.output != AUDIT_OUTPUT_JOURNAL)
 		return;
-	r = backfill_last_mark(&d->mark);
-	if (r < 0)
-		return;	/* first start (or no journal): nothing to catch up with */
+	if (backfill_last_mark(&d->mark) < 0)
+		return; /* first start (or no journal): nothing to catch up with */
 	d->have_mark = true;
-	r = backfill_list_logs(d->conf.audit_log ? d->conf.audit_log : OIDC_AUDIT_LOG_DEFAULT, &files, &n);
-	if (r < 0)
-		return;
-	d->backfilling = true;
-	(void)replay_files(d, files, n);
-	d->backfilling = false;
+	if (backfill_run(d, &d->mark, &n) < 0 || d->outage)
+		return; /* journald down: the outage's end back-fills from the position */
 	snprintf(detail, sizeof(detail),
-		 "back-filled %" PRIu64 " events newer than serial %" PRIu64 " at %" PRIu64 " from %zu audit.log file(s)",
-		 d->backfilled, d->mark.serial, d->mark.time_us, n);
-	emit_loss(d, "restart", d->backfilled, d->backfilled, detail);
-	for (i = 0; i < n; i++)
-		free(files[i]);
-	free(files);
+		 "back-filled %" PRIu64 " events newer than serial %" PRIu64 " at %" PRIu64
+		 " from %zu audit.log file(s)",
+		 d->backfilled - before, d->bf_from.serial, d->bf_from.time_us, n);
+	(void)emit_loss(d, "restart", d->backfilled - before, d->backfilled, detail);
+}
+
+/*
+ * During an outage, once a second: when journald listens again, back-fill
+ * from the position, and report as `outage` what audit.log did not hold
+ * of the events the live stream delivered meanwhile.
+ */
+static void
+outage_probe(struct daemon *d)
+{
+	struct audit_mark from;
+	uint64_t before = d->backfilled, t0, lacking;
+	char detail[384];
+	size_t n = 0;
+	int r;
+
+	if (!d->outage || d->now_ms - d->last_probe_ms < PROBE_MS)
+		return;
+	d->last_probe_ms = d->now_ms;
+	if (sink_journal_probe() < 0)
+		return;
+	d->outage = false;
+	t0 = clock_mono_ms();
+	r = 0;
+	if (d->have_mark) {
+		from = d->mark;
+	} else {
+		/* never wrote an event: from the first one missed */
+		from = d->miss_first;
+		if (from.serial > 0)
+			from.serial--;
+		else
+			from.time_us--;
+	}
+	if (d->conf.backfill && (d->have_mark || d->missed > 0)) {
+		r = backfill_run(d, &from, &n);
+		if (r < 0)
+			fprintf(stderr, "oidc-audit: cannot list the audit.log files: %s\n",
+				strerror(-r));
+	}
+	if (d->outage)
+		return; /* down again: the next probe goes on from the new position */
+	d->now_ms = clock_mono_ms();
+	lacking = d->missed > d->covered ? d->missed - d->covered : 0;
+	snprintf(detail, sizeof(detail),
+		 "journald was down for %" PRIu64 " s; back-filled %" PRIu64
+		 " events newer than serial %" PRIu64 " at %" PRIu64
+		 " from %zu audit.log file(s) in %" PRIu64 " ms; %" PRIu64 " of the %" PRIu64
+		 " events read live meanwhile were there, %" PRIu64 " not",
+		 (d->now_ms - d->outage_start_ms) / 1000, d->backfilled - before, from.serial,
+		 from.time_us, n, d->now_ms - t0, d->covered, d->missed, lacking);
+	fprintf(stderr, "oidc-audit: journald accepts entries again: %s\n", detail);
+	d->counts[LOSS_OUTAGE] += lacking;
+	d->missed = d->covered = 0;
+	(void)emit_loss(d, "resumed", d->backfilled - before, d->backfilled, detail);
 }
 
 static void
@@ -499,6 +693,7 @@ run_plugin(struct daemon *d)
 		}
 		assembler_tick(as, d->now_ms);
 		check_kernel(d);
+		outage_probe(d);
 		report_losses(d, as);
 	}
 	assembler_flush(as);

@@ -11,7 +11,10 @@
  * read: the pipe from auditd fills and auditd queues (q_depth) and reports
  * its own overflow.  There is no queue inside oidc-audit that could
  * overflow silently; the bounded "queue" is the pipe plus the assembler's
- * capped pending set.
+ * capped pending set.  A journald that is down is different: waiting for
+ * it would stall auditd for as long, so the plugin reads on, counts what
+ * it cannot write, and back-fills it from audit.log once journald is back
+ * (oidc-audit.c, backfill.c).
  */
 #ifndef OIDC_AUDIT_H
 #define OIDC_AUDIT_H
@@ -148,7 +151,9 @@ int fields_from_event(struct jfields *f, const struct audit_event *ev,
 
 /*
  * Build a `loss` entry: reason (kernel, serial-gap, unparsable, truncated,
- * evicted, journal, restart ...), count since the last report, total.
+ * evicted, journal, outage, restart, resumed ...), count since the last
+ * report, total.  restart and resumed (journald back after an outage) say
+ * what the back-fill wrote and are not losses.
  */
 int fields_loss(struct jfields *f, const char *reason, uint64_t count, uint64_t total,
 		const char *detail);
@@ -165,8 +170,23 @@ int fields_quote_argv(char **out, size_t *len, size_t *cap, char *const *argv, s
 
 /* ---- sinks (sink_journal.c, sink_json.c, sink_ocsf.c) */
 
-/* Send one entry to journald; retries transient errors a few times. */
+/*
+ * Send one entry to journald; retries a busy journald for up to 5 s, an
+ * absent one (no socket, nobody listening) for 1 s.  Returns 0 or a
+ * negative errno; sink_journal_is_down() tells the errors that mean
+ * journald did not take the entry because it is down or stuck from those
+ * of the entry itself.
+ */
 int sink_journal_send(struct jfields *f);
+
+/* Whether sink_journal_send's error r means journald is down (or stuck), not the entry. */
+bool sink_journal_is_down(int r);
+
+/*
+ * Whether journald listens on its socket again, without writing an entry:
+ * 0, or a negative errno (-ENOENT no socket, -ECONNREFUSED nobody there).
+ */
+int sink_journal_probe(void);
 
 /* Write one entry as a JSON object on one line to out (buffered). */
 int sink_json_write(FILE *out, struct jfields *f);
@@ -217,6 +237,9 @@ struct audit_mark {
 
 /* The last exec/file event oidc-audit wrote to the local journal; -ENOENT when none. */
 int backfill_last_mark(struct audit_mark *ret);
+
+/* Whether event time time_us and serial come after mark m (kernel time, then serial). */
+bool audit_mark_after(const struct audit_mark *m, uint64_t time_us, uint64_t serial);
 
 /*
  * List the files of an audit log (newest path, e.g. /var/log/audit/audit.log)

@@ -76,11 +76,18 @@ wait_for 20 sh -c "[ \"\$(grep -c '^type=EOE' '$tmp/stream')\" -ge $((3 * N)) ] 
 ok $? "auditd gave its plugin the $((3 * N)) exec events of three sessions, with EOE" \
 	"$(grep -c '^type=EXECVE' "$tmp/stream") EXECVE records"
 
-# The stream in three parts at event boundaries: one before the faults,
-# one while an upload is killed, one while the central host is down.
+# The stream in three parts, each event's records whole in one (the
+# records of concurrent events interleave, so a cut after the k-th EOE
+# could leave an event's SYSCALL in one part and its EXECVE in the next):
+# one before the faults, one while an upload is killed, one while the
+# central host is down.  An event's part is set by the order in which
+# events first appear (msg=audit(TIME:SERIAL)).
 awk -v a=$((3 * N * 2 / 5)) -v b=$((3 * N * 7 / 10)) -v d="$tmp" '
-	{ print > (d "/part" (k < a ? 1 : (k < b ? 2 : 3))) }
-	/^type=EOE/ { k++ }' "$tmp/stream"
+	match($0, /msg=audit\([0-9.]+:[0-9]+\)/) {
+		id = substr($0, RSTART, RLENGTH)
+		if (!(id in part)) { part[id] = k < a ? 1 : (k < b ? 2 : 3); k++ }
+		print > (d "/part" part[id])
+	}' "$tmp/stream"
 
 # ---------------------------------------------------------------- the hosts
 pub_build auditd-helper/oidc-audit || bail "cannot copy oidc-audit"
@@ -240,11 +247,18 @@ ok $? "kill -9 of web-1's upload in the middle of its stream: restarted, it send
 # the central host is down, and every upload exits and is restarted.
 stop "$remote_pid"
 down=$(date +%s)
-split -n l/10 "$tmp/part3" "$tmp/part3."
-for s in "$tmp"/part3.*; do
+# ten slices of whole events (see the three parts above)
+n3=$(grep -o 'msg=audit([0-9.]*:[0-9]*)' "$tmp/part3" | sort -u | wc -l)
+awk -v t="$n3" -v p="$tmp/part3" '
+	match($0, /msg=audit\([0-9.]+:[0-9]+\)/) {
+		id = substr($0, RSTART, RLENGTH)
+		if (!(id in part)) { part[id] = int(k * 10 / t) + 1; k++ }
+		print > sprintf("%s.%02d", p, part[id])
+	}' "$tmp/part3"
+for s in "$tmp"/part3.[0-9][0-9]; do
 	for h in "${hosts[@]}"; do
 		# db-1's last slice comes later, as its last entries
-		[ "$h" = db-1 ] && [ "$s" = "$tmp/part3.aj" ] && continue
+		[ "$h" = db-1 ] && [ "$s" = "$tmp/part3.10" ] && continue
 		feed_part "$h" "$s"
 		echo "$h during the outage $s" | ns_run "$h" systemd-cat -t fleet-service
 	done
@@ -268,7 +282,7 @@ ok $? "central host down for 30 s: the uploads fail, are restarted and send what
 # ---------------------------------------------------------------- a restart
 # The administrator restarts db-1's upload (systemctl restart) when its
 # last entries are oidc-audit's: part 3's last slice.
-feed_part db-1 "$tmp/part3.aj"
+feed_part db-1 "$tmp/part3.10"
 wait_for 30 caught_up
 sleep 1
 stop "${svc[db-1]}"

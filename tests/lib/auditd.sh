@@ -5,10 +5,12 @@
 #
 # The harness of the root tests that run oidc-audit under the real kernel
 # audit, a real auditd and a real journald (tests/e2e/audit_journal.sh,
-# audit_bypass.sh): the machine's audit rules, audit status and auditd are
-# saved and restored at exit, auditd runs with a private configuration
-# folder whose plugin is the built oidc-audit, and a journald is started
-# when none runs (and stopped again).
+# audit_bypass.sh, audit_outage.sh): the machine's audit rules, audit status
+# and auditd are saved and restored at exit, auditd runs with a private
+# configuration folder whose plugin is the built oidc-audit, and a journald
+# is started when none runs (and stopped again; audit_journald_stop and
+# audit_journald_start take it away for a while, and a machine's journald
+# stopped so runs again at exit).
 #
 #     . "$top_srcdir/tests/lib/tap.sh" ; . .../procs.sh ; . .../locks.sh ; . .../auditd.sh
 #     audit_able || skip_all "$AUDIT_SKIP_REASON"
@@ -57,7 +59,7 @@ audit_status() { auditctl -s | sed -n "s/^$1 //p"; }
 # audit_save: remember the kernel's audit rules and status and the running
 # auditd, and restore them all at exit.
 audit_save() {
-	started_journald='' journald_pid='' auditd_pid='' old_auditd_cmd=''
+	started_journald='' journald_pid='' auditd_pid='' old_auditd_cmd='' stopped_journald=''
 	dropin=/run/systemd/journald.conf.d/oidc-audit-e2e-$$.conf
 	auditctl -l >"$tmp/rules.saved" 2>/dev/null
 	saved_enabled=$(audit_status enabled)
@@ -107,6 +109,10 @@ audit_restore() {
 	if [ -n "$started_journald" ] && [ -n "$journald_pid" ]; then
 		kill -TERM "$journald_pid" 2>/dev/null
 		for _ in $(seq 50); do kill -0 "$journald_pid" 2>/dev/null || break; sleep 0.1; done
+	fi
+	# the machine's journald, stopped by audit_journald_stop, runs again
+	if [ -n "$stopped_journald" ] && ! journald_running; then
+		setsid /lib/systemd/systemd-journald </dev/null >/dev/null 2>&1 {LOCK_AUDIT_FD}>&- &
 	fi
 }
 
@@ -194,6 +200,38 @@ audit_journald() {
 		wait_for 5 journald_running
 	fi
 	journalctl --sync >/dev/null 2>&1 && [ -S /run/systemd/journal/socket ]
+}
+
+# audit_journald_stop: stop the journald that serves the socket (the
+# test's own, or the machine's, which audit_restore starts again); 0 once
+# none answers.  Its socket file stays, as a killed journald leaves it.
+audit_journald_stop() {
+	local p=$journald_pid
+	if [ -z "$started_journald" ]; then
+		p=$(pgrep -x systemd-journal | head -1)
+		[ -n "$p" ] && stopped_journald=1
+	fi
+	[ -n "$p" ] || return 1
+	kill -TERM "$p" 2>/dev/null
+	for _ in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+	# one that is still flushing after 10 s goes as a crashed one would
+	kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null && sleep 0.5
+	journald_pid=
+	! journald_running
+}
+
+# audit_journald_start: after audit_journald_stop, a journald (the test's,
+# stopped at exit) serves the socket again.  On Debian 12 kernel auditing
+# is off once it has started (auditctl -s: enabled 0; journald sets it as
+# it opens the audit socket): the state before is put back.
+audit_journald_start() {
+	local enabled
+	enabled=$(audit_status enabled)
+	/lib/systemd/systemd-journald </dev/null >>"$tmp/journald.log" 2>&1 {LOCK_AUDIT_FD}>&- &
+	journald_pid=$!
+	started_journald=1
+	wait_for 5 journald_running || return 1
+	[ "$(audit_status enabled)" = "$enabled" ] || auditctl -e "$enabled" >/dev/null
 }
 
 # audit_auditd: stop the machine's auditd and start ours (private
