@@ -27,7 +27,8 @@
 # lock_audit and restores the machine's rules, backlog settings and
 # auditd at exit (tests/lib/auditd.sh).  Environment: N (default 20000),
 # OBJS (40), REPS (3), BACKLOG (the kernel's backlog limit, 65536),
-# WAIT_TIME (backlog_wait_time, 60000 ticks), CONFIGS ("a b c d").
+# WAIT_TIME (backlog_wait_time in jiffies, 60000 as Debian's audit.rules),
+# Q_DEPTH (auditd's plugin queue, 99999), CONFIGS ("a b c d").
 set -u
 
 builddir=${top_builddir:-.}
@@ -38,6 +39,7 @@ OBJS=${OBJS:-40}
 REPS=${REPS:-3}
 BACKLOG=${BACKLOG:-65536}
 WAIT_TIME=${WAIT_TIME:-60000}
+Q_DEPTH=${Q_DEPTH:-99999}
 CONFIGS=${CONFIGS:-a b c d}
 . "$srcdir/tests/lib/procs.sh"
 . "$srcdir/tests/lib/locks.sh"
@@ -127,7 +129,7 @@ run() {
 	local cfg=$1 name=$1$2 plugin='' jd ses sub lost0 lost1 wait0 wait1 c0 c1 execs tagged jok='-' lok='-'
 	audit_auditd_stop || die "auditd's plugin did not exit"
 	rm -rf "$tmp/log" "$ltmp/log/audit.log"*
-	AUDIT_PLUGIN_ACTIVE=yes AUDIT_PLUGIN_PATH='' AUDIT_PLUGIN_ARGS='' AUDIT_BACKLOG=$BACKLOG
+	AUDIT_PLUGIN_ACTIVE=yes AUDIT_PLUGIN_PATH='' AUDIT_PLUGIN_ARGS='' AUDIT_BACKLOG=$BACKLOG AUDITD_Q_DEPTH=$Q_DEPTH
 	case $cfg in
 	a | b) AUDIT_PLUGIN_ACTIVE=no ;;
 	d) AUDIT_PLUGIN_PATH=$laurel AUDIT_PLUGIN_ARGS="--config $ltmp/laurel.toml" ;;
@@ -160,8 +162,10 @@ run() {
 		done
 	) {LOCK_AUDIT_FD}>&- &
 	local sampler=$!
+	workload_pid=${session_pid[$name]}
 	session_go "$name"
-	wait "${session_pid[$name]}"
+	wait "$workload_pid"
+	workload_pid=
 	settle "$auditd_pid" "$plugin"
 	rm -f "$tmp/$name.sampling"
 	wait "$sampler"
@@ -200,7 +204,7 @@ $((lost1 - lost0)) $(cat "$tmp/$name.peak" 2>/dev/null || echo 0) $((wait1 - wai
 		tee -a "$tmp/results" | sed 's/^/# /'
 }
 
-echo "# exec storm: N=$N commands + make -j2 of $OBJS files, REPS=$REPS, backlog $BACKLOG, backlog_wait_time $WAIT_TIME"
+echo "# exec storm: N=$N commands + make -j2 of $OBJS files, REPS=$REPS, backlog $BACKLOG, backlog_wait_time $WAIT_TIME, q_depth $Q_DEPTH"
 echo "# cfg rep wall-s workload-cpu-s daemons-cpu-s lost peak-backlog backlog-wait-growth audit.log-execs tagged journal laurel"
 : >"$tmp/results"
 for r in $(seq "$REPS"); do
@@ -257,4 +261,4 @@ ds = [r for r in rows if r[0] == "d"]
 if ds:
     print("(d) laurel's log holds the %d tagged: %d of %d runs" % (n, len([r for r in ds if r[11] == "ok"]), len(ds)))
 PY
-echo "command: make bench-exec-storm N=$N OBJS=$OBJS REPS=$REPS BACKLOG=$BACKLOG WAIT_TIME=$WAIT_TIME"
+echo "command: make bench-exec-storm N=$N OBJS=$OBJS REPS=$REPS BACKLOG=$BACKLOG WAIT_TIME=$WAIT_TIME Q_DEPTH=$Q_DEPTH"

@@ -204,7 +204,7 @@ audit_journald() {
 # records the stream auditd gives its plugin, tests/bench/exec_storm.sh
 # runs laurel); AUDIT_PLUGIN_ACTIVE=no leaves auditd without a plugin
 # (audit.log only); AUDIT_BACKLOG is the kernel's backlog limit (default
-# 65536).  After audit_auditd_stop it may be called again, with other
+# 65536), AUDITD_Q_DEPTH auditd's queue for its plugin (default 99999).  After audit_auditd_stop it may be called again, with other
 # settings.
 audit_auditd() {
 	if [ -n "$saved_pid" ] && [ "$saved_pid" != 0 ]; then
@@ -239,7 +239,7 @@ admin_space_left = 5
 admin_space_left_action = IGNORE
 disk_full_action = IGNORE
 disk_error_action = IGNORE
-q_depth = 99999
+q_depth = ${AUDITD_Q_DEPTH:-99999}
 overflow_action = SYSLOG
 max_restarts = 10
 plugin_dir = $tmp/auditd/plugins.d

@@ -56,6 +56,7 @@ proc_start() {
 # nothing when there is no such process.
 proc_cpu() {
 	local st
+	[ -n "$1" ] || return 0
 	{ read -r st <"/proc/$1/stat"; } 2>/dev/null || return 0
 	st=${st##*) }
 	# shellcheck disable=SC2086 # the fields after the command name
