@@ -126,7 +126,7 @@ log_exec_serials() {
 
 # run CFG REP: one run; appends a line to $tmp/results
 run() {
-	local cfg=$1 name=$1$2 plugin='' jd ses sub lost0 lost1 wait0 wait1 c0 c1 execs tagged jok='-' lok='-'
+	local cfg=$1 name=$1$2 plugin='' jd ses sub lost0 lost1 wait0 wait1 p execs tagged jok='-' lok='-'
 	audit_auditd_stop || die "auditd's plugin did not exit"
 	rm -rf "$tmp/log" "$ltmp/log/audit.log"*
 	AUDIT_PLUGIN_ACTIVE=yes AUDIT_PLUGIN_PATH='' AUDIT_PLUGIN_ARGS='' AUDIT_BACKLOG=$BACKLOG AUDITD_Q_DEPTH=$Q_DEPTH
@@ -151,7 +151,8 @@ run() {
 	jd=$(journald_pids | head -1)
 	sleep 1	# let auditd and the plugin settle after their start
 	lost0=$(audit_status lost) wait0=$(audit_status backlog_wait_time_actual)
-	c0=$(cpu_of "$auditd_pid" "$plugin" "$jd" "$kauditd")
+	local -a c0=() c1=()
+	for p in "$auditd_pid" "$plugin" "$jd" "$kauditd"; do c0+=("$(cpu_of "$p")"); done
 	: >"$tmp/$name.sampling"
 	(
 		peak=0
@@ -194,18 +195,24 @@ PY
 		lok=$(cat "$ltmp/log/audit.log"* 2>/dev/null | grep -c "\"/bin/true\",\"$tag-$name\",")
 		[ "$lok" = "$N" ] && lok=ok
 	fi
-	c1=$(cpu_of "$auditd_pid" "$plugin" "$jd" "$kauditd")
+	for p in "$auditd_pid" "$plugin" "$jd" "$kauditd"; do c1+=("$(cpu_of "$p")"); done
 	lost1=$(audit_status lost) wait1=$(audit_status backlog_wait_time_actual)
 	# cfg rep wall workload-cpu daemons-cpu lost peak-backlog wait-growth audit.log-execs tagged journal laurel
+	# auditd plugin journald kauditd
 	grep -q '^Command' "$tmp/$name.time" && die "the workload failed ($name): $(cat "$tmp/$name.time")"
 	read -r wall u s <"$tmp/$name.time"
-	echo "$cfg $2 $wall $(echo "$u $s" | awk '{ print $1 + $2 }') $(echo "$c0 $c1 $hz" | awk '{ print ($2 - $1) / $3 }') \
-$((lost1 - lost0)) $(cat "$tmp/$name.peak" 2>/dev/null || echo 0) $((wait1 - wait0)) $execs $tagged $jok $lok" |
+	local each=() sum=0 i
+	for i in 0 1 2 3; do
+		each+=("$(awk -v t=$((c1[i] - c0[i])) -v hz="$hz" 'BEGIN { print t / hz }')")
+		sum=$((sum + c1[i] - c0[i]))
+	done
+	echo "$cfg $2 $wall $(echo "$u $s" | awk '{ print $1 + $2 }') $(awk -v t=$sum -v hz="$hz" 'BEGIN { print t / hz }') \
+$((lost1 - lost0)) $(cat "$tmp/$name.peak" 2>/dev/null || echo 0) $((wait1 - wait0)) $execs $tagged $jok $lok ${each[*]}" |
 		tee -a "$tmp/results" | sed 's/^/# /'
 }
 
 echo "# exec storm: N=$N commands + make -j2 of $OBJS files, REPS=$REPS, backlog $BACKLOG, backlog_wait_time $WAIT_TIME, q_depth $Q_DEPTH"
-echo "# cfg rep wall-s workload-cpu-s daemons-cpu-s lost peak-backlog backlog-wait-growth audit.log-execs tagged journal laurel"
+echo "# cfg rep wall-s workload-cpu-s daemons-cpu-s lost peak-backlog backlog-wait-growth audit.log-execs tagged journal laurel auditd-s plugin-s journald-s kauditd-s"
 : >"$tmp/results"
 for r in $(seq "$REPS"); do
 	for cfg in $CONFIGS; do run "$cfg" "$r"; done
@@ -228,8 +235,9 @@ for c in sorted(by):
     wcpu = med([float(r[3]) for r in rs])
     dcpu = med([float(r[4]) for r in rs])
     tot = med([float(r[3]) + float(r[4]) for r in rs])
-    print("%-22s wall %7.2f s  cpu %7.2f s (workload %6.2f + daemons %5.2f)  lost %s  peak backlog %s  backlog waits %s" % (
-        name[c], wall, tot, wcpu, dcpu, sum(int(r[5]) for r in rs), max(int(r[6]) for r in rs), sum(int(r[7]) for r in rs)))
+    each = [med([float(r[12 + i]) for r in rs]) for i in range(4)]
+    print("%-22s wall %7.2f s  cpu %7.2f s (workload %6.2f + daemons %5.2f: auditd %.2f, plugin %.2f, journald %.2f, kauditd %.2f)  lost %s  peak backlog %s  backlog waits %s" % (
+        name[c], wall, tot, wcpu, dcpu, *each, sum(int(r[5]) for r in rs), max(int(r[6]) for r in rs), sum(int(r[7]) for r in rs)))
 def ratios(x, y, col):
     out = []
     for k in by.get(x, {}):
