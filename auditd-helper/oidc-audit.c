@@ -39,7 +39,7 @@
  * records come faster than that: read on at once, so the wait never caps
  * the rate.  A signal still ends the wait.
  */
-#define BATCH_MS 5
+#define BATCH_MS    5
 #define BATCH_BYTES (16 * 1024)
 
 enum loss_reason {
