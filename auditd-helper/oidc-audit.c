@@ -32,6 +32,16 @@
 #define DEDUPE_SLOTS (1u << 17)
 #define TICK_MS 250
 #define PROBE_MS	      1000 /* how often an outage asks whether journald is back */
+/*
+ * After a short read (the pipe was nearly empty), wait BATCH_MS before the
+ * next one, so that auditd writes a batch into the pipe instead of waking
+ * us for every record: under an exec storm the wake-ups, on both sides,
+ * cost more than the events.  A read of BATCH_BYTES or more means the
+ * records come faster than that: read on at once, so the wait never caps
+ * the rate.  A signal still ends the wait.
+ */
+#define BATCH_MS    5
+#define BATCH_BYTES (16 * 1024)
 
 enum loss_reason {
 	LOSS_KERNEL,
@@ -690,6 +700,8 @@ run_plugin(struct daemon *d)
 				break;	/* auditd closed the pipe */
 			if (n > 0 && assembler_feed_bytes(as, buf, (size_t)n, d->now_ms) < 0)
 				d->counts[LOSS_BUILD]++;
+			if (n > 0 && n < BATCH_BYTES)
+				(void)poll(&pfd[1], 1, BATCH_MS);
 		}
 		assembler_tick(as, d->now_ms);
 		check_kernel(d);

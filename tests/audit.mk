@@ -97,6 +97,16 @@ bench: bench-audit
 TESTS += tests/e2e/audit_outage.sh
 dist_check_SCRIPTS += tests/e2e/audit_outage.sh
 
+# Root, kernel audit, auditd, journald, laurel: an exec storm in an
+# identity session under no rules, the contrib rules, oidc-audit and
+# laurel (tests/bench/exec_storm.sh; N, OBJS, REPS, BACKLOG, WAIT_TIME).
+dist_noinst_SCRIPTS += tests/bench/exec_storm.sh
+bench-exec-storm: auditd-helper/oidc-audit
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+	$(SHELL) $(top_srcdir)/tests/bench/exec_storm.sh
+bench: bench-exec-storm
+.PHONY: bench-exec-storm
+
 TESTS += tests/e2e/audit_replay.sh
 dist_check_SCRIPTS += tests/e2e/audit_replay.sh
 

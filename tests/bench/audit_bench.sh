@@ -30,6 +30,7 @@ JCOPIES=${JCOPIES:-2}
 RUNS=${RUNS:-5}
 JRUNS=${JRUNS:-3}
 . "$srcdir/tests/lib/procs.sh"
+. "$srcdir/tests/lib/laurel.sh"
 
 tmp=$(mktemp -d /tmp/oidc-audit-bench.XXXXXX)
 at_exit rm -rf "$tmp"
@@ -73,22 +74,7 @@ chmod 0600 "$tmp/reg/2"
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # ------------------------------------------------------------ (a) vs laurel
-mkdir -p "$tmp/laurel"
-chown _laurel "$tmp/laurel" 2>/dev/null || true
-cat >"$tmp/laurel.toml" <<EOF
-directory = "$tmp/laurel"
-user = "_laurel"
-statusreport-period = 0
-[auditlog]
-file = "audit.log"
-size = 100000000000
-generations = 2
-[transform]
-execve-argv = [ "array" ]
-[translate]
-universal = false
-user-db = false
-EOF
+laurel_config "$tmp/laurel" "$tmp/laurel.toml"
 
 : >"$tmp/ours.times"
 : >"$tmp/laurel.times"

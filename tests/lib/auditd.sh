@@ -239,7 +239,11 @@ audit_journald_start() {
 # a large backlog) with a copy of the built oidc-audit, whose path it
 # leaves in bin; 0 once it owns the audit socket.  AUDIT_PLUGIN_PATH and
 # AUDIT_PLUGIN_ARGS, when set, name another plugin (tests/e2e/fleet.sh
-# records the stream auditd gives its plugin).
+# records the stream auditd gives its plugin, tests/bench/exec_storm.sh
+# runs laurel); AUDIT_PLUGIN_ACTIVE=no leaves auditd without a plugin
+# (audit.log only); AUDIT_BACKLOG is the kernel's backlog limit (default
+# 65536), AUDITD_Q_DEPTH auditd's queue for its plugin (default 99999).  After audit_auditd_stop it may be called again, with other
+# settings.
 audit_auditd() {
 	if [ -n "$saved_pid" ] && [ "$saved_pid" != 0 ]; then
 		kill -TERM "$saved_pid" 2>/dev/null
@@ -247,7 +251,8 @@ audit_auditd() {
 	fi
 	# a plugin file's path cannot hold a space, and the checkout may have
 	# one: auditd runs a copy (tests/lib/pubcopy.sh), search the same
-	pub_build auditd-helper/oidc-audit || return 1
+	# (once: a second call must not copy over a binary still running)
+	[ -x "$PUB_BUILD/auditd-helper/oidc-audit" ] || pub_build auditd-helper/oidc-audit || return 1
 	bin=$PUB_BUILD/auditd-helper/oidc-audit
 	mkdir -p "$tmp/auditd/plugins.d" "$tmp/reg" "$tmp/log"
 	chmod 0700 "$tmp/reg"
@@ -272,14 +277,14 @@ admin_space_left = 5
 admin_space_left_action = IGNORE
 disk_full_action = IGNORE
 disk_error_action = IGNORE
-q_depth = 99999
+q_depth = ${AUDITD_Q_DEPTH:-99999}
 overflow_action = SYSLOG
 max_restarts = 10
 plugin_dir = $tmp/auditd/plugins.d
 end_of_event_timeout = 2
 EOF
 	cat >"$tmp/auditd/plugins.d/oidc-audit.conf" <<EOF
-active = yes
+active = ${AUDIT_PLUGIN_ACTIVE:-yes}
 direction = out
 path = ${AUDIT_PLUGIN_PATH:-$bin}
 type = always
@@ -289,7 +294,7 @@ EOF
 	chmod 0600 "$tmp/auditd/auditd.conf" "$tmp/auditd/plugins.d/oidc-audit.conf" "$tmp/oidc-audit.conf"
 
 	auditctl -D >/dev/null
-	auditctl -b 65536 >/dev/null
+	auditctl -b "${AUDIT_BACKLOG:-65536}" >/dev/null
 	auditctl -e 1 >/dev/null
 	auditd -n -c "$tmp/auditd" >"$tmp/auditd.out" 2>&1 {LOCK_AUDIT_FD}>&- &
 	auditd_pid=$!
@@ -301,6 +306,24 @@ EOF
 }
 
 helper_pid() { pgrep -P "$auditd_pid" -f "$bin" | head -1; }
+# plugin_pid: auditd's plugin, whichever it is (auditd 3 has no other child)
+plugin_pid() { pgrep -P "$auditd_pid" | head -1; }
+
+# audit_auditd_stop: stop the auditd of audit_auditd (its plugin sees the
+# end of its input and exits); the kernel's rules stay.
+audit_auditd_stop() {
+	local plugin
+	[ -n "$auditd_pid" ] || return 0
+	plugin=$(plugin_pid)
+	kill -TERM "$auditd_pid" 2>/dev/null
+	for _ in $(seq 100); do kill -0 "$auditd_pid" 2>/dev/null || break; sleep 0.1; done
+	kill -KILL "$auditd_pid" 2>/dev/null
+	wait "$auditd_pid" 2>/dev/null
+	auditd_pid=
+	[ -z "$plugin" ] && return 0
+	for _ in $(seq 100); do kill -0 "$plugin" 2>/dev/null || break; sleep 0.1; done
+	! kill -0 "$plugin" 2>/dev/null
+}
 
 # audit_wait_helper: auditd has started the plugin.
 audit_wait_helper() {

@@ -51,6 +51,19 @@ proc_start() {
 	printf '%s\n' "${20}"
 }
 
+# proc_cpu PID: the CPU time PID has used so far, user + system, in clock
+# ticks (fields 14 and 15 of /proc/PID/stat, getconf CLK_TCK a second);
+# nothing when there is no such process.
+proc_cpu() {
+	local st
+	[ -n "$1" ] || return 0
+	{ read -r st <"/proc/$1/stat"; } 2>/dev/null || return 0
+	st=${st##*) }
+	# shellcheck disable=SC2086 # the fields after the command name
+	set -- $st
+	printf '%s\n' $((${12} + ${13}))
+}
+
 # spawn COMMAND [ARG...]: start COMMAND in the background (redirect the
 # spawn call to redirect it); its pid is $! and reap stops it.  The start
 # time is kept with the pid: bash reaps an exited child at once, and after
