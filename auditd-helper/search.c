@@ -27,6 +27,7 @@
 #include "oidc_err.h"
 
 #define SEARCH_MAX_ARG 1024
+#define SEARCH_KEY_MAX 600
 
 static const char *const search_kinds[] = {
 	OIDC_EV_LOGIN, OIDC_EV_LOGOUT, OIDC_EV_LOGIN_FAILED, OIDC_EV_EXEC, OIDC_EV_FILE, OIDC_EV_LOSS,
@@ -387,58 +388,6 @@ print_ocsf(sd_journal *j, FILE *out, uint64_t t_us)
 	return r < 0 ? r : 0;
 }
 
-static int
-hit_cmp(const void *a, const void *b)
-{
-	const struct search_hit *x = a, *y = b;
-
-	if (x->t_us != y->t_us)
-		return x->t_us < y->t_us ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-/* See oidc_audit.h. */
-void
-search_sort_hits(struct search_hit *hits, size_t n)
-{
-	if (n > 1)
-		qsort(hits, n, sizeof(*hits), hit_cmp);
-}
-
-/* See oidc_audit.h. */
-size_t
-search_mark_duplicates(struct search_hit *hits, size_t n)
-{
-	size_t i, k, dups = 0;
-
-	for (i = 1; i < n; i++) {
-		if (hits[i].key == NULL)
-			continue;
-		/* sorted: the same event has the same time, so it is in this run */
-		for (k = i; k-- > 0 && hits[k].t_us == hits[i].t_us;) {
-			if (!hits[k].duplicate && hits[k].key &&
-			    strcmp(hits[k].key, hits[i].key) == 0) {
-				hits[i].duplicate = true;
-				dups++;
-				break;
-			}
-		}
-	}
-	return dups;
-}
-
-static void
-hits_free(struct search_hit *hits, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(hits[i].cursor);
-		free(hits[i].key);
-	}
-	free(hits);
-}
-
 /*
  * What makes the current entry one event, as a string: its host, boot and,
  * for an audit event, node and serial (unique within a boot); for another
@@ -446,23 +395,21 @@ hits_free(struct search_hit *hits, size_t n)
  * keeps.  A replayed entry is another event than the live one of the
  * same serial (--include-replayed lists both).  The variable parts are length-prefixed, so no bytes in them can
  * make two keys equal.  NULL (never a duplicate) when a part is missing or
- * too long; -ENOMEM only when memory runs out.
+ * too long.
  */
-static int
-search_hit_key(sd_journal *j, bool replayed, char **ret)
+static const char *
+search_hit_key(sd_journal *j, bool replayed, char k[static SEARCH_KEY_MAX])
 {
 	const char *host = "", *serial = NULL, *node = "";
 	size_t hl = 0, sl = 0, nl = 0;
 	uint64_t mono, real;
 	sd_id128_t boot;
 	char bs[SD_ID128_STRING_MAX];
-	char k[600];
 	int m;
 
-	*ret = NULL;
 	if (sd_journal_get_monotonic_usec(j, &mono, &boot) < 0 ||
 	    sd_journal_get_realtime_usec(j, &real) < 0)
-		return 0;
+		return NULL;
 	sd_id128_to_string(boot, bs);
 	if (!get_field(j, JF_HOSTNAME, &host, &hl))
 		hl = 0;
@@ -471,45 +418,38 @@ search_hit_key(sd_journal *j, bool replayed, char **ret)
 	if (!get_field(j, OIDC_F_AUDIT_SERIAL, &serial, &sl))
 		serial = NULL;
 	if (hl > 255 || nl > 255 || sl > 20)
-		return 0;
+		return NULL;
 	if (serial)
-		m = snprintf(k, sizeof(k), "%c%s %zu:%.*s %zu:%.*s s%.*s", replayed ? 'R' : 'L', bs,
-			     hl, (int)hl, host, nl, (int)nl, node, (int)sl, serial);
+		m = snprintf(k, SEARCH_KEY_MAX, "%c%s %zu:%.*s %zu:%.*s s%.*s",
+			     replayed ? 'R' : 'L', bs, hl, (int)hl, host, nl, (int)nl, node,
+			     (int)sl, serial);
 	else
-		m = snprintf(k, sizeof(k), "%c%s %zu:%.*s m%" PRIu64 " r%" PRIu64,
+		m = snprintf(k, SEARCH_KEY_MAX, "%c%s %zu:%.*s m%" PRIu64 " r%" PRIu64,
 			     replayed ? 'R' : 'L', bs, hl, (int)hl, host, mono, real);
-	if (m < 0 || (size_t)m >= sizeof(k))
-		return 0;
-	if ((*ret = strdup(k)) == NULL)
-		return -ENOMEM;
-	return 0;
+	if (m < 0 || (size_t)m >= SEARCH_KEY_MAX)
+		return NULL;
+	return k;
+}
+
+static int
+emit_out(void *ud, const void *data, size_t len)
+{
+	return fwrite(data, 1, len, ud) == len ? 0 : -EIO;
 }
 
 /*
- * Go to the entry a cursor names.  Entries of different files that share
- * boot id and monotonic time (copies of one machine's journal, cloned
- * boot ids) sort as equals, and a seek may land on another of them first:
- * step over a few.  -ESTALE when the entry is gone (a file vacuumed
- * between the passes).
+ * The run budget: SEARCH_SORT_BUDGET, or OIDC_AUDIT_SEARCH_RUN_BYTES for
+ * the tests (oidc-audit(8)), which make a few entries take several runs.
  */
-static int
-seek_hit(sd_journal *j, const char *cursor)
+static size_t
+search_budget(void)
 {
-	int r, k;
+	const char *v = secure_getenv("OIDC_AUDIT_SEARCH_RUN_BYTES");
+	uint64_t b;
 
-	if ((r = sd_journal_seek_cursor(j, cursor)) < 0)
-		return r;
-	for (k = 0; k < 64; k++) {
-		if ((r = sd_journal_next(j)) < 0)
-			return r;
-		if (r == 0)
-			break;
-		if ((r = sd_journal_test_cursor(j, cursor)) < 0)
-			return r;
-		if (r > 0)
-			return 0;
-	}
-	return -ESTALE;
+	if (v != NULL && num_parse_u64(v, SIZE_MAX / 2, &b) == 0)
+		return (size_t)b;
+	return SEARCH_SORT_BUDGET;
 }
 
 /* See oidc_audit.h. */
@@ -517,17 +457,29 @@ int
 search_run(const struct search_opts *o, FILE *out, size_t *ret_duplicates, struct oidc_err *err)
 {
 	sd_journal *j = NULL;
-	struct search_hit *hits = NULL;
-	size_t n = 0, cap = 0, i, dups = 0;
-	char num[16];
+	struct search_sorter *sorter = NULL;
+	FILE *mem = NULL;
+	char *mbuf = NULL;
+	size_t mlen = 0, i, n = 0, dups = 0;
+	char num[16], key[SEARCH_KEY_MAX];
+	const char *what = "reading the journal failed";
 	int r;
 
+	if ((r = search_sorter_new(search_budget(), &sorter)) < 0)
+		return oidc_err_set(err, OIDC_R_INTERNAL, -r, "out of memory");
 	if (o->journal_dir)
 		r = sd_journal_open_directory(&j, o->journal_dir, 0);
 	else
 		r = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
-	if (r < 0)
+	if (r < 0) {
+		search_sorter_free(sorter);
 		return oidc_err_set(err, OIDC_R_CONFIG, -r, "cannot open the journal");
+	}
+	/* each hit is printed here first, and kept with its place in the order */
+	if ((mem = open_memstream(&mbuf, &mlen)) == NULL) {
+		r = -ENOMEM;
+		goto fail;
+	}
 	for (i = 0; i < sizeof(search_kinds) / sizeof(search_kinds[0]); i++)
 		if ((r = add_match(j, OIDC_F_EVENT, search_kinds[i])) < 0)
 			goto fail;
@@ -598,69 +550,52 @@ search_run(const struct search_opts *o, FILE *out, size_t *ret_duplicates, struc
 			continue;
 		/*
 		 * Journal order is arrival order (per file, merged by the
-		 * writers' clocks), not the kernel's: keep a cursor per hit,
-		 * sort, then print.  Bounded: past SEARCH_MAX_HITS, fail rather
-		 * than print a partial or misordered timeline.
+		 * writers' clocks), not the kernel's: print the entry into
+		 * memory now, while the journal is there, and hand the bytes
+		 * to the sorter, which keeps its memory bounded whatever the
+		 * match count (search_sort.c).
 		 */
-		if (n == SEARCH_MAX_HITS) {
-			r = -E2BIG;
-			goto fail;
-		}
-		if (n == cap) {
-			size_t nc = cap ? cap * 2 : 256;
-			struct search_hit *nh = realloc(hits, nc * sizeof(*hits));
-
-			if (nh == NULL) {
-				r = -ENOMEM;
+		rewind(mem);
+		if (o->output == AUDIT_OUTPUT_JSON)
+			print_json(j, mem);
+		else if (o->output == AUDIT_OUTPUT_OCSF) {
+			if ((r = print_ocsf(j, mem, t)) < 0)
 				goto fail;
-			}
-			hits = nh;
-			cap = nc;
-		}
-		hits[n].key = NULL;
-		if ((r = sd_journal_get_cursor(j, &hits[n].cursor)) < 0)
-			goto fail;
-		if ((r = search_hit_key(j, replayed, &hits[n].key)) < 0) {
-			n++;
+		} else
+			print_text(j, mem, t, replayed);
+		if (fflush(mem) != 0) {
+			r = -ENOMEM;
 			goto fail;
 		}
-		hits[n].duplicate = false;
-		hits[n].t_us = t;
-		hits[n].seq = n;
-		hits[n].replayed = replayed;
+		if ((r = search_sorter_add(sorter, t, search_hit_key(j, replayed, key), mbuf,
+					   mlen)) < 0) {
+			what = "sorting the matches failed (a temporary file in TMPDIR, /tmp by default)";
+			goto fail;
+		}
 		n++;
 	}
 	if (r < 0)
 		goto fail;
-	search_sort_hits(hits, n);
-	dups = search_mark_duplicates(hits, n);
-	for (i = 0; i < n; i++) {
-		if (hits[i].duplicate)
-			continue;
-		if ((r = seek_hit(j, hits[i].cursor)) < 0)
-			goto fail;
-		if (o->output == AUDIT_OUTPUT_JSON)
-			print_json(j, out);
-		else if (o->output == AUDIT_OUTPUT_OCSF) {
-			if ((r = print_ocsf(j, out, hits[i].t_us)) < 0)
-				goto fail;
-		} else
-			print_text(j, out, hits[i].t_us, hits[i].replayed);
-	}
-	hits_free(hits, n);
+	/* the journal's files may be closed now: the sorter holds every hit */
 	sd_journal_close(j);
+	j = NULL;
+	fclose(mem);
+	mem = NULL;
+	free(mbuf);
+	mbuf = NULL;
+	what = "sorting or printing the matches failed";
+	if ((r = search_sorter_finish(sorter, emit_out, out, &dups)) < 0)
+		goto fail;
+	search_sorter_free(sorter);
 	*ret_duplicates = dups;
 	return (int)(n - dups);
 fail:
-	hits_free(hits, n);
+	if (mem)
+		fclose(mem);
+	free(mbuf);
+	search_sorter_free(sorter);
 	sd_journal_close(j);
-	if (r == -E2BIG && n == SEARCH_MAX_HITS)
-		return oidc_err_set(
-			err, OIDC_R_USAGE, E2BIG,
-			"more than %d matching entries: narrow the search (--since, --until, "
-			"--host, --session)",
-			SEARCH_MAX_HITS);
-	return oidc_err_set(err, OIDC_R_INTERNAL, -r, "reading the journal failed");
+	return oidc_err_set(err, OIDC_R_INTERNAL, -r, "%s", what);
 }
 
 /* See oidc_audit.h. */

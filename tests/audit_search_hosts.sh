@@ -24,7 +24,7 @@ SUB=248163264128
 N=20	# events per host
 T0=1764100000000000	# kernel time of event 0, µs
 
-plan 10
+plan 11
 
 # entry HOST BOOT MONO_US REALTIME_US EVENT_TIME_US MESSAGE [UID [SUBJECT]]:
 # one entry in journal export format.
@@ -94,6 +94,17 @@ ok $? "each line's host is the _HOSTNAME of its entry, and its time the kernel's
 
 ! grep -q -e forged -e other "$tmp/all"
 ok $? "a non-root entry (_UID=1000) and another subject's are not listed"
+
+# A run budget of 1 KiB (OIDC_AUDIT_SEARCH_RUN_BYTES, for the tests): the
+# hits go through sorted runs in a temporary file and a merge.
+OIDC_AUDIT_SEARCH_RUN_BYTES=1024 "$bin" search --directory "$tmp/remote" --subject "$SUB" >"$tmp/runs" 2>&1 &&
+	OIDC_AUDIT_SEARCH_RUN_BYTES=1024 "$bin" search --directory "$tmp/remote" --subject "$SUB" \
+		--output json >"$tmp/runs.json" 2>&1 &&
+	"$bin" search --directory "$tmp/remote" --subject "$SUB" --output json >"$tmp/mem.json" 2>&1
+rc=$?
+TAP_LOG=$tmp/runs
+[ $rc = 0 ] && cmp -s "$tmp/all" "$tmp/runs" && cmp -s "$tmp/mem.json" "$tmp/runs.json"
+ok $? "a run budget of 1 KiB (sorted runs merged from a temporary file): the same text and JSON" "exit $rc"
 
 "$bin" search --directory "$tmp/remote" --subject "$SUB" --host beta >"$tmp/beta"
 rc=$?
