@@ -234,35 +234,92 @@ add_match(sd_journal *j, const char *field, const char *value)
 	return sd_journal_add_match(j, m, fl + 1 + vl);
 }
 
-static bool
-get_field(sd_journal *j, const char *name, const char **val, size_t *vlen)
+/*
+ * The fields search reads of an entry, copied in one walk over its data:
+ * sd_journal_get_data() walks the entry's items for each name asked, and
+ * a dozen names per entry made that walk most of a search's time.
+ */
+static const char *const entry_names[] = {
+	OIDC_F_EVENT,	     OIDC_F_AUDIT_SESSION, JF_MESSAGE,		JF_HOSTNAME,
+	OIDC_F_EVENT_TIME,   OIDC_F_PATH,	   OIDC_F_PATH2,	OIDC_F_EXE,
+	OIDC_F_AUDIT_SOURCE, OIDC_F_AUDIT_NODE,	   OIDC_F_AUDIT_SERIAL,
+};
+#define ENTRY_N (sizeof(entry_names) / sizeof(entry_names[0]))
+
+struct entry {
+	char *buf; /* the values, each followed by a NUL */
+	size_t len, cap;
+	size_t off[ENTRY_N], vlen[ENTRY_N];
+	bool have[ENTRY_N];
+};
+
+/* Copy the fields of entry_names of the current entry into e (the first of a repeated one). */
+static int
+entry_read(sd_journal *j, struct entry *e)
 {
 	const void *d;
-	size_t l, nl = strlen(name);
+	size_t l, i;
 
-	if (sd_journal_get_data(j, name, &d, &l) < 0 || l < nl + 1)
+	memset(e->have, 0, sizeof(e->have));
+	e->len = 0;
+	SD_JOURNAL_FOREACH_DATA (j, d, l) {
+		const char *p = d, *eq = memchr(p, '=', l);
+		size_t nl, vl;
+
+		if (eq == NULL)
+			continue;
+		nl = (size_t)(eq - p);
+		for (i = 0; i < ENTRY_N; i++)
+			if (!e->have[i] && strncmp(entry_names[i], p, nl) == 0 &&
+			    entry_names[i][nl] == '\0')
+				break;
+		if (i == ENTRY_N)
+			continue;
+		vl = l - nl - 1;
+		if (e->len + vl + 1 > e->cap) {
+			size_t nc = e->cap ? e->cap : 4096;
+			char *nb;
+
+			while (nc < e->len + vl + 1)
+				nc *= 2;
+			if ((nb = realloc(e->buf, nc)) == NULL)
+				return -ENOMEM;
+			e->buf = nb;
+			e->cap = nc;
+		}
+		memcpy(e->buf + e->len, eq + 1, vl);
+		e->buf[e->len + vl] = '\0';
+		e->off[i] = e->len;
+		e->vlen[i] = vl;
+		e->have[i] = true;
+		e->len += vl + 1;
+	}
+	return 0;
+}
+
+static bool
+get_field(const struct entry *e, const char *name, const char **val, size_t *vlen)
+{
+	size_t i;
+
+	for (i = 0; i < ENTRY_N; i++)
+		if (strcmp(entry_names[i], name) == 0)
+			break;
+	if (i == ENTRY_N || !e->have[i])
 		return false;
-	*val = (const char *)d + nl + 1;
-	*vlen = l - nl - 1;
+	*val = e->buf + e->off[i];
+	*vlen = e->vlen[i];
 	return true;
 }
 
 static bool
-glob_field(sd_journal *j, const char *name, const char *glob)
+glob_field(const struct entry *e, const char *name, const char *glob)
 {
 	const char *v;
 	size_t l;
-	char *s;
-	bool m;
 
-	if (!get_field(j, name, &v, &l))
-		return false;
-	s = strndup(v, l);
-	if (s == NULL)
-		return false;
-	m = fnmatch(glob, s, 0) == 0;
-	free(s);
-	return m;
+	/* the copy ends in a NUL: a value with a NUL in it is matched up to there */
+	return get_field(e, name, &v, &l) && fnmatch(glob, v, 0) == 0;
 }
 
 /* See oidc_audit.h. */
@@ -299,17 +356,17 @@ search_print_text(FILE *out, const struct search_line *line)
 }
 
 static void
-print_text(sd_journal *j, FILE *out, uint64_t t_us, bool replayed)
+print_text(const struct entry *e, FILE *out, uint64_t t_us, bool replayed)
 {
 	struct search_line line = { .t_us = t_us, .replayed = replayed };
 
-	if (!get_field(j, OIDC_F_EVENT, &line.event, &line.event_len))
+	if (!get_field(e, OIDC_F_EVENT, &line.event, &line.event_len))
 		line.event = NULL;
-	if (!get_field(j, OIDC_F_AUDIT_SESSION, &line.session, &line.session_len))
+	if (!get_field(e, OIDC_F_AUDIT_SESSION, &line.session, &line.session_len))
 		line.session = NULL;
-	if (!get_field(j, JF_MESSAGE, &line.message, &line.message_len))
+	if (!get_field(e, JF_MESSAGE, &line.message, &line.message_len))
 		line.message = NULL;
-	if (!get_field(j, JF_HOSTNAME, &line.host, &line.host_len))
+	if (!get_field(e, JF_HOSTNAME, &line.host, &line.host_len))
 		line.host = NULL;
 	search_print_text(out, &line);
 }
@@ -354,7 +411,7 @@ print_json(sd_journal *j, FILE *out)
  * (_HOSTNAME, which journald sets).
  */
 static int
-print_ocsf(sd_journal *j, FILE *out, uint64_t t_us)
+print_ocsf(sd_journal *j, const struct entry *e, FILE *out, uint64_t t_us)
 {
 	struct jfields f;
 	const void *d;
@@ -379,7 +436,7 @@ print_ocsf(sd_journal *j, FILE *out, uint64_t t_us)
 		if ((r = jf_add(&f, name, eq + 1, l - nl - 1)) < 0)
 			break;
 	}
-	if (r == 0 && get_field(j, JF_HOSTNAME, &v, &l) && (host = strndup(v, l)) == NULL)
+	if (r == 0 && get_field(e, JF_HOSTNAME, &v, &l) && (host = strndup(v, l)) == NULL)
 		r = -ENOMEM;
 	if (r == 0)
 		r = sink_ocsf_write(out, &f, host, t_us);
@@ -398,7 +455,7 @@ print_ocsf(sd_journal *j, FILE *out, uint64_t t_us)
  * too long.
  */
 static const char *
-search_hit_key(sd_journal *j, bool replayed, char k[static SEARCH_KEY_MAX])
+search_hit_key(sd_journal *j, const struct entry *e, bool replayed, char k[static SEARCH_KEY_MAX])
 {
 	const char *host = "", *serial = NULL, *node = "";
 	size_t hl = 0, sl = 0, nl = 0;
@@ -411,11 +468,11 @@ search_hit_key(sd_journal *j, bool replayed, char k[static SEARCH_KEY_MAX])
 	    sd_journal_get_realtime_usec(j, &real) < 0)
 		return NULL;
 	sd_id128_to_string(boot, bs);
-	if (!get_field(j, JF_HOSTNAME, &host, &hl))
+	if (!get_field(e, JF_HOSTNAME, &host, &hl))
 		hl = 0;
-	if (!get_field(j, OIDC_F_AUDIT_NODE, &node, &nl))
+	if (!get_field(e, OIDC_F_AUDIT_NODE, &node, &nl))
 		nl = 0;
-	if (!get_field(j, OIDC_F_AUDIT_SERIAL, &serial, &sl))
+	if (!get_field(e, OIDC_F_AUDIT_SERIAL, &serial, &sl))
 		serial = NULL;
 	if (hl > 255 || nl > 255 || sl > 20)
 		return NULL;
@@ -458,6 +515,7 @@ search_run(const struct search_opts *o, FILE *out, size_t *ret_duplicates, struc
 {
 	sd_journal *j = NULL;
 	struct search_sorter *sorter = NULL;
+	struct entry ent = { 0 };
 	FILE *mem = NULL;
 	char *mbuf = NULL;
 	size_t mlen = 0, i, n = 0, dups = 0;
@@ -520,7 +578,9 @@ search_run(const struct search_opts *o, FILE *out, size_t *ret_duplicates, struc
 		char tmp[24];
 		bool replayed;
 
-		if (get_field(j, OIDC_F_EVENT_TIME, &v, &l) && l < sizeof(tmp)) {
+		if ((r = entry_read(j, &ent)) < 0)
+			goto fail;
+		if (get_field(&ent, OIDC_F_EVENT_TIME, &v, &l) && l < sizeof(tmp)) {
 			memcpy(tmp, v, l);
 			tmp[l] = '\0';
 			if (num_parse_u64(tmp, UINT64_MAX, &t) < 0)
@@ -536,15 +596,16 @@ search_run(const struct search_opts *o, FILE *out, size_t *ret_duplicates, struc
 		 */
 		if (t > o->until_us)
 			continue;
-		if (o->path_glob && !glob_field(j, OIDC_F_PATH, o->path_glob) &&
-		    !glob_field(j, OIDC_F_PATH2, o->path_glob) && !glob_field(j, OIDC_F_EXE, o->path_glob))
+		if (o->path_glob && !glob_field(&ent, OIDC_F_PATH, o->path_glob) &&
+		    !glob_field(&ent, OIDC_F_PATH2, o->path_glob) &&
+		    !glob_field(&ent, OIDC_F_EXE, o->path_glob))
 			continue;
 		/*
 		 * A replay of old or foreign audit logs is not evidence of what
 		 * happened on this host (its identities come from a registry
 		 * handed to it): left out unless asked for, and marked then.
 		 */
-		replayed = get_field(j, OIDC_F_AUDIT_SOURCE, &v, &l) &&
+		replayed = get_field(&ent, OIDC_F_AUDIT_SOURCE, &v, &l) &&
 			   l == sizeof(OIDC_SRC_REPLAY) - 1 && memcmp(v, OIDC_SRC_REPLAY, l) == 0;
 		if (replayed && !o->include_replayed)
 			continue;
@@ -559,15 +620,15 @@ search_run(const struct search_opts *o, FILE *out, size_t *ret_duplicates, struc
 		if (o->output == AUDIT_OUTPUT_JSON)
 			print_json(j, mem);
 		else if (o->output == AUDIT_OUTPUT_OCSF) {
-			if ((r = print_ocsf(j, mem, t)) < 0)
+			if ((r = print_ocsf(j, &ent, mem, t)) < 0)
 				goto fail;
 		} else
-			print_text(j, mem, t, replayed);
+			print_text(&ent, mem, t, replayed);
 		if (fflush(mem) != 0) {
 			r = -ENOMEM;
 			goto fail;
 		}
-		if ((r = search_sorter_add(sorter, t, search_hit_key(j, replayed, key), mbuf,
+		if ((r = search_sorter_add(sorter, t, search_hit_key(j, &ent, replayed, key), mbuf,
 					   mlen)) < 0) {
 			what = "sorting the matches failed (a temporary file in TMPDIR, /tmp by default)";
 			goto fail;
@@ -583,6 +644,8 @@ search_run(const struct search_opts *o, FILE *out, size_t *ret_duplicates, struc
 	mem = NULL;
 	free(mbuf);
 	mbuf = NULL;
+	free(ent.buf);
+	ent.buf = NULL;
 	what = "sorting or printing the matches failed";
 	if ((r = search_sorter_finish(sorter, emit_out, out, &dups)) < 0)
 		goto fail;
@@ -590,6 +653,7 @@ search_run(const struct search_opts *o, FILE *out, size_t *ret_duplicates, struc
 	*ret_duplicates = dups;
 	return (int)(n - dups);
 fail:
+	free(ent.buf);
 	if (mem)
 		fclose(mem);
 	free(mbuf);
