@@ -28,6 +28,7 @@
 
 #define SEARCH_MAX_ARG 1024
 #define SEARCH_KEY_MAX 600
+#define SEARCH_LATE_US (3600ull * 1000000) /* a live entry is written within this of its event */
 
 static const char *const search_kinds[] = {
 	OIDC_EV_LOGIN, OIDC_EV_LOGOUT, OIDC_EV_LOGIN_FAILED, OIDC_EV_EXEC, OIDC_EV_FILE, OIDC_EV_LOSS,
@@ -488,6 +489,47 @@ search_hit_key(sd_journal *j, const struct entry *e, bool replayed, char k[stati
 	return k;
 }
 
+/*
+ * The journal matches of o.  late: only entries written late on purpose,
+ * back-filled (and replayed, when asked for), which is all search reads of
+ * the journal after SEARCH_LATE_US past --until.
+ */
+static int
+search_matches(sd_journal *j, const struct search_opts *o, bool late)
+{
+	char num[16];
+	size_t i;
+	int r;
+
+	for (i = 0; i < sizeof(search_kinds) / sizeof(search_kinds[0]); i++)
+		if ((r = add_match(j, OIDC_F_EVENT, search_kinds[i])) < 0)
+			return r;
+	/*
+	 * Anyone may write OIDC_* fields to the journal (logger, systemd-cat);
+	 * only root's entries are evidence.  _UID is set by journald itself.
+	 */
+	if ((r = add_match(j, JF_UID, "0")) < 0)
+		return r;
+	if ((o->subject && (r = add_match(j, OIDC_F_SUBJECT, o->subject)) < 0) ||
+	    (o->user && (r = add_match(j, OIDC_F_LOCAL_USER, o->user)) < 0) ||
+	    (o->email && (r = add_match(j, OIDC_F_EMAIL, o->email)) < 0))
+		return r;
+	if (o->has_session) {
+		snprintf(num, sizeof(num), "%" PRIu32, o->session);
+		if ((r = add_match(j, OIDC_F_AUDIT_SESSION, num)) < 0)
+			return r;
+	}
+	/* Matches on one field are alternatives: any of the --host names. */
+	for (i = 0; i < o->n_hosts; i++)
+		if ((r = add_match(j, JF_HOSTNAME, o->hosts[i])) < 0)
+			return r;
+	if (late &&
+	    ((r = add_match(j, OIDC_F_AUDIT_SOURCE, OIDC_SRC_BACKFILL)) < 0 ||
+	     (o->include_replayed && (r = add_match(j, OIDC_F_AUDIT_SOURCE, OIDC_SRC_REPLAY)) < 0)))
+		return r;
+	return 0;
+}
+
 static int
 emit_out(void *ud, const void *data, size_t len)
 {
@@ -518,8 +560,9 @@ search_run(const struct search_opts *o, FILE *out, size_t *ret_duplicates, struc
 	struct entry ent = { 0 };
 	FILE *mem = NULL;
 	char *mbuf = NULL;
-	size_t mlen = 0, i, n = 0, dups = 0;
-	char num[16], key[SEARCH_KEY_MAX];
+	size_t mlen = 0, n = 0, dups = 0;
+	char key[SEARCH_KEY_MAX];
+	bool late = false;
 	const char *what = "reading the journal failed";
 	int r;
 
@@ -538,28 +581,8 @@ search_run(const struct search_opts *o, FILE *out, size_t *ret_duplicates, struc
 		r = -ENOMEM;
 		goto fail;
 	}
-	for (i = 0; i < sizeof(search_kinds) / sizeof(search_kinds[0]); i++)
-		if ((r = add_match(j, OIDC_F_EVENT, search_kinds[i])) < 0)
-			goto fail;
-	/*
-	 * Anyone may write OIDC_* fields to the journal (logger, systemd-cat);
-	 * only root's entries are evidence.  _UID is set by journald itself.
-	 */
-	if ((r = add_match(j, JF_UID, "0")) < 0)
+	if ((r = search_matches(j, o, false)) < 0)
 		goto fail;
-	if ((o->subject && (r = add_match(j, OIDC_F_SUBJECT, o->subject)) < 0) ||
-	    (o->user && (r = add_match(j, OIDC_F_LOCAL_USER, o->user)) < 0) ||
-	    (o->email && (r = add_match(j, OIDC_F_EMAIL, o->email)) < 0))
-		goto fail;
-	if (o->has_session) {
-		snprintf(num, sizeof(num), "%" PRIu32, o->session);
-		if ((r = add_match(j, OIDC_F_AUDIT_SESSION, num)) < 0)
-			goto fail;
-	}
-	/* Matches on one field are alternatives: any of the --host names. */
-	for (i = 0; i < o->n_hosts; i++)
-		if ((r = add_match(j, JF_HOSTNAME, o->hosts[i])) < 0)
-			goto fail;
 	/*
 	 * An entry is written after its event (seconds later, or much later
 	 * when back-filled), never before: start a little before --since on
@@ -572,12 +595,35 @@ search_run(const struct search_opts *o, FILE *out, size_t *ret_duplicates, struc
 	if (r < 0)
 		goto fail;
 	while ((r = sd_journal_next(j)) > 0) {
-		uint64_t t = 0;
+		uint64_t t = 0, rt;
 		const char *v;
 		size_t l;
 		char tmp[24];
 		bool replayed;
 
+		/*
+		 * A live entry is written seconds after its event.  Past
+		 * SEARCH_LATE_US beyond --until on the journal's clock, only
+		 * entries written late on purpose can still be in range: go on
+		 * from here with the matches for those alone, which the
+		 * journal's index finds without reading the rest.
+		 */
+		if (!late && o->until_us < UINT64_MAX - SEARCH_LATE_US &&
+		    sd_journal_get_realtime_usec(j, &rt) == 0 &&
+		    rt > o->until_us + SEARCH_LATE_US) {
+			char *c = NULL;
+
+			late = true;
+			if ((r = sd_journal_get_cursor(j, &c)) < 0)
+				goto fail;
+			sd_journal_flush_matches(j);
+			if ((r = search_matches(j, o, true)) == 0)
+				r = sd_journal_seek_cursor(j, c);
+			free(c);
+			if (r < 0)
+				goto fail;
+			continue;
+		}
 		if ((r = entry_read(j, &ent)) < 0)
 			goto fail;
 		if (get_field(&ent, OIDC_F_EVENT_TIME, &v, &l) && l < sizeof(tmp)) {
@@ -590,10 +636,6 @@ search_run(const struct search_opts *o, FILE *out, size_t *ret_duplicates, struc
 			continue;
 		if (t < o->since_us)
 			continue;
-		/*
-		 * No early stop at --until: a back-filled entry is written long
-		 * after its event, so an old event can follow newer entries.
-		 */
 		if (t > o->until_us)
 			continue;
 		if (o->path_glob && !glob_field(&ent, OIDC_F_PATH, o->path_glob) &&
