@@ -98,14 +98,17 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 # timed NAME CMD...: one warm-up, then RUNS runs; appends "secs kB" lines
 # to $tmp/NAME.t and the output's line count to $tmp/NAME.n.
 timed() {
-	local name=$1 rc
+	local name=$1 rc t0 t1
 	shift
 	: >"$tmp/$name.t"
 	"$@" >"$tmp/out" 2>"$tmp/err" || true
 	for _ in $(seq "$RUNS"); do
 		rc=0
-		/usr/bin/time -f "%e %M" -o "$tmp/tm" "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
-		tail -n 1 "$tmp/tm" >>"$tmp/$name.t"
+		t0=$EPOCHREALTIME
+		/usr/bin/time -f "%M" -o "$tmp/tm" "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
+		t1=$EPOCHREALTIME
+		# wall time in µs from bash (time's %e has 10 ms steps), peak RSS from time
+		echo "$(((${t1/./} - ${t0/./}))) $(tail -n 1 "$tmp/tm")" | awk '{ print $1 / 1e6, $2 }' >>"$tmp/$name.t"
 	done
 	grep -c . "$tmp/out" >"$tmp/$name.n" || true
 	echo "$rc" >"$tmp/$name.rc"
@@ -119,13 +122,13 @@ rss() { awk '{ print $2 }' "$tmp/$1.t" | median; }
 report() {
 	local o=$2 b=$3
 	awk -v l="$1" -v os="$(secs "$o")" -v om="$(rss "$o")" -v on="$(cat "$tmp/$o.n")" -v orc="$(cat "$tmp/$o.rc")" \
-		-v bs="$(secs "$b")" -v bn="$(cat "$tmp/$b.n")" -v goal="$4" -v err="$(tr '\n' ' ' <"$tmp/$o.err")" 'BEGIN {
+		-v bs="$(secs "$b")" -v bm="$(rss "$b")" -v bn="$(cat "$tmp/$b.n")" -v goal="$4" -v err="$(tr '\n' ' ' <"$tmp/$o.err")" 'BEGIN {
 		r = (bs > 0 ? os / bs : 0)
 		verdict = ""
 		if (orc != 0) verdict = sprintf("FAILED (exit %d: %s)", orc, err)
 		else if (goal != "" && goal != "-") verdict = ((os < goal && (l ~ /path/ || r <= 1.5)) ? "MET" : "NOT MET")
-		printf "%-22s %8d lines %7.3f s %7.1f MB | journalctl %8d lines %7.3f s | ratio %5.2f %s\n",
-			l, on, os, om / 1024, bn, bs, r, verdict
+		printf "%-19s %7d lines %6.3f s %4.0f MB | journalctl %7d lines %6.3f s %4.0f MB | ratio %5.2f %s\n",
+			l, on, os, om / 1024, bn, bs, bm / 1024, r, verdict
 	}'
 }
 
@@ -137,7 +140,8 @@ jday_u="$(date -u -d "@$((D + 86399))" '+%Y-%m-%d %H:%M:%S')"
 S="$bin search --directory $jdir"
 J="journalctl --directory=$jdir -q --no-pager"
 
-echo "search_bench: $ENTRIES entries in $jdir; medians of $RUNS runs (after a warm-up); output to a file"
+echo "search_bench: $ENTRIES entries in $jdir; medians of $RUNS runs (after a warm-up); output to a file;"
+echo "  MB: peak RSS, which counts the journal files' pages sd-journal maps"
 echo "  ours: $S ...   baseline: $J ... _UID=0"
 # shellcheck disable=SC2086 # word splitting of $S and $J is meant
 {
