@@ -17,7 +17,8 @@ auditd_helper_liboidcaudit_la_SOURCES = \
 	auditd-helper/loss.c \
 	auditd-helper/backfill.c \
 	auditd-helper/hostcheck.c \
-	auditd-helper/search.c
+	auditd-helper/search.c \
+	auditd-helper/search_sort.c
 auditd_helper_liboidcaudit_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/auditd-helper
 auditd_helper_liboidcaudit_la_CFLAGS = $(AM_CFLAGS) $(LIBSYSTEMD_CFLAGS) $(JSONC_CFLAGS)
 auditd_helper_liboidcaudit_la_LIBADD = auditd-helper/libauditparse.la common/libcommon.la \

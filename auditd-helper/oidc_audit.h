@@ -264,7 +264,6 @@ void replay_sort_files(char **files, size_t n);
 
 /* ---- search (search.c) */
 #define SEARCH_MAX_HOSTS 16	/* --host given at most this often */
-#define SEARCH_MAX_HITS	 200000 /* matching entries one search sorts (about 30 MB of cursors) */
 
 struct search_opts {
 	const char *subject, *user, *email, *path_glob;
@@ -307,29 +306,46 @@ struct search_line {
 	bool replayed; /* OIDC_AUDIT_SOURCE=replay: marked [replay] */
 };
 
-/* One matching entry, to be printed in the kernel's time order. */
-struct search_hit {
-	uint64_t t_us; /* OIDC_EVENT_TIME, else the journal's time */
-	size_t seq;    /* position in journal order: ties keep it */
-	char *cursor;  /* sd_journal_get_cursor(); owned */
-	char *key;     /* what makes the entry one event (search_hit_key()); owned, may be NULL */
-	bool replayed;
-	bool duplicate; /* set by search_mark_duplicates(): not printed */
-};
+/*
+ * The order of search's output in bounded memory (search_sort.c): hits,
+ * each with the bytes to print for it, sorted by (kernel event time,
+ * order of addition), in runs of at most a budget of bytes; full runs are
+ * sorted and written to an unlinked file in $TMPDIR, and merged at the
+ * end.  Memory: the budget, one reader buffer per merged run (64 KiB, at
+ * most 32 runs at once) and the keys of the hits of one event time.
+ */
+#define SEARCH_SORT_BUDGET     (32u << 20) /* default bytes of one run in memory */
+#define SEARCH_SORT_MIN_BUDGET 1024u
+struct search_sorter;
+
+/* What the final merge hands each hit to, in order: data as added. */
+typedef int (*search_emit_fn)(void *ud, const void *data, size_t len);
+
+/* A new sorter whose runs hold at most budget bytes (SEARCH_SORT_MIN_BUDGET at least). */
+int search_sorter_new(size_t budget, struct search_sorter **ret);
 
 /*
- * Sort hits by event time, ties in journal order: the order search prints
- * entries of several hosts (journal-remote's files) or back-filled ones.
+ * Add a hit: its time, the key that makes it one event (NULL: never a
+ * copy of another) and the bytes to emit.  Returns 0, -ENOMEM, -E2BIG
+ * or the error of writing a run.
  */
-void search_sort_hits(struct search_hit *hits, size_t n);
+int search_sorter_add(struct search_sorter *s, uint64_t t_us, const char *key, const void *data,
+		      size_t len);
 
 /*
- * Mark each sorted hit whose key an earlier hit of the same time holds: the
- * same entry twice, which systemd-journal-upload sends again after a
- * restart (Debian 12's re-sends the entry its state file names).  Hits
- * without a key are never duplicates.  Returns how many it marked.
+ * Emit every hit in (time, order of addition) order, except those whose
+ * key an earlier hit of the same time holds: the same entry twice, which
+ * systemd-journal-upload sends again after a restart (Debian 12's re-sends
+ * the entry its state file names).  *ret_dups: how many were left out.
+ * Returns 0, or a negative errno (emit's own included).  Call once.
  */
-size_t search_mark_duplicates(struct search_hit *hits, size_t n);
+int search_sorter_finish(struct search_sorter *s, search_emit_fn emit, void *ud, size_t *ret_dups);
+
+/* How many sorted runs went to the file so far (0: all in memory); for the tests. */
+size_t search_sorter_runs(const struct search_sorter *s);
+
+/* Free the sorter and its file; NULL is fine. */
+void search_sorter_free(struct search_sorter *s);
 
 /*
  * Print one line of search's text output: local time, host, kind, session, a

@@ -27,6 +27,8 @@
 #include "oidc_err.h"
 
 #define SEARCH_MAX_ARG 1024
+#define SEARCH_KEY_MAX 600
+#define SEARCH_LATE_US (3600ull * 1000000) /* a live entry is written within this of its event */
 
 static const char *const search_kinds[] = {
 	OIDC_EV_LOGIN, OIDC_EV_LOGOUT, OIDC_EV_LOGIN_FAILED, OIDC_EV_EXEC, OIDC_EV_FILE, OIDC_EV_LOSS,
@@ -233,35 +235,92 @@ add_match(sd_journal *j, const char *field, const char *value)
 	return sd_journal_add_match(j, m, fl + 1 + vl);
 }
 
-static bool
-get_field(sd_journal *j, const char *name, const char **val, size_t *vlen)
+/*
+ * The fields search reads of an entry, copied in one walk over its data:
+ * sd_journal_get_data() walks the entry's items for each name asked, and
+ * a dozen names per entry made that walk most of a search's time.
+ */
+static const char *const entry_names[] = {
+	OIDC_F_EVENT,	     OIDC_F_AUDIT_SESSION, JF_MESSAGE,		JF_HOSTNAME,
+	OIDC_F_EVENT_TIME,   OIDC_F_PATH,	   OIDC_F_PATH2,	OIDC_F_EXE,
+	OIDC_F_AUDIT_SOURCE, OIDC_F_AUDIT_NODE,	   OIDC_F_AUDIT_SERIAL,
+};
+#define ENTRY_N (sizeof(entry_names) / sizeof(entry_names[0]))
+
+struct entry {
+	char *buf; /* the values, each followed by a NUL */
+	size_t len, cap;
+	size_t off[ENTRY_N], vlen[ENTRY_N];
+	bool have[ENTRY_N];
+};
+
+/* Copy the fields of entry_names of the current entry into e (the first of a repeated one). */
+static int
+entry_read(sd_journal *j, struct entry *e)
 {
 	const void *d;
-	size_t l, nl = strlen(name);
+	size_t l, i;
 
-	if (sd_journal_get_data(j, name, &d, &l) < 0 || l < nl + 1)
+	memset(e->have, 0, sizeof(e->have));
+	e->len = 0;
+	SD_JOURNAL_FOREACH_DATA (j, d, l) {
+		const char *p = d, *eq = memchr(p, '=', l);
+		size_t nl, vl;
+
+		if (eq == NULL)
+			continue;
+		nl = (size_t)(eq - p);
+		for (i = 0; i < ENTRY_N; i++)
+			if (!e->have[i] && strncmp(entry_names[i], p, nl) == 0 &&
+			    entry_names[i][nl] == '\0')
+				break;
+		if (i == ENTRY_N)
+			continue;
+		vl = l - nl - 1;
+		if (e->len + vl + 1 > e->cap) {
+			size_t nc = e->cap ? e->cap : 4096;
+			char *nb;
+
+			while (nc < e->len + vl + 1)
+				nc *= 2;
+			if ((nb = realloc(e->buf, nc)) == NULL)
+				return -ENOMEM;
+			e->buf = nb;
+			e->cap = nc;
+		}
+		memcpy(e->buf + e->len, eq + 1, vl);
+		e->buf[e->len + vl] = '\0';
+		e->off[i] = e->len;
+		e->vlen[i] = vl;
+		e->have[i] = true;
+		e->len += vl + 1;
+	}
+	return 0;
+}
+
+static bool
+get_field(const struct entry *e, const char *name, const char **val, size_t *vlen)
+{
+	size_t i;
+
+	for (i = 0; i < ENTRY_N; i++)
+		if (strcmp(entry_names[i], name) == 0)
+			break;
+	if (i == ENTRY_N || !e->have[i])
 		return false;
-	*val = (const char *)d + nl + 1;
-	*vlen = l - nl - 1;
+	*val = e->buf + e->off[i];
+	*vlen = e->vlen[i];
 	return true;
 }
 
 static bool
-glob_field(sd_journal *j, const char *name, const char *glob)
+glob_field(const struct entry *e, const char *name, const char *glob)
 {
 	const char *v;
 	size_t l;
-	char *s;
-	bool m;
 
-	if (!get_field(j, name, &v, &l))
-		return false;
-	s = strndup(v, l);
-	if (s == NULL)
-		return false;
-	m = fnmatch(glob, s, 0) == 0;
-	free(s);
-	return m;
+	/* the copy ends in a NUL: a value with a NUL in it is matched up to there */
+	return get_field(e, name, &v, &l) && fnmatch(glob, v, 0) == 0;
 }
 
 /* See oidc_audit.h. */
@@ -298,17 +357,17 @@ search_print_text(FILE *out, const struct search_line *line)
 }
 
 static void
-print_text(sd_journal *j, FILE *out, uint64_t t_us, bool replayed)
+print_text(const struct entry *e, FILE *out, uint64_t t_us, bool replayed)
 {
 	struct search_line line = { .t_us = t_us, .replayed = replayed };
 
-	if (!get_field(j, OIDC_F_EVENT, &line.event, &line.event_len))
+	if (!get_field(e, OIDC_F_EVENT, &line.event, &line.event_len))
 		line.event = NULL;
-	if (!get_field(j, OIDC_F_AUDIT_SESSION, &line.session, &line.session_len))
+	if (!get_field(e, OIDC_F_AUDIT_SESSION, &line.session, &line.session_len))
 		line.session = NULL;
-	if (!get_field(j, JF_MESSAGE, &line.message, &line.message_len))
+	if (!get_field(e, JF_MESSAGE, &line.message, &line.message_len))
 		line.message = NULL;
-	if (!get_field(j, JF_HOSTNAME, &line.host, &line.host_len))
+	if (!get_field(e, JF_HOSTNAME, &line.host, &line.host_len))
 		line.host = NULL;
 	search_print_text(out, &line);
 }
@@ -353,7 +412,7 @@ print_json(sd_journal *j, FILE *out)
  * (_HOSTNAME, which journald sets).
  */
 static int
-print_ocsf(sd_journal *j, FILE *out, uint64_t t_us)
+print_ocsf(sd_journal *j, const struct entry *e, FILE *out, uint64_t t_us)
 {
 	struct jfields f;
 	const void *d;
@@ -378,65 +437,13 @@ print_ocsf(sd_journal *j, FILE *out, uint64_t t_us)
 		if ((r = jf_add(&f, name, eq + 1, l - nl - 1)) < 0)
 			break;
 	}
-	if (r == 0 && get_field(j, JF_HOSTNAME, &v, &l) && (host = strndup(v, l)) == NULL)
+	if (r == 0 && get_field(e, JF_HOSTNAME, &v, &l) && (host = strndup(v, l)) == NULL)
 		r = -ENOMEM;
 	if (r == 0)
 		r = sink_ocsf_write(out, &f, host, t_us);
 	free(host);
 	jf_free(&f);
 	return r < 0 ? r : 0;
-}
-
-static int
-hit_cmp(const void *a, const void *b)
-{
-	const struct search_hit *x = a, *y = b;
-
-	if (x->t_us != y->t_us)
-		return x->t_us < y->t_us ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-/* See oidc_audit.h. */
-void
-search_sort_hits(struct search_hit *hits, size_t n)
-{
-	if (n > 1)
-		qsort(hits, n, sizeof(*hits), hit_cmp);
-}
-
-/* See oidc_audit.h. */
-size_t
-search_mark_duplicates(struct search_hit *hits, size_t n)
-{
-	size_t i, k, dups = 0;
-
-	for (i = 1; i < n; i++) {
-		if (hits[i].key == NULL)
-			continue;
-		/* sorted: the same event has the same time, so it is in this run */
-		for (k = i; k-- > 0 && hits[k].t_us == hits[i].t_us;) {
-			if (!hits[k].duplicate && hits[k].key &&
-			    strcmp(hits[k].key, hits[i].key) == 0) {
-				hits[i].duplicate = true;
-				dups++;
-				break;
-			}
-		}
-	}
-	return dups;
-}
-
-static void
-hits_free(struct search_hit *hits, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(hits[i].cursor);
-		free(hits[i].key);
-	}
-	free(hits);
 }
 
 /*
@@ -446,70 +453,102 @@ hits_free(struct search_hit *hits, size_t n)
  * keeps.  A replayed entry is another event than the live one of the
  * same serial (--include-replayed lists both).  The variable parts are length-prefixed, so no bytes in them can
  * make two keys equal.  NULL (never a duplicate) when a part is missing or
- * too long; -ENOMEM only when memory runs out.
+ * too long.
  */
-static int
-search_hit_key(sd_journal *j, bool replayed, char **ret)
+static const char *
+search_hit_key(sd_journal *j, const struct entry *e, bool replayed, char k[static SEARCH_KEY_MAX])
 {
 	const char *host = "", *serial = NULL, *node = "";
 	size_t hl = 0, sl = 0, nl = 0;
 	uint64_t mono, real;
 	sd_id128_t boot;
 	char bs[SD_ID128_STRING_MAX];
-	char k[600];
 	int m;
 
-	*ret = NULL;
 	if (sd_journal_get_monotonic_usec(j, &mono, &boot) < 0 ||
 	    sd_journal_get_realtime_usec(j, &real) < 0)
-		return 0;
+		return NULL;
 	sd_id128_to_string(boot, bs);
-	if (!get_field(j, JF_HOSTNAME, &host, &hl))
+	if (!get_field(e, JF_HOSTNAME, &host, &hl))
 		hl = 0;
-	if (!get_field(j, OIDC_F_AUDIT_NODE, &node, &nl))
+	if (!get_field(e, OIDC_F_AUDIT_NODE, &node, &nl))
 		nl = 0;
-	if (!get_field(j, OIDC_F_AUDIT_SERIAL, &serial, &sl))
+	if (!get_field(e, OIDC_F_AUDIT_SERIAL, &serial, &sl))
 		serial = NULL;
 	if (hl > 255 || nl > 255 || sl > 20)
-		return 0;
+		return NULL;
 	if (serial)
-		m = snprintf(k, sizeof(k), "%c%s %zu:%.*s %zu:%.*s s%.*s", replayed ? 'R' : 'L', bs,
-			     hl, (int)hl, host, nl, (int)nl, node, (int)sl, serial);
+		m = snprintf(k, SEARCH_KEY_MAX, "%c%s %zu:%.*s %zu:%.*s s%.*s",
+			     replayed ? 'R' : 'L', bs, hl, (int)hl, host, nl, (int)nl, node,
+			     (int)sl, serial);
 	else
-		m = snprintf(k, sizeof(k), "%c%s %zu:%.*s m%" PRIu64 " r%" PRIu64,
+		m = snprintf(k, SEARCH_KEY_MAX, "%c%s %zu:%.*s m%" PRIu64 " r%" PRIu64,
 			     replayed ? 'R' : 'L', bs, hl, (int)hl, host, mono, real);
-	if (m < 0 || (size_t)m >= sizeof(k))
-		return 0;
-	if ((*ret = strdup(k)) == NULL)
-		return -ENOMEM;
-	return 0;
+	if (m < 0 || (size_t)m >= SEARCH_KEY_MAX)
+		return NULL;
+	return k;
 }
 
 /*
- * Go to the entry a cursor names.  Entries of different files that share
- * boot id and monotonic time (copies of one machine's journal, cloned
- * boot ids) sort as equals, and a seek may land on another of them first:
- * step over a few.  -ESTALE when the entry is gone (a file vacuumed
- * between the passes).
+ * The journal matches of o.  late: only entries written late on purpose,
+ * back-filled (and replayed, when asked for), which is all search reads of
+ * the journal after SEARCH_LATE_US past --until.
  */
 static int
-seek_hit(sd_journal *j, const char *cursor)
+search_matches(sd_journal *j, const struct search_opts *o, bool late)
 {
-	int r, k;
+	char num[16];
+	size_t i;
+	int r;
 
-	if ((r = sd_journal_seek_cursor(j, cursor)) < 0)
+	for (i = 0; i < sizeof(search_kinds) / sizeof(search_kinds[0]); i++)
+		if ((r = add_match(j, OIDC_F_EVENT, search_kinds[i])) < 0)
+			return r;
+	/*
+	 * Anyone may write OIDC_* fields to the journal (logger, systemd-cat);
+	 * only root's entries are evidence.  _UID is set by journald itself.
+	 */
+	if ((r = add_match(j, JF_UID, "0")) < 0)
 		return r;
-	for (k = 0; k < 64; k++) {
-		if ((r = sd_journal_next(j)) < 0)
+	if ((o->subject && (r = add_match(j, OIDC_F_SUBJECT, o->subject)) < 0) ||
+	    (o->user && (r = add_match(j, OIDC_F_LOCAL_USER, o->user)) < 0) ||
+	    (o->email && (r = add_match(j, OIDC_F_EMAIL, o->email)) < 0))
+		return r;
+	if (o->has_session) {
+		snprintf(num, sizeof(num), "%" PRIu32, o->session);
+		if ((r = add_match(j, OIDC_F_AUDIT_SESSION, num)) < 0)
 			return r;
-		if (r == 0)
-			break;
-		if ((r = sd_journal_test_cursor(j, cursor)) < 0)
-			return r;
-		if (r > 0)
-			return 0;
 	}
-	return -ESTALE;
+	/* Matches on one field are alternatives: any of the --host names. */
+	for (i = 0; i < o->n_hosts; i++)
+		if ((r = add_match(j, JF_HOSTNAME, o->hosts[i])) < 0)
+			return r;
+	if (late &&
+	    ((r = add_match(j, OIDC_F_AUDIT_SOURCE, OIDC_SRC_BACKFILL)) < 0 ||
+	     (o->include_replayed && (r = add_match(j, OIDC_F_AUDIT_SOURCE, OIDC_SRC_REPLAY)) < 0)))
+		return r;
+	return 0;
+}
+
+static int
+emit_out(void *ud, const void *data, size_t len)
+{
+	return fwrite(data, 1, len, ud) == len ? 0 : -EIO;
+}
+
+/*
+ * The run budget: SEARCH_SORT_BUDGET, or OIDC_AUDIT_SEARCH_RUN_BYTES for
+ * the tests (oidc-audit(8)), which make a few entries take several runs.
+ */
+static size_t
+search_budget(void)
+{
+	const char *v = secure_getenv("OIDC_AUDIT_SEARCH_RUN_BYTES");
+	uint64_t b;
+
+	if (v != NULL && num_parse_u64(v, SIZE_MAX / 2, &b) == 0)
+		return (size_t)b;
+	return SEARCH_SORT_BUDGET;
 }
 
 /* See oidc_audit.h. */
@@ -517,39 +556,33 @@ int
 search_run(const struct search_opts *o, FILE *out, size_t *ret_duplicates, struct oidc_err *err)
 {
 	sd_journal *j = NULL;
-	struct search_hit *hits = NULL;
-	size_t n = 0, cap = 0, i, dups = 0;
-	char num[16];
+	struct search_sorter *sorter = NULL;
+	struct entry ent = { 0 };
+	FILE *mem = NULL;
+	char *mbuf = NULL;
+	size_t mlen = 0, n = 0, dups = 0;
+	char key[SEARCH_KEY_MAX];
+	bool late = false;
+	const char *what = "reading the journal failed";
 	int r;
 
+	if ((r = search_sorter_new(search_budget(), &sorter)) < 0)
+		return oidc_err_set(err, OIDC_R_INTERNAL, -r, "out of memory");
 	if (o->journal_dir)
 		r = sd_journal_open_directory(&j, o->journal_dir, 0);
 	else
 		r = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
-	if (r < 0)
+	if (r < 0) {
+		search_sorter_free(sorter);
 		return oidc_err_set(err, OIDC_R_CONFIG, -r, "cannot open the journal");
-	for (i = 0; i < sizeof(search_kinds) / sizeof(search_kinds[0]); i++)
-		if ((r = add_match(j, OIDC_F_EVENT, search_kinds[i])) < 0)
-			goto fail;
-	/*
-	 * Anyone may write OIDC_* fields to the journal (logger, systemd-cat);
-	 * only root's entries are evidence.  _UID is set by journald itself.
-	 */
-	if ((r = add_match(j, JF_UID, "0")) < 0)
-		goto fail;
-	if ((o->subject && (r = add_match(j, OIDC_F_SUBJECT, o->subject)) < 0) ||
-	    (o->user && (r = add_match(j, OIDC_F_LOCAL_USER, o->user)) < 0) ||
-	    (o->email && (r = add_match(j, OIDC_F_EMAIL, o->email)) < 0))
-		goto fail;
-	if (o->has_session) {
-		snprintf(num, sizeof(num), "%" PRIu32, o->session);
-		if ((r = add_match(j, OIDC_F_AUDIT_SESSION, num)) < 0)
-			goto fail;
 	}
-	/* Matches on one field are alternatives: any of the --host names. */
-	for (i = 0; i < o->n_hosts; i++)
-		if ((r = add_match(j, JF_HOSTNAME, o->hosts[i])) < 0)
-			goto fail;
+	/* each hit is printed here first, and kept with its place in the order */
+	if ((mem = open_memstream(&mbuf, &mlen)) == NULL) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	if ((r = search_matches(j, o, false)) < 0)
+		goto fail;
 	/*
 	 * An entry is written after its event (seconds later, or much later
 	 * when back-filled), never before: start a little before --since on
@@ -562,13 +595,38 @@ search_run(const struct search_opts *o, FILE *out, size_t *ret_duplicates, struc
 	if (r < 0)
 		goto fail;
 	while ((r = sd_journal_next(j)) > 0) {
-		uint64_t t = 0;
+		uint64_t t = 0, rt;
 		const char *v;
 		size_t l;
 		char tmp[24];
 		bool replayed;
 
-		if (get_field(j, OIDC_F_EVENT_TIME, &v, &l) && l < sizeof(tmp)) {
+		/*
+		 * A live entry is written seconds after its event.  Past
+		 * SEARCH_LATE_US beyond --until on the journal's clock, only
+		 * entries written late on purpose can still be in range: go on
+		 * from here with the matches for those alone, which the
+		 * journal's index finds without reading the rest.
+		 */
+		if (!late && o->until_us < UINT64_MAX - SEARCH_LATE_US &&
+		    sd_journal_get_realtime_usec(j, &rt) == 0 &&
+		    rt > o->until_us + SEARCH_LATE_US) {
+			char *c = NULL;
+
+			late = true;
+			if ((r = sd_journal_get_cursor(j, &c)) < 0)
+				goto fail;
+			sd_journal_flush_matches(j);
+			if ((r = search_matches(j, o, true)) == 0)
+				r = sd_journal_seek_cursor(j, c);
+			free(c);
+			if (r < 0)
+				goto fail;
+			continue;
+		}
+		if ((r = entry_read(j, &ent)) < 0)
+			goto fail;
+		if (get_field(&ent, OIDC_F_EVENT_TIME, &v, &l) && l < sizeof(tmp)) {
 			memcpy(tmp, v, l);
 			tmp[l] = '\0';
 			if (num_parse_u64(tmp, UINT64_MAX, &t) < 0)
@@ -578,89 +636,72 @@ search_run(const struct search_opts *o, FILE *out, size_t *ret_duplicates, struc
 			continue;
 		if (t < o->since_us)
 			continue;
-		/*
-		 * No early stop at --until: a back-filled entry is written long
-		 * after its event, so an old event can follow newer entries.
-		 */
 		if (t > o->until_us)
 			continue;
-		if (o->path_glob && !glob_field(j, OIDC_F_PATH, o->path_glob) &&
-		    !glob_field(j, OIDC_F_PATH2, o->path_glob) && !glob_field(j, OIDC_F_EXE, o->path_glob))
+		if (o->path_glob && !glob_field(&ent, OIDC_F_PATH, o->path_glob) &&
+		    !glob_field(&ent, OIDC_F_PATH2, o->path_glob) &&
+		    !glob_field(&ent, OIDC_F_EXE, o->path_glob))
 			continue;
 		/*
 		 * A replay of old or foreign audit logs is not evidence of what
 		 * happened on this host (its identities come from a registry
 		 * handed to it): left out unless asked for, and marked then.
 		 */
-		replayed = get_field(j, OIDC_F_AUDIT_SOURCE, &v, &l) &&
+		replayed = get_field(&ent, OIDC_F_AUDIT_SOURCE, &v, &l) &&
 			   l == sizeof(OIDC_SRC_REPLAY) - 1 && memcmp(v, OIDC_SRC_REPLAY, l) == 0;
 		if (replayed && !o->include_replayed)
 			continue;
 		/*
 		 * Journal order is arrival order (per file, merged by the
-		 * writers' clocks), not the kernel's: keep a cursor per hit,
-		 * sort, then print.  Bounded: past SEARCH_MAX_HITS, fail rather
-		 * than print a partial or misordered timeline.
+		 * writers' clocks), not the kernel's: print the entry into
+		 * memory now, while the journal is there, and hand the bytes
+		 * to the sorter, which keeps its memory bounded whatever the
+		 * match count (search_sort.c).
 		 */
-		if (n == SEARCH_MAX_HITS) {
-			r = -E2BIG;
-			goto fail;
-		}
-		if (n == cap) {
-			size_t nc = cap ? cap * 2 : 256;
-			struct search_hit *nh = realloc(hits, nc * sizeof(*hits));
-
-			if (nh == NULL) {
-				r = -ENOMEM;
+		rewind(mem);
+		if (o->output == AUDIT_OUTPUT_JSON)
+			print_json(j, mem);
+		else if (o->output == AUDIT_OUTPUT_OCSF) {
+			if ((r = print_ocsf(j, &ent, mem, t)) < 0)
 				goto fail;
-			}
-			hits = nh;
-			cap = nc;
-		}
-		hits[n].key = NULL;
-		if ((r = sd_journal_get_cursor(j, &hits[n].cursor)) < 0)
-			goto fail;
-		if ((r = search_hit_key(j, replayed, &hits[n].key)) < 0) {
-			n++;
+		} else
+			print_text(&ent, mem, t, replayed);
+		if (fflush(mem) != 0) {
+			r = -ENOMEM;
 			goto fail;
 		}
-		hits[n].duplicate = false;
-		hits[n].t_us = t;
-		hits[n].seq = n;
-		hits[n].replayed = replayed;
+		if ((r = search_sorter_add(sorter, t, search_hit_key(j, &ent, replayed, key), mbuf,
+					   mlen)) < 0) {
+			what = "sorting the matches failed (a temporary file in TMPDIR, /tmp by default)";
+			goto fail;
+		}
 		n++;
 	}
 	if (r < 0)
 		goto fail;
-	search_sort_hits(hits, n);
-	dups = search_mark_duplicates(hits, n);
-	for (i = 0; i < n; i++) {
-		if (hits[i].duplicate)
-			continue;
-		if ((r = seek_hit(j, hits[i].cursor)) < 0)
-			goto fail;
-		if (o->output == AUDIT_OUTPUT_JSON)
-			print_json(j, out);
-		else if (o->output == AUDIT_OUTPUT_OCSF) {
-			if ((r = print_ocsf(j, out, hits[i].t_us)) < 0)
-				goto fail;
-		} else
-			print_text(j, out, hits[i].t_us, hits[i].replayed);
-	}
-	hits_free(hits, n);
+	/* the journal's files may be closed now: the sorter holds every hit */
 	sd_journal_close(j);
+	j = NULL;
+	fclose(mem);
+	mem = NULL;
+	free(mbuf);
+	mbuf = NULL;
+	free(ent.buf);
+	ent.buf = NULL;
+	what = "sorting or printing the matches failed";
+	if ((r = search_sorter_finish(sorter, emit_out, out, &dups)) < 0)
+		goto fail;
+	search_sorter_free(sorter);
 	*ret_duplicates = dups;
 	return (int)(n - dups);
 fail:
-	hits_free(hits, n);
+	free(ent.buf);
+	if (mem)
+		fclose(mem);
+	free(mbuf);
+	search_sorter_free(sorter);
 	sd_journal_close(j);
-	if (r == -E2BIG && n == SEARCH_MAX_HITS)
-		return oidc_err_set(
-			err, OIDC_R_USAGE, E2BIG,
-			"more than %d matching entries: narrow the search (--since, --until, "
-			"--host, --session)",
-			SEARCH_MAX_HITS);
-	return oidc_err_set(err, OIDC_R_INTERNAL, -r, "reading the journal failed");
+	return oidc_err_set(err, OIDC_R_INTERNAL, -r, "%s", what);
 }
 
 /* See oidc_audit.h. */

@@ -24,7 +24,7 @@ SUB=248163264128
 N=20	# events per host
 T0=1764100000000000	# kernel time of event 0, µs
 
-plan 10
+plan 12
 
 # entry HOST BOOT MONO_US REALTIME_US EVENT_TIME_US MESSAGE [UID [SUBJECT]]:
 # one entry in journal export format.
@@ -94,6 +94,51 @@ ok $? "each line's host is the _HOSTNAME of its entry, and its time the kernel's
 
 ! grep -q -e forged -e other "$tmp/all"
 ok $? "a non-root entry (_UID=1000) and another subject's are not listed"
+
+# A run budget of 1 KiB (OIDC_AUDIT_SEARCH_RUN_BYTES, for the tests): the
+# hits go through sorted runs in a temporary file and a merge.
+OIDC_AUDIT_SEARCH_RUN_BYTES=1024 "$bin" search --directory "$tmp/remote" --subject "$SUB" >"$tmp/runs" 2>&1 &&
+	OIDC_AUDIT_SEARCH_RUN_BYTES=1024 "$bin" search --directory "$tmp/remote" --subject "$SUB" \
+		--output json >"$tmp/runs.json" 2>&1 &&
+	"$bin" search --directory "$tmp/remote" --subject "$SUB" --output json >"$tmp/mem.json" 2>&1
+rc=$?
+TAP_LOG=$tmp/runs
+[ $rc = 0 ] && cmp -s "$tmp/all" "$tmp/runs" && cmp -s "$tmp/mem.json" "$tmp/runs.json"
+ok $? "a run budget of 1 KiB (sorted runs merged from a temporary file): the same text and JSON" "exit $rc"
+
+# Past an hour after --until on the journal's clock, search reads only
+# entries written late on purpose (OIDC_AUDIT_SOURCE backfill, or replay
+# when asked for), through the journal's index: a back-filled event of
+# the range written three hours late is listed, a live entry written four
+# hours after its event is not (oidc-audit(8), search).
+mkdir "$tmp/late"
+lboot=$(printf '%032x' 0x1a7e)
+late_entry() {	# late_entry MONO_S REALTIME_S EVENT_S MESSAGE [SOURCE]
+	# the entry without its blank line, then its source
+	entry delta "$lboot" $(($1 * 1000000)) $((T0 + $2 * 1000000)) $((T0 + $3 * 1000000)) "$4" | sed '$d'
+	[ -z "${5:-}" ] || printf 'OIDC_AUDIT_SOURCE=%s\n' "$5"
+	echo
+}
+{
+	late_entry 1 1 0 "delta ran in-range"
+	late_entry 2 7200 7199 "delta ran later"
+	late_entry 3 10800 5 "delta ran backfilled" backfill
+	late_entry 4 10801 6 "delta ran replayed" replay
+	late_entry 5 14400 7 "delta ran written-late"
+} >"$tmp/late.export"
+"$remote" --output="$tmp/late/remote-delta.journal" - <"$tmp/late.export" >"$tmp/late.log" 2>&1 ||
+	bail "systemd-journal-remote could not write delta's file: $(cat "$tmp/late.log")"
+"$bin" search --directory "$tmp/late" --subject "$SUB" --until "@$((T0 / 1000000 + 60))" >"$tmp/late.out" 2>&1
+rc1=$?
+"$bin" search --directory "$tmp/late" --subject "$SUB" --until "@$((T0 / 1000000 + 60))" \
+	--include-replayed >"$tmp/late.rep" 2>&1
+rc2=$?
+TAP_LOG=$tmp/late.out
+[ $rc1 = 0 ] && [ $rc2 = 0 ] &&
+	[ "$(awk '{ print $NF }' "$tmp/late.out" | tr '\n' ' ')" = "in-range backfilled " ] &&
+	[ "$(awk '{ print $NF }' "$tmp/late.rep" | tr '\n' ' ')" = "in-range backfilled replayed " ]
+ok $? "--until: back-filled (and asked-for replayed) entries written hours late are listed, in order" \
+	"exits $rc1 $rc2: $(cat "$tmp/late.rep")"
 
 "$bin" search --directory "$tmp/remote" --subject "$SUB" --host beta >"$tmp/beta"
 rc=$?

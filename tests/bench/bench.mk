@@ -21,3 +21,13 @@ bench-provider: pam_oidc/pam_oidc.la pam_oidc/oidc-child
 	$(SHELL) $(top_srcdir)/tests/bench/provider_load.sh
 bench: bench-provider
 .PHONY: bench-provider
+
+# oidc-audit search against journalctl on a million entries in journal
+# files of its own (tests/bench/search_bench.sh; no root, the machine's
+# journal untouched).
+dist_noinst_SCRIPTS += tests/bench/search_bench.sh
+bench-search: auditd-helper/oidc-audit
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+	$(SHELL) $(top_srcdir)/tests/bench/search_bench.sh
+bench: bench-search
+.PHONY: bench-search

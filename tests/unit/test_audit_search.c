@@ -316,6 +316,47 @@ test_host_option(void **state)
 	assert_int_equal(o.n_hosts, SEARCH_MAX_HOSTS);
 }
 
+/* What a sorter emitted, one line per hit. */
+struct sink {
+	char *buf;
+	size_t len;
+	FILE *f;
+};
+
+static int
+sink_emit(void *ud, const void *data, size_t len)
+{
+	struct sink *k = ud;
+
+	return fwrite(data, 1, len, k->f) == len ? 0 : -EIO;
+}
+
+/* Sort hits (time, key, label) with budget; returns what was emitted (caller frees). */
+static char *
+sorted(size_t budget, const uint64_t *t, const char *const *keys, size_t n, size_t *ret_dups,
+       size_t *ret_runs)
+{
+	struct search_sorter *s;
+	struct sink k = { 0 };
+	char line[64];
+	size_t i;
+
+	assert_int_equal(search_sorter_new(budget, &s), 0);
+	for (i = 0; i < n; i++) {
+		int l = snprintf(line, sizeof(line), "%zu\n", i);
+
+		assert_int_equal(search_sorter_add(s, t[i], keys ? keys[i] : NULL, line, (size_t)l),
+				 0);
+	}
+	k.f = open_memstream(&k.buf, &k.len);
+	assert_non_null(k.f);
+	assert_int_equal(search_sorter_finish(s, sink_emit, &k, ret_dups), 0);
+	*ret_runs = search_sorter_runs(s);
+	search_sorter_free(s);
+	assert_int_equal(fclose(k.f), 0);
+	return k.buf;
+}
+
 /*
  * Hits print in the kernel's event time order, whatever order they had in
  * the journal (three hosts' batches, a late back-fill); equal times keep
@@ -326,46 +367,87 @@ test_hits_sorted_by_event_time(void **state)
 {
 	/* journal order: host a's batch, then b's, then c's, then a back-fill */
 	static const uint64_t t[] = { 100, 400, 700, 200, 500, 800, 300, 600, 900, 50, 400 };
-	static const size_t want[] = { 9, 0, 3, 6, 1, 10, 4, 7, 2, 5, 8 };
-	struct search_hit hits[sizeof(t) / sizeof(t[0])];
-	size_t i, n = sizeof(t) / sizeof(t[0]);
+	size_t dups, runs;
+	char *got;
 
-	for (i = 0; i < n; i++)
-		hits[i] = (struct search_hit){ .t_us = NOW + t[i], .seq = i };
-	search_sort_hits(hits, n);
-	for (i = 0; i < n; i++)
-		assert_int_equal(hits[i].seq, want[i]);
-	search_sort_hits(hits, 0);
-	search_sort_hits(hits, 1);
-	assert_int_equal(hits[0].seq, 9);
+	got = sorted(SEARCH_SORT_BUDGET, t, NULL, sizeof(t) / sizeof(t[0]), &dups, &runs);
+	assert_string_equal(got, "9\n0\n3\n6\n1\n10\n4\n7\n2\n5\n8\n");
+	assert_int_equal(dups, 0);
+	assert_int_equal(runs, 0);
+	free(got);
+	got = sorted(SEARCH_SORT_BUDGET, t, NULL, 0, &dups, &runs);
+	assert_string_equal(got, "");
+	free(got);
 }
 
 /*
  * The same entry twice (journal-upload re-sends one after a restart) is
- * listed once: a later hit of the same time and key is marked, another
+ * listed once: a later hit of the same time and key is left out, another
  * host's or boot's event of the same time and serial is not, nor a hit
- * without a key.
+ * without a key, nor one of another time.
  */
 static void
-test_duplicates_marked_once(void **state)
+test_duplicates_left_out_once(void **state)
 {
-	char a[] = "L1 5:web-1 0: s42", b[] = "L1 5:web-2 0: s42", a2[] = "L1 5:web-1 0: s42",
-	     c[] = "L1 5:web-1 0: s43", a3[] = "L1 5:web-1 0: s42";
-	struct search_hit hits[] = {
-		{ .t_us = 1, .key = a },  { .t_us = 1, .key = b }, { .t_us = 1, .key = NULL },
-		{ .t_us = 1, .key = a2 }, { .t_us = 2, .key = c }, { .t_us = 2, .key = NULL },
-		{ .t_us = 3, .key = a3 },
-	};
+	static const uint64_t t[] = { 1, 1, 1, 1, 2, 2, 3 };
+	static const char *const keys[] = { "L1 5:web-1 0: s42", "L1 5:web-2 0: s42", NULL,
+					    "L1 5:web-1 0: s42", "L1 5:web-1 0: s43", NULL,
+					    "L1 5:web-1 0: s42" };
+	size_t dups, runs;
+	char *got;
 
-	assert_int_equal(search_mark_duplicates(hits, sizeof(hits) / sizeof(hits[0])), 1);
-	assert_false(hits[0].duplicate);
-	assert_false(hits[1].duplicate);
-	assert_false(hits[2].duplicate);
-	assert_true(hits[3].duplicate);
-	assert_false(hits[4].duplicate);
-	assert_false(hits[5].duplicate);
-	assert_false(hits[6].duplicate); /* another time: another event */
-	assert_int_equal(search_mark_duplicates(hits, 0), 0);
+	got = sorted(SEARCH_SORT_BUDGET, t, keys, sizeof(t) / sizeof(t[0]), &dups, &runs);
+	assert_string_equal(got, "0\n1\n2\n4\n5\n6\n");
+	assert_int_equal(dups, 1);
+	free(got);
+}
+
+/*
+ * Memory stays bounded whatever the match count: with a budget of a few
+ * hits, 20,000 hits (each event re-sent once, the copy far later in the
+ * journal's order) take hundreds of runs, more than one merge reads at
+ * once, and still come out exactly as an in-memory sort gives them, each
+ * event once.
+ */
+static void
+test_many_runs_same_order(void **state)
+{
+	enum { N = 20000 };
+	static uint64_t t[2 * N];
+	static char kb[2 * N][24];
+	static const char *keys[2 * N];
+	size_t i, dups, runs, dups1, runs1;
+	char *small, *big;
+
+	for (i = 0; i < N; i++) {
+		/* scrambled times, many equal (milliseconds of audit) */
+		t[i] = NOW + (i * 7919) % (N / 4) * 1000;
+		snprintf(kb[i], sizeof(kb[i]), "L1 4:host 0: s%zu", i);
+		keys[i] = kb[i];
+		t[N + i] = t[i];
+		keys[N + i] = kb[i];
+	}
+	small = sorted(SEARCH_SORT_MIN_BUDGET, t, keys, 2 * N, &dups, &runs);
+	big = sorted(SEARCH_SORT_BUDGET, t, keys, 2 * N, &dups1, &runs1);
+	assert_true(runs > 64);
+	assert_int_equal(runs1, 0);
+	assert_int_equal(dups, N);
+	assert_int_equal(dups1, N);
+	assert_string_equal(small, big);
+	/* the originals are kept (the first of equal times), the copies left out */
+	{
+		const char *p = small;
+		size_t lines = 0;
+
+		while (*p) {
+			assert_true(strtoul(p, NULL, 10) < N);
+			p = strchr(p, '\n') + 1;
+			lines++;
+		}
+		assert_int_equal(lines, N);
+	}
+	free(small);
+	free(big);
 }
 
 int
@@ -381,7 +463,8 @@ main(void)
 		cmocka_unit_test(test_text_line_names_the_host),
 		cmocka_unit_test(test_host_option),
 		cmocka_unit_test(test_hits_sorted_by_event_time),
-		cmocka_unit_test(test_duplicates_marked_once),
+		cmocka_unit_test(test_duplicates_left_out_once),
+		cmocka_unit_test(test_many_runs_same_order),
 	};
 
 	return cmocka_run_group_tests_name("audit_search", tests, NULL, NULL);
