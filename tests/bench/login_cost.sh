@@ -26,7 +26,8 @@ N=${1:-20}
 	{ echo "login_cost: build tests/bench/pam_passthru.la first (make bench-login)"; exit 1; }
 
 e2e_users alice || exit 1
-e2e_journald || exit 1
+# the real journald unless another test holds it (BENCH_JOURNAL_WAIT s)
+e2e_journald_or_sink "${BENCH_JOURNAL_WAIT:-20}" || exit 1
 e2e_syslog || exit 1
 idp_start || exit 1
 pub_build tests/bench/.libs/pam_passthru.so || exit 1
@@ -67,7 +68,7 @@ for ((i = 0; i < N; i++)); do
 	done
 done
 
-echo "login_cost: $N logins of each kind, taking turns; medians in ms (command: $0 $N)"
+echo "login_cost: $N logins of each kind, taking turns, journal: $E2E_JOURNAL_KIND; medians in ms (command: $0 $N)"
 python3 - "$E2E_DIR" "$N" <<'PY'
 import sys, datetime, re, statistics as st
 d, n = sys.argv[1], int(sys.argv[2])
