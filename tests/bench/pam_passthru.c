@@ -3,7 +3,7 @@
  * pam_passthru.so: the stand-in for pam_oidc in the login benchmarks
  * (tests/bench/login_cost.sh, login_scale.sh), built only by `make bench`.
  * In the auth position it asks the same Enter prompt as pam_oidc (so the
- * same expect script drives it), then appends one line
+ * same expect script drives it; the code is PASS-PID), then appends one line
  *
  *     NAME WALL_US PID
  *
@@ -74,9 +74,11 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 		mark(argc, argv);
 		return PAM_IGNORE;
 	}
+	/* the code names this process, as the mark does: a benchmark pairs them */
 	r = pam_prompt(
 		pamh, PAM_PROMPT_ECHO_ON, &resp,
-		"Open https://passthru.invalid and enter the code PASS-THRU, then press Enter once you have signed in: ");
+		"Open https://passthru.invalid and enter the code PASS-%ld, then press Enter once you have signed in: ",
+		(long)getpid());
 	free(resp);
 	if (r != PAM_SUCCESS)
 		return PAM_CONV_ERR;

@@ -218,7 +218,7 @@ e2e_sshd_start() {
 	PubkeyAuthentication no
 	PermitRootLogin no
 	LoginGraceTime $((lt + 30))
-	MaxStartups 100
+	MaxStartups ${E2E_MAX_STARTUPS:-100}
 	MaxAuthTries 3
 	StrictModes no
 	PrintMotd no
