@@ -142,7 +142,7 @@ e2e_journald_or_sink() {
 	exec {fd}>>/tmp/pam_oidc-audit-e2e.lock || return 1
 	if flock -w "$1" "$fd"; then
 		LOCK_AUDIT_FD=$fd
-		e2e_journald && { E2E_JOURNAL_KIND=journald; return 0; }
+		e2e_journald && { export E2E_JOURNAL_KIND=journald; return 0; }
 		return 1
 	fi
 	exec {fd}>&-
@@ -161,7 +161,7 @@ while True:
 	wait_for 10 test -S "$E2E_DIR/journal.sock" || return 1
 	chmod 666 "$E2E_DIR/journal.sock"
 	E2E_JOURNAL_SINK=$E2E_DIR/journal.sock
-	E2E_JOURNAL_KIND=stand-in
+	export E2E_JOURNAL_KIND=stand-in
 }
 
 # A free loopback TCP port.
