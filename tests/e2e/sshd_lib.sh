@@ -175,10 +175,11 @@ e2e_free_port() {
 # Start sshd (after idp_start) with pam_oidc in its PAM stack; extra
 # arguments are appended to sshd_config and MODULE_ARGS to the auth line;
 # E2E_PRE_SESSION (a whole line) goes between pam_loginuid and pam_oidc,
-# E2E_SESSION_ARGS onto pam_oidc's session line, and E2E_AUTH_LINE (a whole
-# line) replaces pam_oidc's auth line (the benchmarks' pass-through module,
-# tests/bench/pam_passthru.c); E2E_POST_AUTH and E2E_POST_SESSION (whole
-# lines) follow the auth line and pam_oidc's session line.  After e2e_syslog, sshd's
+# E2E_SESSION_ARGS onto pam_oidc's session line; E2E_POST_AUTH and
+# E2E_POST_SESSION (whole lines) follow the auth line and pam_oidc's session
+# line (the benchmarks' marks, tests/bench/pam_passthru.c); E2E_MAX_STARTUPS
+# replaces MaxStartups 100 (sshd keeps a keyword's first value, so an extra
+# argument cannot).  After e2e_syslog, sshd's
 # /dev/log is the receiver's.
 # It listens on E2E_SSHD_PORT when that is set (contrib/demo/run --port),
 # else on a free port.  When $E2E_DIR/sudoers.d exists it is bind-mounted
@@ -193,9 +194,8 @@ e2e_sshd_start() {
 	E2E_PORT=${E2E_SSHD_PORT:-$(e2e_free_port)}
 	mkdir -m 700 "$E2E_DIR/pam.d" "$E2E_DIR/cache"
 	ssh-keygen -q -t ed25519 -N '' -f "$E2E_DIR/hostkey" || return 1
-	line=${E2E_AUTH_LINE:-"auth     required $B/pam_oidc/.libs/pam_oidc.so child_path=$B/pam_oidc/oidc-child issuer=$IDP_ISSUER client_id=test-es256 ca_file=$IDP_CA cache_dir=$E2E_DIR/cache poll_interval=1 timeout=$lt pending_dir=$E2E_DIR/pending registry_dir=$E2E_REGISTRY ${MODULE_ARGS:-}"}
 	cat >"$E2E_DIR/pam.d/sshd" <<-EOT
-	$line
+	auth     required $B/pam_oidc/.libs/pam_oidc.so child_path=$B/pam_oidc/oidc-child issuer=$IDP_ISSUER client_id=test-es256 ca_file=$IDP_CA cache_dir=$E2E_DIR/cache poll_interval=1 timeout=$lt pending_dir=$E2E_DIR/pending registry_dir=$E2E_REGISTRY ${MODULE_ARGS:-}
 	${E2E_POST_AUTH:-}
 	account  required pam_unix.so
 	password required pam_deny.so
