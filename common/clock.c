@@ -23,6 +23,16 @@ clock_mono_ms(void)
 }
 
 /* See clock.h. */
+int64_t
+clock_mono_us(void)
+{
+	struct timespec ts = { 0, 0 };
+
+	(void)clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* See clock.h. */
 uint64_t
 clock_real_us(void)
 {

@@ -23,6 +23,9 @@
 /* Milliseconds on CLOCK_BOOTTIME (since boot, suspend included). */
 int64_t clock_mono_ms(void);
 
+/* Microseconds on CLOCK_BOOTTIME, for the durations the module logs with debug. */
+int64_t clock_mono_us(void);
+
 /* Microseconds since the epoch on CLOCK_REALTIME. */
 uint64_t clock_real_us(void);
 

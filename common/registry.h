@@ -36,7 +36,7 @@ struct registry_entry {
  * Write (create or replace) the entry for e->session in dir: the directory
  * (and any missing parent) is created 0700 if missing, and must be a
  * directory of ours that is not a symlink; the entry is replaced with
- * sf_write_atomic (0600 temporary, fsync, rename).
+ * sf_write_replace (0600 temporary, rename; not fsync'd).
  */
 int registry_write(const char *dir, const struct registry_entry *e, struct oidc_err *err);
 

@@ -279,6 +279,14 @@ sf_write_new(int dfd, const char *name, const void *data, size_t len, enum sf_fa
 int
 sf_write_atomic(int dfd, const char *name, const void *data, size_t len, enum sf_fail *fail)
 {
+	return sf_write_replace(dfd, name, data, len, true, fail);
+}
+
+/* Replace a file atomically, durably only with sync; see safefile.h. */
+int
+sf_write_replace(int dfd, const char *name, const void *data, size_t len, bool sync,
+		 enum sf_fail *fail)
+{
 	char tmp[NAME_MAX + 1], hex[17];
 	unsigned char rnd[8];
 	int r;
@@ -288,7 +296,7 @@ sf_write_atomic(int dfd, const char *name, const void *data, size_t len, enum sf
 	(void)text_hex_encode(rnd, sizeof(rnd), hex, sizeof(hex));
 	if ((size_t)snprintf(tmp, sizeof(tmp), ".%s.%s.tmp", name, hex) >= sizeof(tmp))
 		return sf_failed(fail, SF_FAIL_CREATE, -ENAMETOOLONG);
-	r = sf_create(dfd, tmp, data, len, true, fail);
+	r = sf_create(dfd, tmp, data, len, sync, fail);
 	if (r < 0)
 		return r;
 	if (renameat(dfd, tmp, dfd, name) < 0) {
@@ -297,6 +305,7 @@ sf_write_atomic(int dfd, const char *name, const void *data, size_t len, enum sf
 		return r;
 	}
 	/* the rename itself is on disk once the directory is */
-	(void)fsync(dfd);
+	if (sync)
+		(void)fsync(dfd);
 	return 0;
 }

@@ -17,6 +17,7 @@
 #ifndef OIDC_SAFEFILE_H
 #define OIDC_SAFEFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -122,5 +123,15 @@ int sf_write_new(int dfd, const char *name, const void *data, size_t len, enum s
  * new one, never a part.  Returns 0 or a negative errno with *fail set.
  */
 int sf_write_atomic(int dfd, const char *name, const void *data, size_t len, enum sf_fail *fail);
+
+/*
+ * sf_write_atomic without either fsync when sync is false: readers still
+ * see the old file or the new one (the rename), but a crash may lose the
+ * replacement.  For state that a reboot makes void anyway (the session
+ * registry: per-boot audit session ids under /run), where the two
+ * flushes would only delay a login on a disk-backed /run.
+ */
+int sf_write_replace(int dfd, const char *name, const void *data, size_t len, bool sync,
+		     enum sf_fail *fail);
 
 #endif

@@ -381,6 +381,14 @@ test_write(void **state)
 	assert_int_equal(stat(at("over"), &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0600);
 	assert_no_temp();
+	/* the same without the flushes (the registry's): same result */
+	assert_int_equal(sf_write_replace(dfd, "over", "newest", 6, false, &fail), 0);
+	assert_int_equal(read_as("over", &any, &fail, &b), 0);
+	assert_string_equal(b.data, "newest");
+	buf_free(&b);
+	assert_int_equal(stat(at("over"), &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_no_temp();
 	/* a symlink in its place is replaced, its target left alone */
 	put("victim", "keep", 4, 0600);
 	assert_int_equal(symlink("victim", at("swap")), 0);
