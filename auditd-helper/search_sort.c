@@ -467,8 +467,9 @@ search_sorter_finish(struct search_sorter *s, search_emit_fn emit, void *ud, siz
 	int r = 0;
 
 	if (s->fd < 0) {
-		/* everything fit in one run: no file */
-		qsort(s->recs, s->n, sizeof(*s->recs), rec_cmp);
+		/* everything fit in one run: no file (none at all: no array) */
+		if (s->n > 1)
+			qsort(s->recs, s->n, sizeof(*s->recs), rec_cmp);
 		for (i = 0; i < s->n; i++) {
 			const struct rec *c = &s->recs[i];
 			const char *k = s->arena + c->off;
