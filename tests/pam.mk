@@ -45,8 +45,6 @@ TESTS += tests/e2e/sshd_norecord.sh
 dist_check_SCRIPTS += tests/e2e/sshd_norecord.sh
 TESTS += tests/e2e/ssh_control.sh
 dist_check_SCRIPTS += tests/e2e/ssh_control.sh
-# The login benchmark (root, not part of make check): tests/bench/login_bench.sh
-EXTRA_DIST += tests/bench/login_bench.sh
 TESTS += tests/e2e/sudo_login.sh
 dist_check_SCRIPTS += tests/e2e/sudo_login.sh
 EXTRA_DIST += tests/e2e/sudo_login.exp
