@@ -10,9 +10,9 @@
 #    (tests/bench/pam_passthru.c), success -> prompt, in the same sshd
 #    and session stack: the difference is the module's share.  Each prompt
 #    is paired with the latest unclaimed token response after its
-#    approval, as in login_bench.sh (the provider's log does not say whose
-#    it was), which can only shorten a figure; the stand-in's success
-#    marks pair exactly (its code names its process).  CPU per login: the sshd listener's
+#    approval (the provider's log does not say whose it was), which can
+#    only shorten a figure; the stand-in's success marks pair exactly (its
+#    code names its process).  CPU per login: the sshd listener's
 #    cutime+cstime over the round (every sshd, PAM helper, oidc-child and
 #    shell it ran, all reaped), per login, against the baseline's round.
 # 2. Memory: VmRSS and Pss of one waiting oidc-child, and of the sshd
