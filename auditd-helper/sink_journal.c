@@ -1,34 +1,31 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * journald sink: one sd_journal_sendv per event.  sd_journal_sendv writes
- * a datagram to /run/systemd/journal/socket on a blocking socket, so a
- * slow journald blocks us (back-pressure, see oidc_audit.h).
+ * journald sink: one jf_send() per event, waiting for as long as journald
+ * does not read (JF_WAIT_FOREVER), so a slow journald holds us up
+ * (back-pressure, see oidc_audit.h).
  *
- * sd_journal_sendv reports success when the socket does not exist at all
- * ("fail silently if the journal is not available"), which for an audit
- * trail would be a silent loss.  So the socket is checked first.  A busy
- * journald (-EAGAIN, -ENOBUFS) is retried for up to 5 s, holding up the
- * reader as a slow journald would; a journald that is not there (no
- * socket, or nobody listening on it: -ENOENT, -ECONNREFUSED) for 1 s only,
- * long enough for a restart.  Then the send fails; the plugin holds its
- * position and back-fills from audit.log once sink_journal_probe() says
- * journald listens again (oidc-audit.c).  Once an outage has outlasted the
- * retries, later entries fail at once until the socket is back, so a long
- * outage does not stall the reader for seconds per event.
+ * A journald that is not there (no socket, or nobody listening on it:
+ * -ENOENT, -ECONNREFUSED; sd_journal_sendv would report a success, which
+ * for an audit trail is a silent loss) is retried for 1 s, long enough for
+ * a restart; a busy one (-EAGAIN, -ENOBUFS) for up to 5 s.  Then the send
+ * fails; the plugin holds its position and back-fills from audit.log once
+ * sink_journal_probe() says journald listens again (oidc-audit.c).  Once
+ * an outage has outlasted the retries, later entries fail at once until
+ * the socket is back, so a long outage does not stall the reader for
+ * seconds per event.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "oidc_audit.h"
 
-#define SINK_JOURNAL_SOCKET "/run/systemd/journal/socket"
+#define SINK_JOURNAL_SOCKET JF_JOURNAL_SOCKET
 #define SINK_JOURNAL_RETRIES	  50 /* x 100 ms: journald busy */
 #define SINK_JOURNAL_DOWN_RETRIES 10 /* x 100 ms: journald not there */
 
@@ -76,14 +73,10 @@ int
 sink_journal_send(struct jfields *f)
 {
 	struct timespec ts = { 0, 100 * 1000 * 1000 };
-	struct stat st;
 	int r, i;
 
 	for (i = 0;; i++) {
-		if (stat(SINK_JOURNAL_SOCKET, &st) < 0 || !S_ISSOCK(st.st_mode))
-			r = -ENOENT;
-		else
-			r = jf_send(f);
+		r = jf_send(f, SINK_JOURNAL_SOCKET, JF_WAIT_FOREVER);
 		if (r >= 0) {
 			sink_journal_down = false;
 			return 0;

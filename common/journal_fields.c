@@ -9,12 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-
-/* CODE_FILE/LINE/FUNC would name our source tree in every audit entry. */
-#define SD_JOURNAL_SUPPRESS_LOCATION 1
-#include <systemd/sd-journal.h>
 
 #include "clock.h"
 #include "journal_fields.h"
@@ -213,19 +211,6 @@ jf_iovec(struct jfields *f, size_t *ret_n)
 	return f->iov;
 }
 
-/* See journal_fields.h. */
-int
-jf_send(struct jfields *f)
-{
-	const struct iovec *iov;
-	size_t n;
-
-	iov = jf_iovec(f, &n);
-	if (n == 0)
-		return -EINVAL;
-	return sd_journal_sendv(iov, (int)n);
-}
-
 /*
  * The entry in journald's native protocol, as one datagram: "NAME=value\n"
  * for a value without a newline, else "NAME\n", the value's length as a
@@ -264,25 +249,104 @@ native_serialize(const struct jfields *f, char **ret, size_t *ret_len)
 	return 0;
 }
 
+/*
+ * sendmsg(mh) on the non-blocking socket fd, waiting in poll() for room in
+ * journald's queue until deadline (a CLOCK_MONOTONIC ms value; -1: no
+ * deadline).  Returns 0 or a negative errno (-ETIMEDOUT at the deadline).
+ */
+static int
+send_wait(int fd, const struct msghdr *mh, int64_t deadline)
+{
+	struct pollfd pfd;
+	int64_t left = -1;
+
+	for (;;) {
+		if (sendmsg(fd, mh, MSG_NOSIGNAL) >= 0)
+			return 0;
+		if (errno != EAGAIN && errno != EINTR)
+			return -errno;
+		if (deadline >= 0) {
+			left = deadline - clock_mono_ms();
+			if (left <= 0)
+				return -ETIMEDOUT;
+		}
+		pfd.fd = fd;
+		pfd.events = POLLOUT;
+		pfd.revents = 0;
+		(void)poll(&pfd, 1, left > INT32_MAX ? INT32_MAX : (int)left);
+	}
+}
+
+/*
+ * An entry over the socket's datagram size goes as journald takes large
+ * entries: in a sealed memfd, its descriptor passed with SCM_RIGHTS in an
+ * otherwise empty datagram.
+ */
+static int
+send_memfd(int fd, const char *msg, size_t len, int64_t deadline)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	struct msghdr mh = { 0 };
+	struct cmsghdr *c;
+	size_t off = 0;
+	ssize_t n;
+	int mfd, r;
+
+	mfd = memfd_create("pam_oidc-journal-entry", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (mfd < 0)
+		return -errno;
+	while (off < len) {
+		n = write(mfd, msg + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			r = n < 0 ? -errno : -EIO;
+			goto out;
+		}
+		off += (size_t)n;
+	}
+	/* journald reads only a memfd that can no longer change */
+	if (fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0) {
+		r = -errno;
+		goto out;
+	}
+	memset(&ctl, 0, sizeof(ctl));
+	mh.msg_control = ctl.buf;
+	mh.msg_controllen = sizeof(ctl.buf);
+	c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &mfd, sizeof(int));
+	r = send_wait(fd, &mh, deadline);
+out:
+	close(mfd);
+	return r;
+}
+
 /* See journal_fields.h. */
 int
-jf_send_timeout(struct jfields *f, const char *socket_path, int timeout_ms)
+jf_send(struct jfields *f, const char *socket_path, int timeout_ms)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct pollfd pfd;
+	struct msghdr mh = { 0 };
+	struct iovec iov;
 	char *msg = NULL;
 	size_t len = 0;
-	int64_t deadline, left;
-	ssize_t n;
+	int64_t deadline = -1;
 	int fd = -1, r;
 
 	if (f->n == 0 || socket_path == NULL || strlen(socket_path) >= sizeof(sa.sun_path) ||
-	    timeout_ms < 0)
+	    timeout_ms < JF_WAIT_FOREVER)
 		return -EINVAL;
 	memcpy(sa.sun_path, socket_path, strlen(socket_path) + 1);
 	if ((r = native_serialize(f, &msg, &len)) < 0)
 		goto out;
-	deadline = clock_mono_ms() + timeout_ms;
+	if (timeout_ms != JF_WAIT_FOREVER)
+		deadline = clock_mono_ms() + timeout_ms;
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0) {
 		r = -errno;
@@ -293,26 +357,13 @@ jf_send_timeout(struct jfields *f, const char *socket_path, int timeout_ms)
 		r = -errno;
 		goto out;
 	}
-	for (;;) {
-		n = send(fd, msg, len, MSG_NOSIGNAL);
-		if (n >= 0) {
-			r = 0;
-			break;
-		}
-		if (errno != EAGAIN && errno != EINTR) {
-			r = -errno;
-			break;
-		}
-		left = deadline - clock_mono_ms();
-		if (left <= 0) {
-			r = -ETIMEDOUT;
-			break;
-		}
-		pfd.fd = fd;
-		pfd.events = POLLOUT;
-		pfd.revents = 0;
-		(void)poll(&pfd, 1, (int)left);
-	}
+	iov.iov_base = msg;
+	iov.iov_len = len;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	r = send_wait(fd, &mh, deadline);
+	if (r == -EMSGSIZE || r == -ENOBUFS)
+		r = send_memfd(fd, msg, len, deadline);
 out:
 	if (fd >= 0)
 		close(fd);

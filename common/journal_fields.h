@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Building one journal entry as a list of FIELD=value pairs for
- * sd_journal_sendv.  Values may hold any byte (sd_journal_sendv switches to
- * the binary, length-prefixed form of the native protocol by itself when a
- * value contains a newline; we always pass explicit lengths, never rely on
- * NUL termination).  Field names are checked: [A-Z0-9_], not starting with
+ * Building one journal entry as a list of FIELD=value pairs, and sending
+ * it to journald (jf_send).  Values may hold any byte (a value with a
+ * newline goes in the binary, length-prefixed form of journald's native
+ * protocol; lengths are always explicit, never NUL termination).  Field names are checked: [A-Z0-9_], not starting with
  * '_' or a digit, at most 64 characters, as journald requires.
  *
  * The same list feeds the JSON sink of oidc-audit, so a pipeline sees the
@@ -64,26 +63,31 @@ void jf_get(const struct jfields *f, size_t i, const char **name, size_t *nlen,
 /* Find the value of the first field called name; NULL when absent. */
 const char *jf_find(const struct jfields *f, const char *name, size_t *vlen);
 
-/* The iovec array for sd_journal_sendv (valid until the next add/reset). */
+/*
+ * The "NAME=value" iovec array, as sd_journal_sendv takes it (valid until
+ * the next add/reset); for the benchmark baseline and the tests.
+ */
 const struct iovec *jf_iovec(struct jfields *f, size_t *ret_n);
 
-/* Send the entry with sd_journal_sendv; returns 0 or a negative errno. */
-int jf_send(struct jfields *f);
-
-/* journald's native socket, for jf_send_timeout(). */
+/* journald's native socket, for jf_send(). */
 #define JF_JOURNAL_SOCKET "/run/systemd/journal/socket"
 
+/* jf_send()'s timeout_ms that waits for as long as journald does not read. */
+#define JF_WAIT_FOREVER (-1)
+
 /*
- * Send the entry as one datagram to the journald socket at socket_path,
- * waiting at most timeout_ms for room in its queue: a journald that is
- * stopped (SIGSTOP) or too slow cannot hold the caller for longer, where
- * sd_journal_sendv would block on its socket for as long as journald does
- * not read.  Unlike sd_journal_sendv, a missing socket is an error
- * (-ENOENT), not a silent success.  Returns 0, -ETIMEDOUT, -ECONNREFUSED
- * (nobody reads the socket), -EMSGSIZE (over the socket's datagram size;
- * there is no memfd fall-back) or another negative errno.
+ * The one way an entry reaches journald: send it in journald's native
+ * protocol to the socket at socket_path, as one datagram or, over the
+ * socket's datagram size, in a sealed memfd passed with SCM_RIGHTS.  It
+ * waits at most timeout_ms for room in journald's queue, so that a
+ * journald that is stopped (SIGSTOP) or too slow cannot hold the caller
+ * for longer (the module), or with JF_WAIT_FOREVER for as long as journald
+ * takes (oidc-audit's back-pressure).  Unlike sd_journal_sendv, a missing
+ * socket is an error, not a silent success.  Returns 0, -ENOENT (no
+ * socket), -ECONNREFUSED (nobody reads the socket), -ETIMEDOUT, -EINVAL
+ * (an empty entry, a bad path or timeout) or another negative errno.
  */
-int jf_send_timeout(struct jfields *f, const char *socket_path, int timeout_ms);
+int jf_send(struct jfields *f, const char *socket_path, int timeout_ms);
 
 /*
  * Append an untrusted value to a human MESSAGE: backslash, newline and tab

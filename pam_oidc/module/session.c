@@ -125,7 +125,7 @@ journal_send(struct jfields *j)
 	int status, r;
 
 	if (getuid() == 0 || geteuid() != 0)
-		return jf_send_timeout(j, JF_JOURNAL_SOCKET, JOURNAL_SEND_TIMEOUT_MS);
+		return jf_send(j, JF_JOURNAL_SOCKET, JOURNAL_SEND_TIMEOUT_MS);
 	memset(&dfl, 0, sizeof(dfl));
 	dfl.sa_handler = SIG_DFL;
 	sigemptyset(&dfl.sa_mask);
@@ -139,7 +139,7 @@ journal_send(struct jfields *j)
 	if (pid == 0) {
 		if (setresuid(0, 0, 0) < 0)
 			_exit(255);
-		r = jf_send_timeout(j, JF_JOURNAL_SOCKET, JOURNAL_SEND_TIMEOUT_MS);
+		r = jf_send(j, JF_JOURNAL_SOCKET, JOURNAL_SEND_TIMEOUT_MS);
 		/* the errno itself is what the parent reports */
 		_exit(r >= 0 ? 0 : -r < 255 ? -r : 255);
 	}

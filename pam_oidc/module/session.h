@@ -60,7 +60,7 @@ int session_close(const struct session_ctx *ctx, uint32_t session, int *ret_jour
 /*
  * Write the journald `login-failed` entry: reason is a short token (the
  * child protocol's reason names), message a one-line text without
- * secrets.  Returns 0 or the negative errno of sd_journal_sendv.
+ * secrets.  Returns 0 or the negative errno of jf_send().
  */
 int session_log_failure(const struct session_ctx *ctx, const char *reason, const char *message);
 

@@ -17,6 +17,8 @@
 #include <time.h>
 
 #include <json-c/json.h>
+/* the very fields oidc-audit sends, without CODE_FILE/LINE/FUNC */
+#define SD_JOURNAL_SUPPRESS_LOCATION 1
 #include <systemd/sd-journal.h>
 
 #include "journal_fields.h"
@@ -80,9 +82,14 @@ main(int argc, char **argv)
 	free(line);
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (i = 0; i < n; i++)
-		if (jf_send(&e[i]) < 0)
+	for (i = 0; i < n; i++) {
+		const struct iovec *iov;
+		size_t k;
+
+		iov = jf_iovec(&e[i], &k);
+		if (sd_journal_sendv(iov, (int)k) < 0)
 			errors++;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	printf("%zu %.6f %.0f\n", n, secs, secs > 0 ? (double)n / secs : 0.0);

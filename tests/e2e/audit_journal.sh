@@ -42,7 +42,7 @@ KEY_FILE=oidc_${tag}_file
 AUID=4242
 audit_save
 
-plan 25
+plan 26
 
 audit_journald || audit_abort "journald serves the native socket"
 pass "journald serves the native socket"
@@ -148,6 +148,26 @@ sys.exit(1 if bad else 0)
 PY
 [ "$(cat "$tmp/A.check")" = ok ] || { sed "s/^/# /" "$tmp/A.check"; false; }
 ok $? "fields: kernel timestamps, session, keys, argv, failed open"
+
+# Session L: one command whose three arguments of 100,000 bytes make an
+# entry over a socket's datagram size (208 kB): it reaches journald in a
+# sealed memfd (common/journal_fields.c), whole.
+SUB_L="sub-$tag-L"
+session_start L 'printf -v a "%100000s" ""; a=${a// /a}; /bin/true "$a" "$a" "$a"; exit 0'
+SES_L=$(cat "$tmp/L.ses")
+registry "$SES_L" "$SUB_L"
+session_go L
+wait "${session_pid[L]}"
+wait_count 1 OIDC_SUBJECT="$SUB_L" >/dev/null
+journalctl -q --no-pager --all -o json --output-fields=OIDC_EVENT,OIDC_ARGV OIDC_SUBJECT="$SUB_L" >"$tmp/L.json"
+python3 - "$tmp/L.json" <<'PY'
+import json, sys
+a = "a" * 100000
+want = "/bin/true %s %s %s" % (a, a, a)
+got = [json.loads(l).get("OIDC_ARGV") for l in open(sys.argv[1])]
+sys.exit(0 if got == [want] else 1)
+PY
+ok $? "an entry of $((3 * 100000)) bytes of arguments (over a datagram's size) is in the journal whole"
 [ "$(cat "$tmp/A.json.hostile")" = ok ] || { sed "s/^/# /" "$tmp/A.json.hostile"; false; }
 ok $? "hostile file names verbatim in OIDC_PATH"
 [ "$(count_entries OIDC_AUDIT_SESSION="$SES_B" SYSLOG_IDENTIFIER=oidc-audit)" = 0 ] && grep -q "ses=$SES_B " "$tmp/log/audit.log"

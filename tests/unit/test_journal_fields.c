@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Unit tests of common/journal_fields.c: names, binary-safe values,
- * escaping, and the bounded sender on a socket of the test's own.
+ * escaping, and the sender (bounded, unbounded, memfd) on a socket of the
+ * test's own.
  */
 #include "config.h"
 
@@ -13,9 +14,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <cmocka.h>
 
 #include "clock.h"
@@ -50,7 +54,7 @@ unbind_dgram(int fd, char path[108])
 
 /* The native protocol on the wire: plain fields and a binary one with a newline. */
 static void
-test_send_timeout_wire(void **state)
+test_send_wire(void **state)
 {
 	static const char want[] = "MESSAGE=hi\nOIDC_ARGV\n\x03\0\0\0\0\0\0\0a\nb\n";
 	struct jfields f;
@@ -62,7 +66,7 @@ test_send_timeout_wire(void **state)
 	jf_init(&f, 1024);
 	assert_int_equal(jf_add_str(&f, "MESSAGE", "hi"), 0);
 	assert_int_equal(jf_add_str(&f, "OIDC_ARGV", "a\nb"), 0);
-	assert_int_equal(jf_send_timeout(&f, path, 1000), 0);
+	assert_int_equal(jf_send(&f, path, 1000), 0);
 	n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
 	assert_int_equal(n, sizeof(want) - 1);
 	assert_memory_equal(buf, want, sizeof(want) - 1);
@@ -75,19 +79,19 @@ test_send_timeout_wire(void **state)
  * socket file nobody holds is -ECONNREFUSED; an empty entry is -EINVAL.
  */
 static void
-test_send_timeout_absent(void **state)
+test_send_absent(void **state)
 {
 	struct jfields f;
 	char path[108];
 	int fd;
 
 	jf_init(&f, 1024);
-	assert_int_equal(jf_send_timeout(&f, "/nonexistent/socket", 1000), -EINVAL);
+	assert_int_equal(jf_send(&f, "/nonexistent/socket", 1000), -EINVAL);
 	assert_int_equal(jf_add_str(&f, "MESSAGE", "hi"), 0);
-	assert_int_equal(jf_send_timeout(&f, "/nonexistent/socket", 1000), -ENOENT);
+	assert_int_equal(jf_send(&f, "/nonexistent/socket", 1000), -ENOENT);
 	fd = bind_dgram(path);
 	close(fd);
-	assert_int_equal(jf_send_timeout(&f, path, 1000), -ECONNREFUSED);
+	assert_int_equal(jf_send(&f, path, 1000), -ECONNREFUSED);
 	jf_free(&f);
 	unbind_dgram(-1, path);
 }
@@ -97,7 +101,7 @@ test_send_timeout_absent(void **state)
  * full the send gives up at the timeout, instead of blocking for ever.
  */
 static void
-test_send_timeout_full(void **state)
+test_send_full(void **state)
 {
 	struct jfields f;
 	char path[108];
@@ -109,13 +113,121 @@ test_send_timeout_full(void **state)
 	assert_int_equal(jf_add_str(&f, "MESSAGE", "fill"), 0);
 	for (i = 0; i < 100000; i++) {
 		t0 = clock_mono_ms();
-		r = jf_send_timeout(&f, path, 300);
+		r = jf_send(&f, path, 300);
 		ms = clock_mono_ms() - t0;
 		if (r < 0)
 			break;
 	}
 	assert_int_equal(r, -ETIMEDOUT);
 	assert_true(ms >= 290 && ms < 2000);
+	jf_free(&f);
+	unbind_dgram(fd, path);
+}
+
+/*
+ * An entry over the socket's datagram size (net.core.wmem_default, 208 kB
+ * here) goes in a sealed memfd passed with SCM_RIGHTS in an empty
+ * datagram, the way journald takes large entries; the memfd holds exactly
+ * the native serialization.
+ */
+static void
+test_send_memfd(void **state)
+{
+	enum { BIG = 600000 };
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	struct msghdr mh = { 0 };
+	struct cmsghdr *c;
+	struct jfields f;
+	struct stat st;
+	struct iovec iov;
+	char path[108], one, *val, *got;
+	ssize_t n;
+	int fd, mfd = -1, seals;
+
+	fd = bind_dgram(path);
+	val = malloc(BIG);
+	got = malloc(BIG + 64);
+	assert_non_null(val);
+	assert_non_null(got);
+	memset(val, 'x', BIG);
+	jf_init(&f, 2 * BIG);
+	assert_int_equal(jf_add_str(&f, "MESSAGE", "big"), 0);
+	assert_int_equal(jf_add(&f, "OIDC_ARGV", val, BIG), 0);
+	assert_int_equal(jf_send(&f, path, 1000), 0);
+
+	iov.iov_base = &one;
+	iov.iov_len = 1;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = ctl.buf;
+	mh.msg_controllen = sizeof(ctl.buf);
+	n = recvmsg(fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+	assert_int_equal(n, 0);
+	c = CMSG_FIRSTHDR(&mh);
+	if (c == NULL) {
+		/* not fail(): the compiler must see that c is set below */
+		fprintf(stderr, "no descriptor came with the datagram\n");
+		abort();
+	}
+	assert_int_equal(c->cmsg_level, SOL_SOCKET);
+	assert_int_equal(c->cmsg_type, SCM_RIGHTS);
+	memcpy(&mfd, CMSG_DATA(c), sizeof(int));
+	assert_true(mfd >= 0);
+	seals = fcntl(mfd, F_GET_SEALS);
+	assert_int_equal(seals & (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL),
+			 F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+	assert_int_equal(fstat(mfd, &st), 0);
+	assert_int_equal(st.st_size, strlen("MESSAGE=big\nOIDC_ARGV=") + BIG + 1);
+	assert_int_equal(pread(mfd, got, BIG + 64, 0), st.st_size);
+	assert_memory_equal(got, "MESSAGE=big\nOIDC_ARGV=", strlen("MESSAGE=big\nOIDC_ARGV="));
+	assert_memory_equal(got + strlen("MESSAGE=big\nOIDC_ARGV="), val, BIG);
+	assert_int_equal(got[st.st_size - 1], '\n');
+	close(mfd);
+	free(val);
+	free(got);
+	jf_free(&f);
+	unbind_dgram(fd, path);
+}
+
+/*
+ * JF_WAIT_FOREVER waits for room for as long as the reader takes: with
+ * the queue full, the send returns once a reader (here after 300 ms)
+ * drains it; a timeout below JF_WAIT_FOREVER is refused.
+ */
+static void
+test_send_forever(void **state)
+{
+	struct jfields f;
+	char path[108], buf[64];
+	int64_t t0, ms;
+	pid_t pid;
+	int fd, i, st;
+
+	fd = bind_dgram(path);
+	jf_init(&f, 1024);
+	assert_int_equal(jf_add_str(&f, "MESSAGE", "fill"), 0);
+	assert_int_equal(jf_send(&f, path, -2), -EINVAL);
+	for (i = 0; i < 100000; i++)
+		if (jf_send(&f, path, 0) < 0)
+			break;
+	assert_int_equal(jf_send(&f, path, 0), -ETIMEDOUT);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		usleep(300 * 1000);
+		while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+			;
+		_exit(0);
+	}
+	t0 = clock_mono_ms();
+	assert_int_equal(jf_send(&f, path, JF_WAIT_FOREVER), 0);
+	ms = clock_mono_ms() - t0;
+	assert_true(ms >= 250);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	jf_free(&f);
 	unbind_dgram(fd, path);
 }
@@ -347,9 +459,11 @@ main(void)
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_escape_invisible),
 		cmocka_unit_test(test_utf8_json),
-		cmocka_unit_test(test_send_timeout_wire),
-		cmocka_unit_test(test_send_timeout_absent),
-		cmocka_unit_test(test_send_timeout_full),
+		cmocka_unit_test(test_send_wire),
+		cmocka_unit_test(test_send_absent),
+		cmocka_unit_test(test_send_full),
+		cmocka_unit_test(test_send_memfd),
+		cmocka_unit_test(test_send_forever),
 	};
 
 	return cmocka_run_group_tests_name("journal_fields", tests, NULL, NULL);
