@@ -8,7 +8,9 @@
 #  (a) no audit rules,
 #  (b) contrib/audit/oidc-audit.rules, auditd writing audit.log only,
 #  (c) the same with the oidc-audit plugin,
-#  (d) the same with laurel (tests/lib/laurel.sh) as the plugin instead.
+#  (d) the same with laurel (tests/lib/laurel.sh) as the plugin instead,
+#  (e) the same with oidc-audit writing JSON lines to a file (--output
+#      json), as laurel does: the plugin's own cost without journald's.
 # REPS repetitions, alternating a b c d so that drift hits each alike.
 # Per run: the workload's wall time; total CPU = the workload's user+sys
 # (itself and every descendant it waited for: /usr/bin/time) + the growth
@@ -18,7 +20,8 @@
 # peak backlog (auditctl -s every 0.1 s).  Every run checks that audit.log
 # holds the N tagged commands; in (c), that the journal holds every exec
 # event of the session that audit.log holds (by serial) and the N tagged
-# commands; in (d), that laurel's log holds the N.
+# commands; in (d), that laurel's log holds the N; in (e), that the JSON
+# file holds every exec event of audit.log and the N.
 # Goals: (c) adds at most 5 % wall time over (b), and less than (d) adds;
 # nothing lost.  Medians, and medians of the per-repetition ratios.
 #
@@ -28,7 +31,7 @@
 # auditd at exit (tests/lib/auditd.sh).  Environment: N (default 20000),
 # OBJS (40), REPS (3), BACKLOG (the kernel's backlog limit, 65536),
 # WAIT_TIME (backlog_wait_time in jiffies, 60000 as Debian's audit.rules),
-# Q_DEPTH (auditd's plugin queue, 99999), CONFIGS ("a b c d").
+# Q_DEPTH (auditd's plugin queue, 99999), CONFIGS ("a b c d e").
 set -u
 
 builddir=${top_builddir:-.}
@@ -40,7 +43,7 @@ REPS=${REPS:-3}
 BACKLOG=${BACKLOG:-65536}
 WAIT_TIME=${WAIT_TIME:-60000}
 Q_DEPTH=${Q_DEPTH:-99999}
-CONFIGS=${CONFIGS:-a b c d}
+CONFIGS=${CONFIGS:-a b c d e}
 . "$srcdir/tests/lib/procs.sh"
 . "$srcdir/tests/lib/locks.sh"
 . "$srcdir/tests/lib/auditd.sh"
@@ -69,6 +72,13 @@ tag=storm$$
 audit_save
 audit_journald || die "no journald serves the native socket"
 audit_contrib_rules "$tmp/contrib.rules"
+# (e): oidc-audit's JSON lines on its standard output, into a file
+pub_build auditd-helper/oidc-audit || die "cannot copy oidc-audit"
+cat >"$tmp/json-plugin" <<EOT
+#!/bin/sh
+exec "$PUB_BUILD/auditd-helper/oidc-audit" --config "$tmp/oidc-audit.conf" --output json >>"$tmp/plugin.jsonl"
+EOT
+chmod 0750 "$tmp/json-plugin"	# auditd runs a plugin of mode 0750 only
 
 # ------------------------------------------------------------ the workload
 mkdir "$tmp/proj"
@@ -128,14 +138,15 @@ log_exec_serials() {
 run() {
 	local cfg=$1 name=$1$2 plugin='' jd ses sub lost0 lost1 wait0 wait1 p execs tagged jok='-' lok='-'
 	audit_auditd_stop || die "auditd's plugin did not exit"
-	rm -rf "$tmp/log" "$ltmp/log/audit.log"*
+	rm -rf "$tmp/log" "$ltmp/log/audit.log"* "$tmp/plugin.jsonl"
 	AUDIT_PLUGIN_ACTIVE=yes AUDIT_PLUGIN_PATH='' AUDIT_PLUGIN_ARGS='' AUDIT_BACKLOG=$BACKLOG AUDITD_Q_DEPTH=$Q_DEPTH
 	case $cfg in
 	a | b) AUDIT_PLUGIN_ACTIVE=no ;;
 	d) AUDIT_PLUGIN_PATH=$laurel AUDIT_PLUGIN_ARGS="--config $ltmp/laurel.toml" ;;
+	e) AUDIT_PLUGIN_PATH=$tmp/json-plugin AUDIT_PLUGIN_ARGS=- ;;
 	esac
 	audit_auditd || die "auditd did not take the audit socket ($name)"
-	if [ "$cfg" = c ] || [ "$cfg" = d ]; then
+	if [ "$cfg" != a ] && [ "$cfg" != b ]; then
 		for _ in $(seq 50); do plugin=$(plugin_pid) && [ -n "$plugin" ] && break; sleep 0.1; done
 		[ -n "$plugin" ] || die "auditd started no plugin ($name)"
 	fi
@@ -172,16 +183,22 @@ run() {
 	wait "$sampler"
 	execs=$(log_exec_serials "$ses" | tee "$tmp/$name.serials" | wc -l)
 	tagged=$(grep -ac "^type=EXECVE .* a1=\"$tag-$name\" " "$tmp/log/audit.log"* | awk -F: '{ s += $NF } END { print s + 0 }')
-	if [ "$cfg" = c ]; then
-		wait_count "$execs" OIDC_SUBJECT="$sub" OIDC_EVENT=exec >/dev/null
-		settle "$plugin"
-		journalctl -q --no-pager -o json --output-fields=OIDC_AUDIT_SERIAL,OIDC_ARGV \
-			OIDC_SUBJECT="$sub" OIDC_EVENT=exec >"$tmp/$name.json"
-		jok=$(python3 - "$tmp/$name.json" "$tmp/$name.serials" "/bin/true $tag-$name " "$N" <<'PY'
+	if [ "$cfg" = c ] || [ "$cfg" = e ]; then
+		if [ "$cfg" = c ]; then
+			wait_count "$execs" OIDC_SUBJECT="$sub" OIDC_EVENT=exec >/dev/null
+			settle "$plugin"
+			journalctl -q --no-pager -o json --output-fields=OIDC_AUDIT_SERIAL,OIDC_ARGV,OIDC_SUBJECT,OIDC_EVENT \
+				OIDC_SUBJECT="$sub" OIDC_EVENT=exec >"$tmp/$name.json"
+		else
+			cp "$tmp/plugin.jsonl" "$tmp/$name.json" 2>/dev/null || : >"$tmp/$name.json"
+		fi
+		jok=$(python3 - "$tmp/$name.json" "$tmp/$name.serials" "/bin/true $tag-$name " "$N" "$sub" <<'PY'
 import json, sys
 serials, tagged = set(), 0
 for line in open(sys.argv[1]):
     e = json.loads(line)
+    if e.get("OIDC_SUBJECT") != sys.argv[5] or e.get("OIDC_EVENT") != "exec":
+        continue
     serials.add(e["OIDC_AUDIT_SERIAL"])
     if (e.get("OIDC_ARGV") or "").startswith(sys.argv[3]):
         tagged += 1
@@ -226,7 +243,8 @@ n = int(sys.argv[2])
 by = {}
 for r in rows:
     by.setdefault(r[0], {})[int(r[1])] = r
-name = {"a": "(a) no rules", "b": "(b) rules, audit.log", "c": "(c) + oidc-audit", "d": "(d) + laurel"}
+name = {"a": "(a) no rules", "b": "(b) rules, audit.log", "c": "(c) + oidc-audit", "d": "(d) + laurel",
+        "e": "(e) + oidc-audit, file"}
 def med(xs):
     return st.median(xs) if xs else float("nan")
 for c in sorted(by):
@@ -249,7 +267,7 @@ def tot(r):
 def pair(x, y, f):
     return [f(by[x][k]) / f(by[y][k]) for k in by.get(x, {}) if k in by.get(y, {})]
 wall = lambda r: float(r[2])
-for x, y in (("b", "a"), ("c", "b"), ("d", "b"), ("c", "a"), ("d", "a")):
+for x, y in (("b", "a"), ("c", "b"), ("d", "b"), ("e", "b"), ("c", "a"), ("d", "a"), ("e", "a")):
     w, c = pair(x, y, wall), pair(x, y, tot)
     if w:
         print("(%s)/(%s): wall x%.3f, cpu x%.3f (medians of %d per-repetition ratios)" % (x, y, med(w), med(c), len(w)))
@@ -264,9 +282,18 @@ print("goal zero lost: kernel lost %d over %d runs: %s" % (lost, len(rows), "MET
 bad = [r for r in rows if r[0] != "a" and int(r[9]) != n]
 cs = [r for r in rows if r[0] == "c"]
 print("audit.log holds the %d tagged commands in %d of %d runs with rules" % (n, len([r for r in rows if r[0] != "a"]) - len(bad), len([r for r in rows if r[0] != "a"])))
-print("(c) every exec event of audit.log in the journal, and the %d tagged: %d of %d runs" % (n, len([r for r in cs if r[10] == "ok"]), len(cs)))
+if cs:
+    print("(c) every exec event of audit.log in the journal, and the %d tagged: %d of %d runs" % (n, len([r for r in cs if r[10] == "ok"]), len(cs)))
 ds = [r for r in rows if r[0] == "d"]
 if ds:
     print("(d) laurel's log holds the %d tagged: %d of %d runs" % (n, len([r for r in ds if r[11] == "ok"]), len(ds)))
+es = [r for r in rows if r[0] == "e"]
+if es:
+    print("(e) every exec event of audit.log in the JSON file, and the %d tagged: %d of %d runs" % (n, len([r for r in es if r[10] == "ok"]), len(es)))
+if "b" in by and "d" in by and "e" in by:
+    ew, dw = med(pair("e", "b", wall)), med(pair("d", "b", wall))
+    ec, dc = med(pair("e", "b", tot)), med(pair("d", "b", tot))
+    print("(e) against (d), the same destination (a file): wall +%.1f %% vs +%.1f %%, cpu +%.1f %% vs +%.1f %% over (b)" % (
+        100 * (ew - 1), 100 * (dw - 1), 100 * (ec - 1), 100 * (dc - 1)))
 PY
 echo "command: make bench-exec-storm N=$N OBJS=$OBJS REPS=$REPS BACKLOG=$BACKLOG WAIT_TIME=$WAIT_TIME Q_DEPTH=$Q_DEPTH"
