@@ -44,6 +44,7 @@ tests_bench_pam_passthru_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shar
 tests_bench_pam_passthru_la_LIBADD = $(LIBPAM)
 CLEANFILES += $(EXTRA_LTLIBRARIES)
 dist_noinst_SCRIPTS += tests/bench/login_cost.sh tests/bench/login_scale.sh
+EXTRA_DIST += tests/bench/idp_log.py
 BENCH_LOGIN_DEPS = pam_oidc/pam_oidc.la pam_oidc/oidc-child tests/bench/pam_passthru.la
 bench-login: $(BENCH_LOGIN_DEPS)
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \

@@ -69,22 +69,17 @@ for ((i = 0; i < N; i++)); do
 done
 
 echo "login_cost: $N logins of each kind, taking turns, journal: $E2E_JOURNAL_KIND; medians in ms (command: $0 $N)"
-python3 - "$E2E_DIR" "$N" <<'PY'
-import sys, datetime, re, statistics as st
+python3 - "$E2E_DIR" "$N" "$top_srcdir/tests/bench" <<'PY'
+import sys, re, statistics as st
 d, n = sys.argv[1], int(sys.argv[2])
-
-def kv(fn):
-    return dict(l.split(" ", 1) for l in open(fn).read().splitlines() if " " in l)
+sys.dont_write_bytecode = True	# nothing written into the source tree
+sys.path.insert(0, sys.argv[3])
+from idp_log import kv, token_responses
 
 def token_ms(fn, after_ms):
     # the provider's last successful token response of this login
-    t = None
-    for line in open(fn, errors="replace"):
-        f = line.split()
-        if len(f) >= 4 and f[1] == "POST" and f[2].endswith("/token") and f[3] == "200":
-            ts = datetime.datetime.strptime(f[0], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc)
-            t = ts.timestamp() * 1000
-    return t if t is not None and t >= after_ms else None
+    t = token_responses(fn)
+    return t[-1] if t and t[-1] >= after_ms else None
 
 rows = {}
 for kind in ("base", "oidc", "trace"):

@@ -125,21 +125,16 @@ round() {
 e2e_login alice alice approve "$E2E_DIR/warm.out" # fills the caches
 round base
 round oidc
-python3 - "$E2E_DIR" "$C" <<'PY'
-import sys, datetime
+python3 - "$E2E_DIR" "$C" "$top_srcdir/tests/bench" <<'PY'
+import sys
 d, c = sys.argv[1], int(sys.argv[2])
-def kv(fn):
-    return dict(l.split(" ", 1) for l in open(fn).read().splitlines() if " " in l)
+sys.dont_write_bytecode = True	# nothing written into the source tree
+sys.path.insert(0, sys.argv[3])
+from idp_log import kv, token_responses
 # the stand-in's code is PASS-PID, and its mark names the PID: exact pairs
 base_marks = {l.split()[2]: int(l.split()[1]) / 1000.0 for l in open(f"{d}/base.marks") if l.startswith("success ")}
 def starts(kind):
-    out = []
-    for line in open(f"{d}/oidc.idp", errors="replace"):
-        f = line.split()
-        if len(f) >= 4 and f[1] == "POST" and f[2].endswith("/token") and f[3] == "200":
-            t = datetime.datetime.strptime(f[0], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc)
-            out.append(t.timestamp() * 1000)
-    return sorted(out)
+    return sorted(token_responses(f"{d}/oidc.idp"))
 def pct(v, p):
     v = sorted(v)
     return v[min(len(v) - 1, int(round(p / 100.0 * (len(v) - 1))))] if v else float("nan")
