@@ -286,18 +286,25 @@ position_advance(struct daemon *d, const struct audit_event *ev)
 	}
 }
 
+/* A mark just before m: m itself is after it (audit_mark_after). */
+static struct audit_mark
+mark_before(struct audit_mark m)
+{
+	if (m.serial > 0)
+		m.serial--;
+	else
+		m.time_us--;
+	return m;
+}
+
 /* Whether ev lies between the oldest and the newest event the outage missed. */
 static bool
 outage_covers(const struct daemon *d, const struct audit_event *ev)
 {
-	struct audit_mark before = d->miss_first;
+	struct audit_mark before = mark_before(d->miss_first);
 
 	if (d->missed == 0 || audit_mark_after(&d->miss_last, ev->time_us, ev->serial))
 		return false;
-	if (before.serial > 0)
-		before.serial--;
-	else
-		before.time_us--;
 	return audit_mark_after(&before, ev->time_us, ev->serial);
 }
 
@@ -586,16 +593,8 @@ outage_probe(struct daemon *d)
 	d->outage = false;
 	t0 = clock_mono_ms();
 	r = 0;
-	if (d->have_mark) {
-		from = d->mark;
-	} else {
-		/* never wrote an event: from the first one missed */
-		from = d->miss_first;
-		if (from.serial > 0)
-			from.serial--;
-		else
-			from.time_us--;
-	}
+	/* never wrote an event: from the first one missed */
+	from = d->have_mark ? d->mark : mark_before(d->miss_first);
 	if (d->conf.backfill && (d->have_mark || d->missed > 0)) {
 		r = backfill_run(d, &from, &n);
 		if (r < 0)
