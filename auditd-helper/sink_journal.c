@@ -17,9 +17,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -54,18 +51,13 @@ sink_journal_is_down(int r)
 int
 sink_journal_probe(void)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd, r = 0;
+	/* a datagram connect() to a socket file nobody listens on is refused */
+	int fd = jf_connect(SINK_JOURNAL_SOCKET);
 
-	memcpy(sa.sun_path, SINK_JOURNAL_SOCKET, sizeof(SINK_JOURNAL_SOCKET));
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return -errno;
-	/* A datagram connect() to a socket file nobody listens on is refused. */
-	if (connect(fd, (const struct sockaddr *)&sa, sizeof(sa)) < 0)
-		r = -errno;
+		return fd;
 	close(fd);
-	return r;
+	return 0;
 }
 
 /* See oidc_audit.h. */

@@ -251,7 +251,7 @@ native_serialize(const struct jfields *f, char **ret, size_t *ret_len)
 
 /*
  * sendmsg(mh) on the non-blocking socket fd, waiting in poll() for room in
- * journald's queue until deadline (a CLOCK_MONOTONIC ms value; -1: no
+ * journald's queue until deadline (a clock_mono_ms() value; -1: no
  * deadline).  Returns 0 or a negative errno (-ETIMEDOUT at the deadline).
  */
 static int
@@ -329,9 +329,30 @@ out:
 
 /* See journal_fields.h. */
 int
-jf_send(struct jfields *f, const char *socket_path, int timeout_ms)
+jf_connect(const char *socket_path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd, r;
+
+	if (socket_path == NULL || strlen(socket_path) >= sizeof(sa.sun_path))
+		return -EINVAL;
+	memcpy(sa.sun_path, socket_path, strlen(socket_path) + 1);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	/* connected, so that poll() waits for room in journald's queue */
+	if (connect(fd, (const struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+/* See journal_fields.h. */
+int
+jf_send(struct jfields *f, const char *socket_path, int timeout_ms)
+{
 	struct msghdr mh = { 0 };
 	struct iovec iov;
 	char *msg = NULL;
@@ -339,22 +360,14 @@ jf_send(struct jfields *f, const char *socket_path, int timeout_ms)
 	int64_t deadline = -1;
 	int fd = -1, r;
 
-	if (f->n == 0 || socket_path == NULL || strlen(socket_path) >= sizeof(sa.sun_path) ||
-	    timeout_ms < JF_WAIT_FOREVER)
+	if (f->n == 0 || timeout_ms < JF_WAIT_FOREVER)
 		return -EINVAL;
-	memcpy(sa.sun_path, socket_path, strlen(socket_path) + 1);
 	if ((r = native_serialize(f, &msg, &len)) < 0)
 		goto out;
 	if (timeout_ms != JF_WAIT_FOREVER)
 		deadline = clock_mono_ms() + timeout_ms;
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0) {
-		r = -errno;
-		goto out;
-	}
-	/* connected, so that poll() waits for room in journald's queue */
-	if (connect(fd, (const struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		r = -errno;
+	if ((fd = jf_connect(socket_path)) < 0) {
+		r = fd;
 		goto out;
 	}
 	iov.iov_base = msg;

@@ -3,8 +3,9 @@
  * Building one journal entry as a list of FIELD=value pairs, and sending
  * it to journald (jf_send).  Values may hold any byte (a value with a
  * newline goes in the binary, length-prefixed form of journald's native
- * protocol; lengths are always explicit, never NUL termination).  Field names are checked: [A-Z0-9_], not starting with
- * '_' or a digit, at most 64 characters, as journald requires.
+ * protocol; lengths are always explicit, never NUL termination).  Field
+ * names are checked: [A-Z0-9_], not starting with '_' or a digit, at most
+ * 64 characters, as journald requires.
  *
  * The same list feeds the JSON sink of oidc-audit, so a pipeline sees the
  * very fields journald stores.
@@ -88,6 +89,14 @@ const struct iovec *jf_iovec(struct jfields *f, size_t *ret_n);
  * (an empty entry, a bad path or timeout) or another negative errno.
  */
 int jf_send(struct jfields *f, const char *socket_path, int timeout_ms);
+
+/*
+ * A non-blocking datagram socket connected to the journald socket at
+ * socket_path, close-on-exec (what jf_send sends on; a probe of whether
+ * journald listens); the fd, or -ENOENT, -ECONNREFUSED, -EINVAL or another
+ * negative errno.
+ */
+int jf_connect(const char *socket_path);
 
 /*
  * Append an untrusted value to a human MESSAGE: backslash, newline and tab
