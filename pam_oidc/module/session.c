@@ -147,10 +147,8 @@ journal_send(struct jfields *j)
 		;
 	if (w < 0)
 		r = -errno;
-	else if (!WIFEXITED(status))
-		r = -EIO;
-	else if (WEXITSTATUS(status) == 255)
-		r = -EIO;
+	else if (!WIFEXITED(status) || WEXITSTATUS(status) == 255)
+		r = -EIO; /* killed, or no real uid 0 */
 	else
 		r = -WEXITSTATUS(status);
 out:
