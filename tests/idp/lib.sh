@@ -172,8 +172,7 @@ _emu_launch() {
 		sed 's/^/#   stdout: /' "$dir/$name.out" >&2
 		sed 's/^/#   stderr: /' "$dir/$name.err" >&2
 		# a Node blocked in a synchronous call runs no SIGTERM handler
-		[ "$(proc_start "$_EMU_PID")" = "${SPAWN_START[$_EMU_PID]:-}" ] &&
-			kill -KILL "$_EMU_PID" 2>/dev/null
+		spawned_same "$_EMU_PID" && kill -KILL "$_EMU_PID" 2>/dev/null
 		stop "$_EMU_PID"
 		[ "$try" = 1 ] && echo "# starting $script once more" >&2
 	done
@@ -192,8 +191,8 @@ _emu_describe() {
 	fi
 	echo "# $2 did not start: not listening after $3 s"
 	for c in "$pid" $(pgrep -P "$pid"); do
-		{ read -r st <"/proc/$c/stat"; } 2>/dev/null || continue
-		st=${st##*) }
+		st=$(proc_stat "$c")
+		[ -n "$st" ] || continue
 		echo "#   pid $c ($(tr '\0' ' ' <"/proc/$c/cmdline" 2>/dev/null | cut -c1-80)): state ${st%% *}, waiting in $(cat "/proc/$c/wchan" 2>/dev/null), $(proc_cpu "$c") ticks of CPU"
 	done
 }

@@ -40,12 +40,22 @@ _at_exit_run() {
 	done
 }
 
+# proc_stat PID: the fields of /proc/PID/stat after the command name
+# (field 3, the state, on; the name may hold spaces and parentheses);
+# nothing when there is no such process.
+proc_stat() {
+	local st
+	[ -n "$1" ] || return 0
+	{ read -r st <"/proc/$1/stat"; } 2>/dev/null || return 0
+	printf '%s\n' "${st##*) }"
+}
+
 # proc_start PID: the kernel's start time of PID (clock ticks since boot,
 # field 22 of /proc/PID/stat); nothing when there is no such process.
 proc_start() {
 	local st
-	{ read -r st <"/proc/$1/stat"; } 2>/dev/null || return 0
-	st=${st##*) }
+	st=$(proc_stat "$1")
+	[ -n "$st" ] || return 0
 	# shellcheck disable=SC2086 # the fields after the command name
 	set -- $st
 	printf '%s\n' "${20}"
@@ -56,12 +66,18 @@ proc_start() {
 # nothing when there is no such process.
 proc_cpu() {
 	local st
-	[ -n "$1" ] || return 0
-	{ read -r st <"/proc/$1/stat"; } 2>/dev/null || return 0
-	st=${st##*) }
+	st=$(proc_stat "$1")
+	[ -n "$st" ] || return 0
 	# shellcheck disable=SC2086 # the fields after the command name
 	set -- $st
 	printf '%s\n' $((${12} + ${13}))
+}
+
+# spawned_same PID: true unless PID is one spawn started and now names
+# another process (same pid, other start time: it exited and the pid was
+# reused).
+spawned_same() {
+	[ -z "${SPAWN_START[$1]+set}" ] || [ "$(proc_start "$1")" = "${SPAWN_START[$1]}" ]
 }
 
 # spawn COMMAND [ARG...]: start COMMAND in the background (redirect the
@@ -83,9 +99,7 @@ stop() {
 	local p i
 	for p in "$@"; do
 		[ -n "$p" ] || continue
-		if [ -z "${SPAWN_START[$p]+set}" ] || [ "$(proc_start "$p")" = "${SPAWN_START[$p]}" ]; then
-			kill "$p" 2>/dev/null
-		fi
+		spawned_same "$p" && kill "$p" 2>/dev/null
 		unset "SPAWN_START[$p]"
 		wait "$p" 2>/dev/null
 		for i in "${!SPAWNED[@]}"; do
