@@ -23,6 +23,15 @@ IDP_SKIP_REASON=
 IDP_SRC=${top_srcdir:?top_srcdir not set}/tests/idp
 . "$top_srcdir/tests/lib/procs.sh"
 IDP_START_TIMEOUT=${IDP_START_TIMEOUT:-20}
+# The servers (server.js, misbehave.js, profiles.js) run with V8's
+# background tasks off.  Node 20's platform can deadlock on them: the main
+# thread waits in NodePlatform::DrainTasks for a worker task that waits for
+# the main thread (nodejs/node#54918, fixed by #61963 after Node 20's last
+# release).  On CI's machines profiles.js hung at start with that
+# signature (the main thread in a futex, no child), three runs out of
+# three, never here; these servers do little JavaScript, so the threads
+# buy nothing.
+IDP_NODE=(node --single-threaded)
 
 # True when node and the npm packages (npm ci in tests/idp) are there;
 # otherwise sets IDP_SKIP_REASON.
@@ -79,7 +88,7 @@ _idp_launch() {
 	local port=$1
 	shift
 	rm -f "$IDP_DIR/port"
-	node "$IDP_SRC/server.js" --certs "$IDP_DIR/certs" --port "$port" \
+	"${IDP_NODE[@]}" "$IDP_SRC/server.js" --certs "$IDP_DIR/certs" --port "$port" \
 		--port-file "$IDP_DIR/port" --watch-pid $$ "$@" >>"$IDP_LOG" 2>&1 </dev/null &
 	IDP_PID=$!
 	if wait_for -p "$IDP_PID" "$IDP_START_TIMEOUT" _idp_up; then
@@ -164,7 +173,7 @@ _emu_launch() {
 	shift 4
 	for try in 1 2; do
 		rm -f "$dir/$name.port"
-		spawn node "$IDP_SRC/$script" --port-file "$dir/$name.port" --watch-pid $$ "$@" \
+		spawn "${IDP_NODE[@]}" "$IDP_SRC/$script" --port-file "$dir/$name.port" --watch-pid $$ "$@" \
 			>"$dir/$name.out" 2>"$dir/$name.err" </dev/null
 		_EMU_PID=$!
 		wait_for -p "$_EMU_PID" "$secs" test -s "$dir/$name.port" && return 0
@@ -180,10 +189,11 @@ _emu_launch() {
 }
 
 # _emu_describe PID SCRIPT SECONDS: why PID (an emulator that did not
-# start) is not up: its exit status, or its state and kernel wait channel
-# and those of its children.
+# start) is not up: its exit status, or its state and kernel wait channel,
+# those of each of its threads and children, its kernel stack and, when
+# gdb is installed, every thread's backtrace.
 _emu_describe() {
-	local pid=$1 c st
+	local pid=$1 c st t
 	if ! kill -0 "$pid" 2>/dev/null; then
 		wait "$pid"
 		echo "# $2 did not start: it exited with status $?"
@@ -195,6 +205,15 @@ _emu_describe() {
 		[ -n "$st" ] || continue
 		echo "#   pid $c ($(tr '\0' ' ' <"/proc/$c/cmdline" 2>/dev/null | cut -c1-80)): state ${st%% *}, waiting in $(cat "/proc/$c/wchan" 2>/dev/null), $(proc_cpu "$c") ticks of CPU"
 	done
+	for t in /proc/"$pid"/task/*; do
+		echo "#   thread ${t##*/} $(cat "$t/comm" 2>/dev/null): $(cat "$t/wchan" 2>/dev/null), syscall $(cut -d' ' -f1 "$t/syscall" 2>/dev/null)"
+	done
+	sed 's/^/#   kernel stack: /' "/proc/$pid/stack" 2>/dev/null
+	if command -v gdb >/dev/null 2>&1; then
+		timeout 60 gdb -p "$pid" -batch -ex 'set print frame-arguments none' \
+			-ex 'thread apply all bt 16' </dev/null 2>/dev/null |
+			grep -E '^(Thread|#)' | cut -c1-160 | sed 's/^/#   gdb: /'
+	fi
 }
 
 # mb_launch DIR CERTDIR SCENARIO [misbehave.js options]: start the scripted

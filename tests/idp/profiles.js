@@ -244,7 +244,7 @@ const PROFILES = {
 			jwks: '/application/o/pam/jwks/', verification: '/if/flow/default-device-code/' },
 		device: std,
 		status: rfcStatus,
-		keys: () => [makeKey('rsa2048', crypto.createHash('md5').update(rand(8)).digest('hex'), { x5c: true, x5tS256: true })],
+		keys: () => [makeKey('rsa2048', crypto.randomBytes(16).toString('hex'), { x5c: true, x5tS256: true })],
 		claims: (u, iss, cid) => ({ iss, sub: crypto.createHash('sha256').update(u).digest('hex'), aud: cid,
 			auth_time: now(), acr: 'goauthentik.io/providers/oauth2/default', email: `${u}@example.com`,
 			email_verified: true, name: 'Daemon User', given_name: 'Daemon User', preferred_username: u,
