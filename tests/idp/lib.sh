@@ -165,9 +165,9 @@ idp_json_get() {
 # returns 0 once the port file is written.  One that is not up within
 # SECONDS is described on our stderr (exit status, or its state and what
 # it and its children are waiting in), stopped, and started once more: a
-# start-up is not what the tests measure, and on a loaded 2-core machine
-# one start-up in hundreds has been seen not to finish in 20 s.  Returns 1
-# when the second start fails too.
+# start-up is not what the tests measure.  SECONDS is far above a start's
+# usual half second, so that another test's load cannot make it fail.
+# Returns 1 when the second start fails too.
 _emu_launch() {
 	local dir=$1 name=$2 secs=$3 script=$4 try
 	shift 4
@@ -190,8 +190,9 @@ _emu_launch() {
 
 # _emu_describe PID SCRIPT SECONDS: why PID (an emulator that did not
 # start) is not up: its exit status, or its state and kernel wait channel,
-# those of each of its threads and children, its kernel stack and, when
-# gdb is installed, every thread's backtrace.
+# those of each of its threads and children, its kernel stack, every
+# thread's backtrace (when gdb is installed) and the newest processes of
+# the machine.
 _emu_describe() {
 	local pid=$1 c st t
 	if ! kill -0 "$pid" 2>/dev/null; then
@@ -214,6 +215,12 @@ _emu_describe() {
 			-ex 'thread apply all bt 16' </dev/null 2>/dev/null |
 			grep -E '^(Thread|#)' | cut -c1-160 | sed 's/^/#   gdb: /'
 	fi
+	# what else the machine was doing: another test may stall this one
+	echo "#   the test's audit login uid: $(cat /proc/self/loginuid 2>/dev/null)"
+	command -v auditctl >/dev/null 2>&1 &&
+		auditctl -s 2>/dev/null | tr '\n' ' ' | sed 's/^/#   kernel audit: /; s/$/\n/'
+	ps -eo pid,stat,wchan:24,etimes,args --sort=start_time 2>/dev/null | tail -n 40 |
+		cut -c1-160 | sed 's/^/#   ps: /'
 }
 
 # mb_launch DIR CERTDIR SCENARIO [misbehave.js options]: start the scripted
@@ -221,14 +228,14 @@ _emu_describe() {
 # CERTDIR, its request log and port file in DIR; stops one started before.
 # Exports MB_PID (spawned: reap stops it too), MB_PORT, MB_ISSUER and
 # MB_LOG.  Returns 1, with the server's stderr on ours, when it does not
-# come up within 10 s, twice.
+# come up within 30 s, twice.
 mb_launch() {
 	local dir=$1 certs=$2 sc=$3 r=0
 	shift 3
 	mb_stop
 	MB_LOG=$dir/mb-$sc.log
 	: >"$MB_LOG"
-	_emu_launch "$dir" mb 10 misbehave.js --certs "$certs" --scenario "$sc" --log "$MB_LOG" "$@" || r=1
+	_emu_launch "$dir" mb 30 misbehave.js --certs "$certs" --scenario "$sc" --log "$MB_LOG" "$@" || r=1
 	MB_PID=$_EMU_PID
 	[ "$r" -eq 0 ] || return 1
 	MB_PORT=$(cat "$dir/mb.port")
@@ -246,7 +253,7 @@ mb_stop() {
 # CERTDIR, its request log in DIR; stops one started before.  Exports
 # PF_PID (spawned: reap stops it too), PF_ISSUER, PF_CLIENT (the profile's
 # client_id), PF_ORIGIN (https://127.0.0.1:PORT) and PF_LOG.  Returns 1,
-# with the emulator's stderr on ours, when it does not come up within 20 s,
+# with the emulator's stderr on ours, when it does not come up within 60 s,
 # twice (it makes RSA keys and certificates first).
 pf_launch() {
 	local dir=$1 certs=$2 prof=$3 r=0
@@ -254,7 +261,7 @@ pf_launch() {
 	pf_stop
 	PF_LOG=$dir/pf-$prof.log
 	: >"$PF_LOG"
-	_emu_launch "$dir" pf 20 profiles.js --certs "$certs" --profile "$prof" --log "$PF_LOG" "$@" || r=1
+	_emu_launch "$dir" pf 60 profiles.js --certs "$certs" --profile "$prof" --log "$PF_LOG" "$@" || r=1
 	PF_PID=$_EMU_PID
 	[ "$r" -eq 0 ] || return 1
 	PF_ISSUER=$(sed -n 's/^issuer //p' "$dir/pf.out")
