@@ -27,7 +27,7 @@ include tests/deb/chroot.mk
 
 # The shell tests' shared library (TAP, processes, locks, accounts).
 EXTRA_DIST += tests/lib/tap.sh tests/lib/procs.sh tests/lib/nshost.sh tests/lib/locks.sh tests/lib/accounts.sh tests/lib/deps.sh \
-	tests/lib/auditd.sh tests/lib/pubcopy.sh tests/lib/laurel.sh
+	tests/lib/auditd.sh tests/lib/pubcopy.sh tests/lib/laurel.sh tests/lib/keypair.cjs
 
 TESTS += tests/manlint.sh tests/doc_journalctl_uid.sh tests/arch/include_graph.sh
 EXTRA_DIST += tests/arch/include_graph.sh

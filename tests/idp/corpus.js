@@ -16,6 +16,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import { keyPair } from '../lib/keypair.cjs';
 
 const opt = { dir: null, issuer: null, username: null };
 for (let i = 2; i < process.argv.length; i += 2) {
@@ -35,7 +36,7 @@ const b64u = (b) => Buffer.from(b).toString('base64url');
 const now = Math.floor(Date.now() / 1000);
 
 function key(kid, type, param) {
-	const { privateKey, publicKey } = crypto.generateKeyPairSync(type, param);
+	const { privateKey, publicKey } = keyPair(type, param);
 	return { kid, privateKey, publicKey, jwk: { ...publicKey.export({ format: 'jwk' }), kid, use: 'sig' } };
 }
 const K = {

@@ -8,10 +8,10 @@
 //
 //     node gen-keys.js > jwks.json
 //     node gen-keys.js -next > jwks-next.json   (the "rotated" set: kids test-ALG-next)
-import { generateKeyPairSync } from 'node:crypto';
+import { keyPair } from '../lib/keypair.cjs';
 
 function jwk(type, options, kid, alg) {
-  const { privateKey } = generateKeyPairSync(type, options);
+  const { privateKey } = keyPair(type, options);
   return { ...privateKey.export({ format: 'jwk' }), kid, alg, use: 'sig' };
 }
 

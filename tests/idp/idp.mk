@@ -18,7 +18,7 @@ IDP_FILES = \
 	tests/idp/lib.sh
 EXTRA_DIST += $(IDP_FILES)
 
-IDP_TESTS = tests/e2e/idp_flow.sh tests/e2e/verify_idp.sh tests/e2e/browser_approve.sh
+IDP_TESTS = tests/e2e/idp_flow.sh tests/e2e/verify_idp.sh tests/e2e/browser_approve.sh tests/idp/keypair.sh
 TESTS += $(IDP_TESTS)
 dist_check_SCRIPTS += $(IDP_TESTS)
 

@@ -23,15 +23,6 @@ IDP_SKIP_REASON=
 IDP_SRC=${top_srcdir:?top_srcdir not set}/tests/idp
 . "$top_srcdir/tests/lib/procs.sh"
 IDP_START_TIMEOUT=${IDP_START_TIMEOUT:-20}
-# The servers (server.js, misbehave.js, profiles.js) run with V8's
-# background tasks off.  Node 20's platform can deadlock on them: the main
-# thread waits in NodePlatform::DrainTasks for a worker task that waits for
-# the main thread (nodejs/node#54918, fixed by #61963 after Node 20's last
-# release).  On CI's machines profiles.js hung at start with that
-# signature (the main thread in a futex, no child), three runs out of
-# three, never here; these servers do little JavaScript, so the threads
-# buy nothing.
-IDP_NODE=(node --single-threaded)
 
 # True when node and the npm packages (npm ci in tests/idp) are there;
 # otherwise sets IDP_SKIP_REASON.
@@ -88,7 +79,7 @@ _idp_launch() {
 	local port=$1
 	shift
 	rm -f "$IDP_DIR/port"
-	"${IDP_NODE[@]}" "$IDP_SRC/server.js" --certs "$IDP_DIR/certs" --port "$port" \
+	node "$IDP_SRC/server.js" --certs "$IDP_DIR/certs" --port "$port" \
 		--port-file "$IDP_DIR/port" --watch-pid $$ "$@" >>"$IDP_LOG" 2>&1 </dev/null &
 	IDP_PID=$!
 	if wait_for -p "$IDP_PID" "$IDP_START_TIMEOUT" _idp_up; then
@@ -165,15 +156,14 @@ idp_json_get() {
 # returns 0 once the port file is written.  One that is not up within
 # SECONDS is described on our stderr (exit status, or its state and what
 # it and its children are waiting in), stopped, and started once more: a
-# start-up is not what the tests measure.  SECONDS is far above a start's
-# usual half second, so that another test's load cannot make it fail.
-# Returns 1 when the second start fails too.
+# start-up is not what the tests measure (a start takes about half a
+# second).  Returns 1 when the second start fails too.
 _emu_launch() {
 	local dir=$1 name=$2 secs=$3 script=$4 try
 	shift 4
 	for try in 1 2; do
 		rm -f "$dir/$name.port"
-		spawn "${IDP_NODE[@]}" "$IDP_SRC/$script" --port-file "$dir/$name.port" --watch-pid $$ "$@" \
+		spawn node "$IDP_SRC/$script" --port-file "$dir/$name.port" --watch-pid $$ "$@" \
 			>"$dir/$name.out" 2>"$dir/$name.err" </dev/null
 		_EMU_PID=$!
 		wait_for -p "$_EMU_PID" "$secs" test -s "$dir/$name.port" && return 0
@@ -215,10 +205,7 @@ _emu_describe() {
 			-ex 'thread apply all bt 16' </dev/null 2>/dev/null |
 			grep -E '^(Thread|#)' | cut -c1-160 | sed 's/^/#   gdb: /'
 	fi
-	# what else the machine was doing: another test may stall this one
-	echo "#   the test's audit login uid: $(cat /proc/self/loginuid 2>/dev/null)"
-	command -v auditctl >/dev/null 2>&1 &&
-		auditctl -s 2>/dev/null | tr '\n' ' ' | sed 's/^/#   kernel audit: /; s/$/\n/'
+	# what else the machine was doing
 	ps -eo pid,stat,wchan:24,etimes,args --sort=start_time 2>/dev/null | tail -n 40 |
 		cut -c1-160 | sed 's/^/#   ps: /'
 }
@@ -228,14 +215,14 @@ _emu_describe() {
 # CERTDIR, its request log and port file in DIR; stops one started before.
 # Exports MB_PID (spawned: reap stops it too), MB_PORT, MB_ISSUER and
 # MB_LOG.  Returns 1, with the server's stderr on ours, when it does not
-# come up within 30 s, twice.
+# come up within 10 s, twice.
 mb_launch() {
 	local dir=$1 certs=$2 sc=$3 r=0
 	shift 3
 	mb_stop
 	MB_LOG=$dir/mb-$sc.log
 	: >"$MB_LOG"
-	_emu_launch "$dir" mb 30 misbehave.js --certs "$certs" --scenario "$sc" --log "$MB_LOG" "$@" || r=1
+	_emu_launch "$dir" mb 10 misbehave.js --certs "$certs" --scenario "$sc" --log "$MB_LOG" "$@" || r=1
 	MB_PID=$_EMU_PID
 	[ "$r" -eq 0 ] || return 1
 	MB_PORT=$(cat "$dir/mb.port")
@@ -253,7 +240,7 @@ mb_stop() {
 # CERTDIR, its request log in DIR; stops one started before.  Exports
 # PF_PID (spawned: reap stops it too), PF_ISSUER, PF_CLIENT (the profile's
 # client_id), PF_ORIGIN (https://127.0.0.1:PORT) and PF_LOG.  Returns 1,
-# with the emulator's stderr on ours, when it does not come up within 60 s,
+# with the emulator's stderr on ours, when it does not come up within 20 s,
 # twice (it makes RSA keys and certificates first).
 pf_launch() {
 	local dir=$1 certs=$2 prof=$3 r=0
@@ -261,7 +248,7 @@ pf_launch() {
 	pf_stop
 	PF_LOG=$dir/pf-$prof.log
 	: >"$PF_LOG"
-	_emu_launch "$dir" pf 60 profiles.js --certs "$certs" --profile "$prof" --log "$PF_LOG" "$@" || r=1
+	_emu_launch "$dir" pf 20 profiles.js --certs "$certs" --profile "$prof" --log "$PF_LOG" "$@" || r=1
 	PF_PID=$_EMU_PID
 	[ "$r" -eq 0 ] || return 1
 	PF_ISSUER=$(sed -n 's/^issuer //p' "$dir/pf.out")

@@ -73,6 +73,7 @@ import https from 'node:https';
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import { keyPair } from '../lib/keypair.cjs';
 
 function usage(msg) {
 	process.stderr.write(`misbehave.js: ${msg}\n`);
@@ -125,7 +126,7 @@ if (!SCENARIOS.includes(opt.scenario))
 const b64u = (buf) => Buffer.from(buf).toString('base64url');
 
 function makeKey(kid) {
-	const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+	const { privateKey, publicKey } = keyPair('ec', { namedCurve: 'P-256' });
 	const jwk = publicKey.export({ format: 'jwk' });
 	return { kid, privateKey, jwk: { ...jwk, kid, alg: 'ES256', use: 'sig' } };
 }
@@ -136,7 +137,7 @@ const newKey = makeKey('mis-2');
 const sameKidKey = makeKey('mis-1');
 // weak_key_in_set: the keys beside oldKey
 function makeOtherKey(kid, type, options, alg) {
-	const { privateKey, publicKey } = crypto.generateKeyPairSync(type, options);
+	const { privateKey, publicKey } = keyPair(type, options);
 	const jwk = publicKey.export({ format: 'jwk' });
 	return { kid, alg, privateKey, jwk: { ...jwk, kid, alg, use: 'sig' } };
 }

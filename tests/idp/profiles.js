@@ -42,6 +42,7 @@ import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
+import { keyPair } from '../lib/keypair.cjs';
 
 function usage(msg) {
 	process.stderr.write(`profiles.js: ${msg}\n`);
@@ -131,10 +132,10 @@ function makeKey(kind, kid, { alg = true, x5c = false, x5tS256 = false, extra = 
 	let pair;
 	let jwa;
 	switch (kind) {
-	case 'rsa2048': pair = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }); jwa = 'RS256'; break;
-	case 'rsa1024': pair = crypto.generateKeyPairSync('rsa', { modulusLength: 1024 }); jwa = 'RS256'; break;
-	case 'p256': pair = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }); jwa = 'ES256'; break;
-	case 'ed25519': pair = crypto.generateKeyPairSync('ed25519'); jwa = 'EdDSA'; break;
+	case 'rsa2048': pair = keyPair('rsa', { modulusLength: 2048 }); jwa = 'RS256'; break;
+	case 'rsa1024': pair = keyPair('rsa', { modulusLength: 1024 }); jwa = 'RS256'; break;
+	case 'p256': pair = keyPair('ec', { namedCurve: 'P-256' }); jwa = 'ES256'; break;
+	case 'ed25519': pair = keyPair('ed25519'); jwa = 'EdDSA'; break;
 	default: throw new Error(kind);
 	}
 	const pub = pair.publicKey.export({ format: 'jwk' });
@@ -244,7 +245,7 @@ const PROFILES = {
 			jwks: '/application/o/pam/jwks/', verification: '/if/flow/default-device-code/' },
 		device: std,
 		status: rfcStatus,
-		keys: () => [makeKey('rsa2048', crypto.randomBytes(16).toString('hex'), { x5c: true, x5tS256: true })],
+		keys: () => [makeKey('rsa2048', crypto.createHash('md5').update(rand(8)).digest('hex'), { x5c: true, x5tS256: true })],
 		claims: (u, iss, cid) => ({ iss, sub: crypto.createHash('sha256').update(u).digest('hex'), aud: cid,
 			auth_time: now(), acr: 'goauthentik.io/providers/oauth2/default', email: `${u}@example.com`,
 			email_verified: true, name: 'Daemon User', given_name: 'Daemon User', preferred_username: u,

@@ -24,6 +24,7 @@ const https = require('https');
 const fs = require('fs');
 const path = require('path');
 const crypto = require('crypto');
+const { keyPair } = require('./keypair.cjs');
 
 function usage(msg) {
 	process.stderr.write(`httpsd.js: ${msg}\n`);
@@ -61,7 +62,7 @@ const ctx = {
 	counts: {},
 	timers: new Set(),
 	// A fixed-per-run signing key so JWKS documents parse as real keys.
-	ecKey: crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }),
+	ecKey: keyPair('ec', { namedCurve: 'P-256' }),
 	json(res, status, obj, headers) {
 		const body = typeof obj === 'string' ? obj : JSON.stringify(obj);
 		res.writeHead(status, Object.assign({
