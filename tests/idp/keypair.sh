@@ -7,8 +7,9 @@
 # holds the key's lock, the job's destructor takes it again (gdb:
 # ExportJWKRsaKey -> Heap::CollectGarbage -> ~KeyGenJob -> uv_mutex_lock).
 # profiles.js hung so at start on CI three runs out of three.  Measured
-# with the loop below on generateKeyPairSync's own keys: hung within 5,000
-# rounds in 3 runs of 3; on keyPair()'s keys none of 3 hung.
+# with the loop below at 20,000 rounds: generateKeyPairSync's own keys hung
+# in 4 runs of 4 within 60 s (the first after about 4,000 rounds);
+# keyPair()'s keys in none of 4.
 #
 # 1. 10,000 rounds of make, fill the young generation by a varying amount,
 #    export as JWK, with a 1 MB young generation: keyPair()'s keys never
