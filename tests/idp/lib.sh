@@ -154,10 +154,9 @@ idp_json_get() {
 # providers (misbehave.js, profiles.js) with its port file DIR/NAME.port,
 # stdout in DIR/NAME.out and stderr in DIR/NAME.err; sets _EMU_PID and
 # returns 0 once the port file is written.  One that is not up within
-# SECONDS is described on our stderr (exit status, or its state and what
-# it and its children are waiting in), stopped, and started once more: a
-# start-up is not what the tests measure (a start takes about half a
-# second).  Returns 1 when the second start fails too.
+# SECONDS is described on our stderr (_emu_describe), stopped, and
+# started once more: a start-up is not what the tests measure (a start
+# takes about half a second).  Returns 1 when the second start fails too.
 _emu_launch() {
 	local dir=$1 name=$2 secs=$3 script=$4 try
 	shift 4
